@@ -1,0 +1,144 @@
+"""Draw the candidate contracts to label by hand (development tool, reads ../shared).
+
+Not used by the package, its tests or CI. Each candidate keeps its source file and
+line (as ``read_contracts`` numbers them: 1-based record position in a JSON/XML file,
+spreadsheet row number in a CSV whose header is row 1), the buyer and contract ids.
+Selection mixes a random draw capped per buyer with a keyword-targeted draw that
+seeks out rare trades; keywords only *select* rows to read, they assign no label.
+
+Usage: python tools/sample_for_labelling.py ../shared/data/decp data/labels/candidats.csv
+"""
+
+import csv
+import json
+import random
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+SEED = 20261124
+TARGETS = {  # keyword groups used to seek rare families (selection only)
+    "communication": ["communication", "evenement", "goodies", "objets publicitaires", "graphi", "video"],
+    "impression": ["impression", "imprim", "reprograph", "signaletique", "enveloppe", "brod", "serigraph"],
+    "informatique": ["informatique", "ordinateur", "reconditionn", "logiciel", "telephonie", "serveur"],
+    "administratif": ["numerisation", "archiv", "courrier", "traduction", "accueil", "saisie", "secretariat"],
+    "industrie": ["fabrication", "confection", "mobilier", "atelier", "usinage", "menuiserie bois"],
+    "alimentaire": ["denrees", "alimentaire", "boulanger", "fruits", "legumes", "viande", "produits laitiers"],
+    "restauration": ["restauration", "repas", "traiteur", "cantine", "hebergement", "sejour"],
+    "nettoyage": ["nettoyage", "blanchisserie", "linge", "entretien des locaux", "vitrerie", "deratisation"],
+    "espaces_verts": ["espaces verts", "elagage", "tonte", "fauchage", "paysag", "deneigement"],
+    "dechets": ["dechets", "collecte", "recyclage", "encombrants", "tri ", "d3e"],
+    "logistique": ["demenagement", "transport", "conditionnement", "livraison", "manutention", "routage"],
+    "services_generaux": ["gardiennage", "vetements", "fournitures de bureau", "interim", "extincteur", "multiservice"],
+}
+
+
+def fold(text):
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def records(root):
+    """Yield candidate dicts from every file with objects (no concessions)."""
+    for path in sorted((root / "local").glob("*.json")) + [root / "croix_2019_2021.json"]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = data["marches"]
+        if isinstance(items, dict):
+            items = items["marche"]
+        for i, rec in enumerate(items, start=1):
+            if "Contrat de concession" in str(rec.get("_type", "")) or "concessionnaires" in rec:
+                continue
+            yield path, i, "local", {
+                "acheteur_id": str((rec.get("acheteur") or {}).get("id", "")),
+                "id_contrat": str(rec.get("id", "")),
+                "objet": rec.get("objet", ""),
+                "code_cpv": str(rec.get("codeCPV", "")),
+                "nature": rec.get("nature", ""),
+                "montant": str(rec.get("montant", "")),
+            }
+    flat = root / "local" / "antoninsanz__decp_flat_2021_2026.csv"
+    with flat.open(encoding="utf-8", newline="") as f:
+        for i, row in enumerate(csv.DictReader(f), start=2):
+            yield flat, i, "local", {
+                "acheteur_id": row["id_acheteur"], "id_contrat": row["id_marche"],
+                "objet": row["objet_marche"], "code_cpv": "", "nature": "", "montant": row["montant_marche"],
+            }
+    exports = [
+        (root / "buyer_exports" / "region_bretagne_2019_export.csv", "cp1252", ";",
+         ("SIRET acheteur", "Id du marché ", "Objet marché", "Code CPV", "Nature", "Montant prévu")),
+        (root / "buyer_exports" / "region_bretagne_2021_export.csv", "utf-8", "|",
+         ("acheteur_id", "id", "objet", "codeCPV", "nature", "montant")),
+    ]
+    for path, enc, sep, cols in exports:
+        with path.open(encoding=enc, newline="") as f:
+            seen = set()
+            for i, row in enumerate(csv.DictReader(f, delimiter=sep), start=2):
+                key = row[cols[1]]
+                if key in seen:  # one row per holder: keep the contract's first line
+                    continue
+                seen.add(key)
+                yield path, i, "local", dict(zip(
+                    ("acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant"),
+                    (row[c].replace(" ", "") if c.startswith(("SIRET", "acheteur_id")) else row[c] for c in cols),
+                ))
+    aife = root / "aife_2019_flat.csv"
+    with aife.open(encoding="utf-8", newline="") as f:
+        for i, row in enumerate(csv.DictReader(f), start=2):
+            yield aife, i, "etat", {
+                "acheteur_id": row["acheteur.id"], "id_contrat": row["id"], "objet": row["objet"],
+                "code_cpv": row["codeCPV"], "nature": row["nature"], "montant": row["montant"],
+            }
+
+
+def main(root, out):
+    root = Path(root)
+    rng = random.Random(SEED)
+    pool, seen_text = [], set()
+    for path, line, origin, rec in records(root):
+        text = fold(rec["objet"]).strip()
+        if len(text) < 4 or text in seen_text:
+            continue
+        seen_text.add(text)
+        rec.update(source_fichier=str(path.relative_to(root.parent)), source_ligne=line, origine=origin)
+        pool.append(rec)
+    rng.shuffle(pool)
+    chosen, per_buyer = {}, defaultdict(int)
+
+    def take(rec, cap):
+        key = (rec["source_fichier"], rec["source_ligne"])
+        if key in chosen or per_buyer[rec["acheteur_id"]] >= cap:
+            return False
+        chosen[key] = rec
+        per_buyer[rec["acheteur_id"]] += 1
+        return True
+
+    quotas = {"local": 620, "etat": 230}
+    for origin, quota in quotas.items():
+        n = 0
+        for rec in pool:
+            if n >= quota:
+                break
+            if rec["origine"] == origin and take(rec, 4 if origin == "local" else 3):
+                n += 1
+    for _group, words in TARGETS.items():
+        n = 0
+        for rec in pool:
+            if n >= 34:
+                break
+            if any(w in fold(rec["objet"]) for w in words) and take(rec, 8):
+                n += 1
+    rows = list(chosen.values())
+    rng.shuffle(rows)
+    fields = ["source_fichier", "source_ligne", "acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant"]
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    buyers = {r["acheteur_id"] for r in rows}
+    local = sum(r["origine"] == "local" for r in rows)
+    print(f"{len(rows)} candidates, {len(buyers)} buyers, {local} local")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

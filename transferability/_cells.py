@@ -1,0 +1,315 @@
+"""Normalising single cells of contract files: amounts, dates, durations, CPV codes, procedures.
+
+Each function takes the raw cell (any type) and returns ``(value, alert)``: the
+normalised value (or None) and a French warning (or None). They never raise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from functools import cache
+
+from ._resources import read_data_csv
+from ._text import clean_text, fold
+
+MAX_PLAUSIBLE_AMOUNT = 5e9  # larger than any French public contract notified so far
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_CURRENCY = re.compile(r"(€|eur(os?)?|\bht\b|\bttc\b|h\.t\.?|t\.t\.c\.?)", re.I)
+_MISSING = {"", "nc", "n c", "nd", "n d", "na", "sans objet", "non communique", "non disponible", "neant",
+            "null", "none", "nan", "-", "?", "inconnu", "x"}
+
+
+def _missing(value: object) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return isinstance(value, str) and fold(value) in _MISSING
+
+
+def parse_amount(value: object) -> tuple[float | None, str | None]:
+    """Amount in euros from a number or a French-written text.
+
+    Examples
+    --------
+    >>> parse_amount("12 345,67 € HT")
+    (12345.67, None)
+    >>> parse_amount("1.200.000,00")
+    (1200000.0, None)
+    >>> parse_amount("4102920.24")
+    (4102920.24, None)
+    >>> parse_amount("NC")
+    (None, 'montant non renseigné (« NC »)')
+    >>> parse_amount(-5)
+    (-5.0, 'montant négatif (-5)')
+    """
+    if _missing(value):
+        shown = clean_text(value)
+        return None, f"montant non renseigné (« {shown} »)" if shown else "montant absent"
+    if isinstance(value, bool):
+        return None, f"montant non numérique (« {value} »)"
+    if isinstance(value, int | float):
+        amount = float(value)
+    else:
+        text = _CURRENCY.sub("", str(value))
+        text = _SPACES.sub("", text).strip().rstrip(".")
+        amount = _number(text)
+        if amount is None:
+            return None, f"montant non numérique (« {clean_text(value)} »)"
+    if not math.isfinite(amount):
+        return None, f"montant non numérique (« {clean_text(value)} »)"
+    if amount < 0:
+        return amount, f"montant négatif ({clean_text(value)})"
+    if amount == 0:
+        return amount, "montant nul"
+    if amount > MAX_PLAUSIBLE_AMOUNT:
+        return amount, f"montant aberrant ({amount:,.0f} €)".replace(",", " ")
+    return amount, None
+
+
+def _number(text: str) -> float | None:
+    """Parse digits with ``,`` / ``.`` as decimal or thousands separators."""
+    if not re.fullmatch(r"[+-]?[\d.,]+([eE][+-]?\d+)?", text or ""):
+        return None
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        text = text.replace(thousands, "").replace(decimal, ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    elif text.count(",") > 1 or text.count(".") > 1:
+        text = text.replace(",", "").replace(".", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
+
+
+def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | None, str | None]:
+    """Date from dd/mm/yyyy, yyyy-mm-dd (with time or zone), an Excel serial or a datetime.
+
+    Examples
+    --------
+    >>> parse_date("30/01/2019")
+    (datetime.date(2019, 1, 30), None)
+    >>> parse_date("2018-12-17+01:00")
+    (datetime.date(2018, 12, 17), None)
+    >>> parse_date(43466)
+    (datetime.date(2019, 1, 1), None)
+    >>> parse_date("1899-12-31")
+    (None, 'date nulle d’Excel (1899-12-31)')
+    """
+    if _missing(value):
+        return None, None
+    today = today or dt.date.today()
+    date = None
+    if isinstance(value, dt.datetime):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        date = _excel_serial(float(value))
+    else:
+        text = clean_text(value)
+        if re.fullmatch(r"\d{5}(\.0+)?", text):
+            date = _excel_serial(float(text))
+        else:
+            head = re.split(r"[T ]|(?<=\d{4}-\d\d-\d\d)[+-Z]", text)[0]
+            for fmt in _DATE_FORMATS:
+                try:
+                    date = dt.datetime.strptime(head, fmt).date()
+                    break
+                except ValueError:
+                    continue
+    if date is None:
+        return None, f"date illisible (« {clean_text(value)} »)"
+    if date <= dt.date(1900, 1, 1):
+        return None, f"date nulle d’Excel ({clean_text(value)})"
+    if date.year < 1990:
+        return date, f"date improbable ({date.isoformat()})"
+    if date > today:
+        return date, f"date dans le futur ({date.isoformat()})"
+    return date, None
+
+
+def _excel_serial(serial: float) -> dt.date | None:
+    if not 1 <= serial < 2958466:
+        return None
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_duration(value: object) -> tuple[float | None, str | None]:
+    """Duration in months ("36", "36 mois", "3 ans", 48.0).
+
+    Examples
+    --------
+    >>> parse_duration("36 mois"), parse_duration("3 ans"), parse_duration("")
+    ((36.0, None), (36.0, None), (None, None))
+    """
+    if _missing(value):
+        return None, None
+    text = fold(value)
+    factor = 12.0 if re.search(r"\b(an|ans|annee|annees)\b", text) else 1.0
+    if re.search(r"\b(jour|jours|j)\b", text):
+        factor = 1 / 30.4
+    number = _number(re.sub(r"[^\d.,]", "", str(value).replace(" ", "")))
+    if number is None:
+        return None, f"durée illisible (« {clean_text(value)} »)"
+    months = round(number * factor, 2)
+    if months <= 0:
+        return None, f"durée nulle ou négative ({clean_text(value)})"
+    if months > 600:
+        return months, f"durée aberrante ({months:g} mois)"
+    return months, None
+
+
+@cache
+def cpv_table() -> dict[str, tuple[str, str]]:
+    """CPV code (8 digits) → (check digit, French label), from the CPV 2008 list."""
+    cpv = read_data_csv("cpv/cpv_2008_fr.csv", ("code", "check_digit"))
+    return {c: (d, label) for c, d, label in zip(cpv["code"], cpv["check_digit"], cpv["label_fr"], strict=True)}
+
+
+def parse_cpv(value: object) -> tuple[str | None, str | None]:
+    """CPV code as 8 digits, check digit dropped; a lost leading zero is restored.
+
+    Examples
+    --------
+    >>> parse_cpv("90911200-8"), parse_cpv(3100000)
+    (('90911200', None), ('03100000', 'code CPV à 7 chiffres complété d’un zéro (3100000)'))
+    >>> parse_cpv("XXXX")
+    ('XXXX', 'code CPV inconnu (« XXXX »)')
+    """
+    if _missing(value):
+        return None, None
+    text = clean_text(value).replace(" ", "")
+    if re.fullmatch(r"\d+\.0", text):
+        text = text[:-2]
+    m = re.fullmatch(r"(\d{7,8})(?:-(\d))?", text)
+    if not m:
+        return text, f"code CPV inconnu (« {text} »)"
+    code, check = m.group(1), m.group(2)
+    alert = None
+    if len(code) == 7:
+        code = "0" + code
+        alert = f"code CPV à 7 chiffres complété d’un zéro ({text})"
+    table = cpv_table()
+    if code not in table:
+        return text, f"code CPV inconnu (« {text} »)"
+    if check is not None and check != table[code][0]:
+        alert = f"chiffre de contrôle du code CPV incorrect ({text}, attendu {table[code][0]})"
+    return code, alert
+
+
+# Official DECP procedure wordings and the synonyms met in real files (folded keys).
+PROCEDURES = {
+    "procedure adaptee": "Procédure adaptée",
+    "mapa": "Procédure adaptée",
+    "marche a procedure adaptee": "Procédure adaptée",
+    "appel d offres ouvert": "Appel d'offres ouvert",
+    "aoo": "Appel d'offres ouvert",
+    "appel d offres restreint": "Appel d'offres restreint",
+    "aor": "Appel d'offres restreint",
+    "procedure avec negociation": "Procédure avec négociation",
+    "procedure concurrentielle avec negociation": "Procédure avec négociation",
+    "procedure negociee avec mise en concurrence prealable": "Procédure avec négociation",
+    "marche negocie avec publicite et mise en concurrence prealable": "Procédure avec négociation",
+    "marche passe sans publicite ni mise en concurrence prealable": "Marché passé sans publicité ni mise en concurrence préalable",
+    "marche negocie sans publicite ni mise en concurrence prealable": "Marché passé sans publicité ni mise en concurrence préalable",
+    "marche public negocie sans publicite ni mise en concurrence prealable": "Marché passé sans publicité ni mise en concurrence préalable",
+    "procedure negociee sans publicite ni mise en concurrence prealable": "Marché passé sans publicité ni mise en concurrence préalable",
+    "marche sans publicite ni mise en concurrence": "Marché passé sans publicité ni mise en concurrence préalable",
+    "dialogue competitif": "Dialogue compétitif",
+    "concours": "Concours",
+}
+CATEGORY = {
+    "Procédure adaptée": "MAPA",
+    "Appel d'offres ouvert": "Formalisé",
+    "Appel d'offres restreint": "Formalisé",
+    "Procédure avec négociation": "Formalisé",
+    "Dialogue compétitif": "Formalisé",
+    "Concours": "Formalisé",
+    "Marché passé sans publicité ni mise en concurrence préalable": "Sans publicité ni mise en concurrence",
+}
+CATEGORIES = ("MAPA", "Formalisé", "Sans publicité ni mise en concurrence", "Inconnue")
+
+
+def parse_procedure(value: object) -> tuple[str | None, str, str | None]:
+    """Official procedure wording, its category and an alert for unknown wordings.
+
+    Examples
+    --------
+    >>> parse_procedure("Procédure concurrentielle avec négociation")
+    ('Procédure avec négociation', 'Formalisé', None)
+    >>> parse_procedure("")
+    (None, 'Inconnue', None)
+    """
+    if _missing(value):
+        return None, "Inconnue", None
+    key = fold(value)
+    official = PROCEDURES.get(key)
+    if official is None:
+        if "sans publicite" in key:
+            official = "Marché passé sans publicité ni mise en concurrence préalable"
+        elif "adapte" in key:
+            official = "Procédure adaptée"
+        elif "appel d offres" in key:
+            official = "Appel d'offres restreint" if "restreint" in key else "Appel d'offres ouvert"
+        elif "negoci" in key:
+            official = "Procédure avec négociation"
+    if official is None:
+        return clean_text(value), "Inconnue", f"procédure inconnue (« {clean_text(value)} »)"
+    return official, CATEGORY[official], None
+
+
+NATURES = {
+    "marche": "Marché",
+    "marche simple": "Marché",
+    "marche public": "Marché",
+    "accord cadre": "Accord-cadre",
+    "marche subsequent": "Marché subséquent",
+    "marche de partenariat": "Marché de partenariat",
+    "marche de defense ou de securite": "Marché de défense ou de sécurité",
+}
+
+
+def parse_nature(value: object) -> str | None:
+    """DECP nature with its official casing ("ACCORD-CADRE" → "Accord-cadre").
+
+    Examples
+    --------
+    >>> parse_nature("ACCORD-CADRE"), parse_nature("Marché Subséquent"), parse_nature("Bon de commande")
+    ('Accord-cadre', 'Marché subséquent', 'Bon de commande')
+    """
+    if _missing(value):
+        return None
+    return NATURES.get(fold(value), clean_text(value))
+
+
+TYPES = {"travaux": "Travaux", "fournitures": "Fournitures", "fourniture": "Fournitures",
+         "services": "Services", "service": "Services", "prestations": "Services"}
+
+
+def parse_type(value: object, cpv: str | None) -> str | None:
+    """Travaux / Fournitures / Services, from the file or else from the CPV division.
+
+    Examples
+    --------
+    >>> parse_type("TRAVAUX", None), parse_type("", "90911200"), parse_type(None, "30192000")
+    ('Travaux', 'Services', 'Fournitures')
+    """
+    folded = fold(value)
+    for word, label in TYPES.items():
+        if folded.startswith(word):
+            return label
+    if cpv and cpv[:2].isdigit():
+        division = int(cpv[:2])
+        if division == 45:
+            return "Travaux"
+        return "Services" if division >= 50 else "Fournitures"
+    return None
