@@ -1,6 +1,20 @@
-"""transferability: diagnostic de transférabilité des marchés publics vers le secteur inclusif."""
+"""transferability: diagnostic de transférabilité des marchés publics vers le secteur inclusif.
 
+The pipeline, one module per stage: reading contracts (``read_contracts``) → trades
+→ coverage → scoring → report.
+"""
+
+from ._contracts import CONTRACT_COLUMNS, read_contracts
+from ._datasets import load_sample_contracts_path
 from ._errors import InputError, ModelError, Problem, TransferabilityWarning
 
-__all__ = ["InputError", "ModelError", "Problem", "TransferabilityWarning"]
+__all__ = [
+    "CONTRACT_COLUMNS",
+    "InputError",
+    "ModelError",
+    "Problem",
+    "TransferabilityWarning",
+    "load_sample_contracts_path",
+    "read_contracts",
+]
 __version__ = "0.1.0"

@@ -24,8 +24,13 @@ _MISSING = {"", "nc", "n c", "nd", "n d", "na", "sans objet", "non communique", 
 
 
 def _missing(value: object) -> bool:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return True
+    if not isinstance(value, str):
+        try:
+            return bool(value != value)  # NaN, NaT
+        except (TypeError, ValueError):
+            return False
     return isinstance(value, str) and fold(value) in _MISSING
 
 

@@ -115,13 +115,15 @@ def _read_one(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict
         head = f.read(8)
     fmt = fmt or detect_format(path, head)
     if fmt == "xlsx":
-        raw = read_xlsx_table(path, where, sheet)
+        raw = read_xlsx_table(path, where, sheet, forced)
     elif fmt == "parquet":
         raw = read_parquet_table(path, where)
     else:
         data = path.read_bytes()
-        reader = {"csv": read_csv_table, "json": read_json_table, "xml": read_xml_table}[fmt]
-        raw = reader(data, where)
+        if fmt == "csv":
+            raw = read_csv_table(data, where, forced)
+        else:
+            raw = {"json": read_json_table, "xml": read_xml_table}[fmt](data, where)
     if sheet is not None and fmt != "xlsx":
         raw.notes.append(f"paramètre sheet ignoré (fichier {raw.format})")
     frame, matches = (raw.frame, {}) if raw.canonical else _canonical_fields(raw, where, forced)
@@ -216,11 +218,16 @@ def _mapped(series: pd.Series, func) -> tuple[list, list]:
     return [r[0] for r in results], [r[-1] for r in results]
 
 
+def _is_filled(value) -> bool:
+    if value is None or isinstance(value, list | dict):
+        return bool(value)
+    return value == value and str(value).strip() != ""
+
+
 def _row_kind(frame: pd.DataFrame) -> pd.Series:
     """Why a row is not a contract ('' when it is one)."""
     values = frame.to_numpy(dtype=object)
-    filled = np.vectorize(lambda v: v is not None and v == v and str(v).strip() != "", otypes=[bool])(values) \
-        if values.size else np.zeros(values.shape, dtype=bool)
+    filled = np.vectorize(_is_filled, otypes=[bool])(values) if values.size else np.zeros(values.shape, dtype=bool)
     n_filled = filled.sum(axis=1)
     content = [frame.columns.get_loc(c) for c in ("objet", "code_cpv", "montant") if c in frame.columns]
     has_content = filled[:, content].any(axis=1) if content else np.zeros(len(frame), dtype=bool)
@@ -232,7 +239,7 @@ def _row_kind(frame: pd.DataFrame) -> pd.Series:
         kinds[(kinds == "") & (n_filled == 1) & filled[:, objet]] = "titre ou intertitre"
     for i in np.flatnonzero(kinds == ""):  # a total line starts with "Total" in its first filled cell
         first = values[i, int(np.argmax(filled[i]))]
-        if re.match(r"^(sous )?totaux?\b", fold(first)):
+        if re.match(r"^(sous )?(total|totaux)\b", fold(first)):
             kinds[i] = "ligne de total"
     if "concession" in frame.columns:
         kinds[frame["concession"].astype(str).str.contains("oncession", na=False).to_numpy()] = "contrat de concession"

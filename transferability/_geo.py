@@ -228,6 +228,8 @@ def resolve_place(code: object, type_code: object = None, name: object = None, b
     '94'
     >>> resolve_place("", None, "RENNES CEDEX").commune_insee
     '35238'
+    >>> resolve_place(None, None, "69130").commune_insee  # a code written in a name column
+    '69081'
     """
     geo = geography()
     raw = re.sub(r"\s+", "", str(code or "")).upper()
@@ -235,6 +237,8 @@ def resolve_place(code: object, type_code: object = None, name: object = None, b
     alerts: list[str] = []
     if fold(raw) in _NO_PLACE:
         raw = ""
+    if not raw and re.fullmatch(r"\s*(\d{1,5}|2[ABab]\d{0,3})\s*", str(name or "")):
+        raw, name = str(name).strip().upper(), ""  # a "lieu" column holding a code
     if raw.endswith(".0") and raw[:-2].isdigit():  # a code read as a number
         raw = raw[:-2]
     if raw in ("FR", "FRA", "FRANCE") or kind == PAYS:

@@ -39,7 +39,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
                           "date attribution", "notification"),
     "lieu_code": ("lieu execution code", "lieuexecution code", "code lieu execution", "code postal acheteur",
                   "code lieu", "lieu d execution code"),
-    "lieu_type": ("lieu execution typecode", "lieuexecution typecode", "type code lieu", "lieu execution type"),
+    "lieu_type": ("lieu execution typecode", "lieuexecution typecode", "type code lieu", "lieu execution type",
+                  "type de lieu", "type de code lieu", "type lieu"),
     "lieu_nom": ("lieu execution", "lieu d execution", "lieu execution nom", "lieuexecution nom", "commune",
                  "lieu", "code postal", "departement", "commune d execution"),
     "titulaire_nom": ("titulaire", "attributaire", "titulaire nom", "nom du titulaire", "titulaire mandataire",
@@ -149,9 +150,11 @@ def match_headers(headers: list[object], forced: dict[str, str] | None = None) -
     return out
 
 
-def header_score(cells: list[object]) -> int:
+def header_score(cells: list[object], forced: dict[str, str] | None = None) -> int:
     """How many cells of a row look like contract headers (0 when neither object nor CPV)."""
-    fields = {m.field for m in match_headers(cells) if m}
+    fields = {m.field for m in match_headers(cells, forced) if m}
+    if forced and not set(forced.values()) <= {str(c) for c in cells}:
+        return 0
     if not fields & {"objet", "code_cpv"}:
         return 0
     return len(fields)

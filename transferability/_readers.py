@@ -118,20 +118,20 @@ def sniff_separator(text: str) -> str:
     return best
 
 
-def _find_header(rows: list[list[object]]) -> int | None:
-    scores = [header_score(r) for r in rows[:HEADER_SEARCH_ROWS]]
+def _find_header(rows: list[list[object]], forced: dict[str, str] | None = None) -> int | None:
+    scores = [header_score([clean_text(c) for c in r], forced) for r in rows[:HEADER_SEARCH_ROWS]]
     if not scores or max(scores) < 1:
         return None
     return scores.index(max(scores))
 
 
-def read_csv_table(raw: bytes, where: str) -> RawTable:
+def read_csv_table(raw: bytes, where: str, forced: dict[str, str] | None = None) -> RawTable:
     text, notes = decode(raw, where)
     if not text.strip():
         raise InputError(Problem("fichier vide", where, "aucune ligne", "vérifier l’export"))
     sep = sniff_separator(text)
     head_rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])), delimiter=sep))
-    header = _find_header(head_rows)
+    header = _find_header(head_rows, forced)
     if header is None:
         raise _no_header(where, head_rows)
     frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=header, dtype=object,
@@ -164,7 +164,7 @@ def _no_header(where: str, rows: list[list[object]]) -> InputError:
 
 
 # -- spreadsheets ---------------------------------------------------------------------------
-def read_xlsx_table(path: Path, where: str, sheet: str | None) -> RawTable:
+def read_xlsx_table(path: Path, where: str, sheet: str | None, forced: dict[str, str] | None = None) -> RawTable:
     from openpyxl import load_workbook  # uses defusedxml when installed
 
     try:
@@ -187,7 +187,7 @@ def read_xlsx_table(path: Path, where: str, sheet: str | None) -> RawTable:
                 notes.append(f"{hidden} feuille(s) masquée(s) ignorée(s)")
         for name in names:
             rows = [list(r) for r in book[name].iter_rows(values_only=True)]
-            header = _find_header(rows)
+            header = _find_header(rows, forced)
             if header is None:
                 continue
             columns = _unique([clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])])

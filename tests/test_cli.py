@@ -1,0 +1,27 @@
+"""The command line: exit codes and what it prints."""
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from transferability.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_contrats_prints_the_reading_report(capsys):
+    assert main(["contrats", str(DATA / "mpi_2019_extrait.json")]) == 0
+    out = capsys.readouterr().out
+    assert "marchés : 10" in out and "écartées : 2 × contrat de concession" in out
+
+
+def test_user_error_gives_exit_1_and_a_message_without_traceback(capsys, tmp_path):
+    assert main(["contrats", str(tmp_path / "absent.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "fichier introuvable" in err and "Traceback" not in err
+
+
+def test_demo_writes_the_report(tmp_path, capsys):
+    out = tmp_path / "rapport.xlsx"
+    assert main(["diagnostic", "--exemple", "-o", str(out)]) == 0
+    assert load_workbook(out, read_only=True).sheetnames[0]
