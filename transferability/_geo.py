@@ -228,8 +228,8 @@ def resolve_place(code: object, type_code: object = None, name: object = None, b
     '94'
     >>> resolve_place("", None, "RENNES CEDEX").commune_insee
     '35238'
-    >>> resolve_place(None, None, "69130").commune_insee  # a code written in a name column
-    '69081'
+    >>> resolve_place(None, None, "73000").commune_insee  # a code written in a name column
+    '73065'
     """
     geo = geography()
     raw = re.sub(r"\s+", "", str(code or "")).upper()
