@@ -312,7 +312,7 @@ def parse_type(value: object, cpv: str | None) -> str | None:
     for word, label in TYPES.items():
         if folded.startswith(word):
             return label
-    if cpv and cpv[:2].isdigit():
+    if isinstance(cpv, str) and cpv[:2].isdigit():
         division = int(cpv[:2])
         if division == 45:
             return "Travaux"

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
 from ._resources import read_data_csv
 from ._text import fold
@@ -124,7 +123,7 @@ def cpv_priors(codes: pd.Series) -> pd.DataFrame:
 
 
 # -- lexicon ----------------------------------------------------------------------------------
-_PLURAL = re.compile(r"(?<=\w{3})[sx]\b")
+_PLURAL = re.compile(r"(?<=\w{3})[sx]\b")  # same rule as _features.normalise_objects
 
 
 def stem(text: object) -> str:
@@ -141,8 +140,9 @@ def stem(text: object) -> str:
 class Lexicon:
     """Phrase matching of texts against the métier lexicon (``data/lexique.csv``).
 
-    Each term is matched as a whole phrase on stemmed text; a match weighs its number of
-    words, so "nettoyage des vitres" outweighs "nettoyage".
+    Each term is matched as a whole phrase on stemmed text (:func:`stem`); a match weighs its
+    number of words, so "nettoyage des vitres" outweighs "nettoyage". Terms are indexed by
+    their first word, so a text costs one dictionary look-up per word.
     """
 
     def __init__(self):
@@ -150,28 +150,40 @@ class Lexicon:
         ids = list(metiers()["metier_id"])
         self.metier_ids = ids
         stems = lex["terme"].map(stem)
-        keep = stems.str.len() > 1
-        lex, stems = lex[keep], stems[keep]
-        first = ~stems.duplicated()
-        self.terms = stems[first].tolist()
-        self.term_metier = lex["metier_id"][first].tolist()
-        self.term_labels = lex["terme"][first].tolist()
-        n_words = max(len(t.split()) for t in self.terms)
-        self._vectorizer = CountVectorizer(vocabulary={t: i for i, t in enumerate(self.terms)}, lowercase=False,
-                                           ngram_range=(1, n_words), token_pattern=r"(?u)\b\w+\b", binary=True,
-                                           dtype=np.float32)
+        keep = (stems.str.len() > 1) & ~stems.duplicated()
+        self.terms = stems[keep].tolist()
+        self.term_metier = lex["metier_id"][keep].tolist()
+        self.term_labels = lex["terme"][keep].tolist()
+        self._by_first: dict[str, list[tuple[list[str], int]]] = {}
+        for j, term in enumerate(self.terms):
+            words = term.split()
+            self._by_first.setdefault(words[0], []).append((words, j))
         weights = np.array([len(t.split()) for t in self.terms], dtype=np.float32)
         col = np.array([ids.index(m) for m in self.term_metier])
         self._term_to_metier = sparse.csr_matrix((weights, (np.arange(len(self.terms)), col)),
                                                  shape=(len(self.terms), len(ids)))
 
-    def term_matrix(self, texts) -> sparse.csr_matrix:
-        """Binary matrix texts × terms."""
-        return self._vectorizer.transform([stem(t) for t in texts])
+    def _term_ids(self, text: object, folded: bool = False) -> list[int]:
+        words = (text if folded else stem(text)).split()
+        found = set()
+        for i, word in enumerate(words):
+            for seq, j in self._by_first.get(word, ()):
+                if words[i:i + len(seq)] == seq:
+                    found.add(j)
+        return sorted(found)
 
-    def metier_scores(self, texts) -> sparse.csr_matrix:
+    def term_matrix(self, texts, folded: bool = False) -> sparse.csr_matrix:
+        """Binary matrix texts × terms (``folded=True``: texts already passed through :func:`stem`)."""
+        indices, indptr = [], [0]
+        for text in texts:
+            indices.extend(self._term_ids(text, folded))
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float32)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(self.terms)))
+
+    def metier_scores(self, texts, folded: bool = False) -> sparse.csr_matrix:
         """texts × métiers: summed weights of the matched terms."""
-        return self.term_matrix(texts) @ self._term_to_metier
+        return (self.term_matrix(texts, folded) @ self._term_to_metier).tocsr()
 
     def matches(self, text: str) -> list[tuple[str, str]]:
         """(métier, term) pairs found in one text, longest terms first.
@@ -181,8 +193,7 @@ class Lexicon:
         >>> lexicon().matches("Nettoyage des vitres de la mairie")[0][0]
         'nettoyage-vitres'
         """
-        row = self.term_matrix([text])
-        found = [(self.term_metier[j], self.term_labels[j]) for j in row.indices]
+        found = [(self.term_metier[j], self.term_labels[j]) for j in self._term_ids(text)]
         return sorted(found, key=lambda mt: -len(mt[1]))
 
 

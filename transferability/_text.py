@@ -8,25 +8,38 @@ import unicodedata
 import pandas as pd
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "ß": "ss"})
+
+
+def _fold_table() -> dict[int, str]:
+    """One translate table: accented Latin letters → ASCII, ligatures spelled out."""
+    table = {}
+    for cp in range(0x80, 0x2B0):
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(cp)) if not unicodedata.combining(c))
+        table[cp] = base if base.isascii() else " "
+    table.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE", ord("ß"): "ss"})
+    return table
+
+
+_FOLD = _fold_table()
 
 
 def fold(text: object) -> str:
     """Lower-case, strip accents and punctuation, squeeze spaces.
 
+    One C-level ``str.translate`` does the accents, so that folding a million texts takes seconds.
+
     Examples
     --------
     >>> fold("  Montant € HT (Œuvre) ")
     'montant ht oeuvre'
+    >>> fold("Élagage, Désherbage & Fauchage")
+    'elagage desherbage fauchage'
     >>> fold(None)
     ''
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    text = str(text).translate(_LIGATURES)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return _NON_WORD.sub(" ", text).strip()
+    return _NON_WORD.sub(" ", str(text).translate(_FOLD).lower()).strip()
 
 
 def fold_series(values: pd.Series) -> pd.Series:

@@ -16,7 +16,7 @@ def _cmd_contrats(args) -> int:
     for report in table.attrs["lecture"]:
         _print_report(report)
     if args.csv:
-        table.to_csv(args.csv, index=False)
+        _flat(table).to_csv(args.csv, index=False)
         print(f"Table écrite : {args.csv}")
     return EXIT_OK
 
@@ -51,6 +51,68 @@ def _cmd_diagnostic(args) -> int:
     return EXIT_OK
 
 
+def _cmd_classer(args) -> int:
+    from ._persistence import load_model
+    from ._training import classify_trades, export_review
+
+    table = tr.read_contracts(args.fichiers)
+    model = load_model(args.modele, trusted=args.confiance) if args.modele else None
+    result = classify_trades(table, model)
+    columns = [c for c in tr.CONTRACT_COLUMNS if c in result.columns] + [
+        "famille", "proba_famille", "metier", "proba_metier", "capacite", "proba_capacite", "explication_metier"]
+    _flat(result[columns]).to_csv(args.output, index=False)
+    print(f"{len(result)} marchés classés ; écrit : {args.output}")
+    if args.revue:
+        export_review(result, args.revue, n=args.n_revue)
+        print(f"Les {args.n_revue} prédictions les moins sûres sont à revoir dans : {args.revue}")
+    return EXIT_OK
+
+
+def _cmd_entrainer(args) -> int:
+    from ._training import train
+
+    out = train(Path(args.sortie) / "trade_classifier.joblib", corrections=args.corrections,
+                evaluate_model=not args.sans_evaluation)
+    print(f"Modèle écrit : {out} (fiche : {out.with_suffix('.card.json')})")
+    return EXIT_OK
+
+
+def _cmd_evaluer(args) -> int:
+    import pandas as pd
+
+    from ._training import evaluate
+
+    result = evaluate()
+    print(f"Validation croisée groupée par acheteur : {result['n']} marchés étiquetés, {result['acheteurs']} "
+          f"acheteurs, {result['plis']} plis (aucun acheteur à la fois en apprentissage et en test)")
+    rows = {"modèle": result["modele"], "base CPV seule": result["base_cpv"],
+            "base Le marché (pg_trgm)": result["base_lemarche"]}
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(pd.DataFrame(rows).T.to_string(na_rep="—"))
+        print("\nPar famille (modèle) :")
+        print(result["par_famille"].to_string())
+        print("\nConfusion des familles (lignes : vérité, colonnes : prédiction) :")
+        print(result["confusion_famille"].to_string())
+        print("\nConfusion des capacités :")
+        print(result["confusion_capacite"].to_string())
+    return EXIT_OK
+
+
+def _flat(table):
+    """Lists (holders, warnings, source lines) written as « a | b » in CSV files."""
+    table = table.copy()
+    for col in table.columns:
+        if table[col].map(lambda v: isinstance(v, list)).any():
+            table[col] = table[col].map(lambda v: " | ".join(map(_item, v)) if isinstance(v, list) else v)
+    return table
+
+
+def _item(value) -> str:
+    if isinstance(value, dict):
+        return " ".join(str(v) for v in value.values() if v)
+    return str(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transferability",
@@ -71,6 +133,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exemple", action="store_true", help="utiliser l'exemple fourni")
     p.add_argument("-o", "--output", default="rapport.xlsx", help="rapport Excel à écrire")
     p.set_defaults(func=_cmd_diagnostic)
+    p = sub.add_parser("classer", help="famille, métier et capacité de chaque marché",
+                       description="Exemple : transferability classer achats.xlsx -o classes.csv --revue a_revoir.xlsx")
+    p.add_argument("fichiers", nargs="+", help="fichiers de marchés")
+    p.add_argument("-o", "--output", required=True, help="CSV à écrire (toutes les lignes, dans l'ordre)")
+    p.add_argument("--revue", help="classeur Excel des prédictions les moins sûres, à corriger")
+    p.add_argument("--n-revue", type=int, default=200, help="nombre de lignes à revoir (200)")
+    p.add_argument("--modele", help="fichier de modèle entraîné (par défaut : le modèle livré)")
+    p.add_argument("--confiance", action="store_true", help="charger --modele : il vient de vous")
+    p.set_defaults(func=_cmd_classer)
+    p = sub.add_parser("entrainer", help="entraîner le classifieur sur les marchés étiquetés",
+                       description="Exemple : transferability entrainer --corrections a_revoir.xlsx --sortie mes_modeles")
+    p.add_argument("--corrections", help="feuille de revue corrigée à ajouter aux données")
+    p.add_argument("--sortie", default="models", help="dossier du modèle et de sa fiche (models)")
+    p.add_argument("--sans-evaluation", action="store_true", help="ne pas refaire la validation croisée")
+    p.set_defaults(func=_cmd_entrainer)
+    p = sub.add_parser("evaluer", help="validation croisée groupée par acheteur, modèle et références",
+                       description="Exemple : transferability evaluer")
+    p.set_defaults(func=_cmd_evaluer)
     return parser
 
 
@@ -79,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except tr.InputError as exc:
+    except (tr.InputError, tr.ModelError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return EXIT_USER
 
