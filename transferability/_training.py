@@ -20,6 +20,7 @@ from ._resources import data_path
 
 LABELS_FILE = "etiquettes_marches.csv"
 N_SPLITS = 5
+CHUNK = 20_000
 SEED = 0
 
 
@@ -171,7 +172,7 @@ def _versions() -> dict:
             "numpy": np.__version__, "joblib": joblib.__version__}
 
 
-def classify_trades(contracts: pd.DataFrame, model=None) -> pd.DataFrame:
+def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = None) -> pd.DataFrame:
     """One-shot twin of :class:`TradeClassifier`: the contracts with the classification columns.
 
     Parameters
@@ -180,6 +181,9 @@ def classify_trades(contracts: pd.DataFrame, model=None) -> pd.DataFrame:
         The canonical contract table (from :func:`read_contracts`).
     model : TradeClassifier, optional
         A fitted model; the shipped one by default.
+    n_jobs : int, optional
+        Processes (joblib) over chunks of 20,000 contracts; joblib's active backend is used, so a
+        ``with joblib.parallel_backend("dask"):`` block spreads the work over a Dask cluster.
 
     Examples
     --------
@@ -189,7 +193,13 @@ def classify_trades(contracts: pd.DataFrame, model=None) -> pd.DataFrame:
     (710, 3)
     """
     model = load_model() if model is None else model
-    return pd.concat([contracts, model.classify(contracts)], axis=1)
+    if n_jobs in (None, 1) or len(contracts) <= CHUNK:
+        return pd.concat([contracts, model.classify(contracts)], axis=1)
+    from joblib import Parallel, delayed
+
+    chunks = [contracts.iloc[i:i + CHUNK] for i in range(0, len(contracts), CHUNK)]
+    parts = Parallel(n_jobs=n_jobs)(delayed(model.classify)(chunk) for chunk in chunks)
+    return pd.concat([contracts, pd.concat(parts)], axis=1)
 
 
 def export_review(classified: pd.DataFrame, path: str | Path, n: int = 200) -> Path:
