@@ -26,9 +26,16 @@ def make_contracts(n: int, seed: int = 0) -> pd.DataFrame:
     idx = rng.integers(0, len(labelled), n)
     places = communes[rng.integers(0, len(communes), n)]
     lots = rng.integers(1, 40, n)
-    objects = [f"{labelled['objet'].iat[i]} - {p} - lot {k}" for i, p, k in zip(idx, places, lots, strict=True)]
-    return pd.DataFrame({"objet": objects, "code_cpv": labelled["code_cpv"].to_numpy()[idx],
-                         "montant": labelled["montant"].to_numpy()[idx]})
+    objects = [
+        f"{labelled['objet'].iat[i]} - {p} - lot {k}" for i, p, k in zip(idx, places, lots, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "objet": objects,
+            "code_cpv": labelled["code_cpv"].to_numpy()[idx],
+            "montant": labelled["montant"].to_numpy()[idx],
+        }
+    )
 
 
 def main(n: int = 100_000) -> None:

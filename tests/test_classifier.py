@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.utils.estimator_checks import check_get_params_invariance, check_no_attributes_set_in_init, \
-    check_parameters_default_constructible, check_set_params
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
 
 import transferability as tr
 from transferability import _baselines as bl
@@ -26,8 +30,15 @@ def model(labelled):
     return tr.TradeClassifier().fit(labelled, labelled[["famille", "capacite"]])
 
 
-@pytest.mark.parametrize("check", [check_parameters_default_constructible, check_no_attributes_set_in_init,
-                                   check_get_params_invariance, check_set_params])
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_parameters_default_constructible,
+        check_no_attributes_set_in_init,
+        check_get_params_invariance,
+        check_set_params,
+    ],
+)
 def test_scikit_learn_conventions(check):
     check("TradeClassifier", tr.TradeClassifier())
 
@@ -63,11 +74,18 @@ def test_fit_refuses_unknown_labels(labelled):
 
 
 def test_classify_keeps_rows_and_index_and_explains(model):
-    X = pd.DataFrame({"objet": ["Nettoyage des locaux de la mairie", None, "Assurance flotte automobile"],
-                      "code_cpv": [None, "77310000", None]}, index=[10, 11, 12])
+    X = pd.DataFrame(
+        {
+            "objet": ["Nettoyage des locaux de la mairie", None, "Assurance flotte automobile"],
+            "code_cpv": [None, "77310000", None],
+        },
+        index=[10, 11, 12],
+    )
     out = model.classify(X)
     assert list(out.index) == [10, 11, 12]
-    assert out.loc[10, "famille"] == "Nettoyage et entretien" and out.loc[10, "metier"] == "Nettoyage de locaux"
+    assert (
+        out.loc[10, "famille"] == "Nettoyage et entretien" and out.loc[10, "metier"] == "Nettoyage de locaux"
+    )
     assert out.loc[11, "famille"] == "Espaces verts et paysagers"  # judged on the CPV alone
     assert out.loc[12, "capacite"] == "aucun"
     assert "métier reconnu" in out.loc[10, "explication_metier"]
@@ -97,8 +115,11 @@ def test_grouped_evaluation_keeps_buyers_apart(labelled):
 
 
 def test_shipped_model_is_the_pinned_one_and_loads():
-    digest = hashlib.sha256((data_path("..") / "models" / "trade_classifier.joblib").read_bytes()).hexdigest() \
-        if (data_path("..") / "models").exists() else None
+    digest = (
+        hashlib.sha256((data_path("..") / "models" / "trade_classifier.joblib").read_bytes()).hexdigest()
+        if (data_path("..") / "models").exists()
+        else None
+    )
     model = tr.load_model()
     assert isinstance(model, tr.TradeClassifier)
     assert digest in (None, SHIPPED_MODEL_SHA256)
@@ -118,9 +139,16 @@ def test_user_models_need_trust_and_corrupt_files_are_refused(tmp_path, model):
 
 
 def test_training_twice_gives_the_same_file_and_corrections_are_recorded(tmp_path):
-    sheet = pd.DataFrame({"objet": ["Nettoyage des vitres de la piscine"], "code_cpv": [""],
-                          "famille": ["Hors champ"], "capacite": ["aucun"],
-                          "famille_corrigee": ["Nettoyage et entretien"], "capacite_corrigee": ["total"]})
+    sheet = pd.DataFrame(
+        {
+            "objet": ["Nettoyage des vitres de la piscine"],
+            "code_cpv": [""],
+            "famille": ["Hors champ"],
+            "capacite": ["aucun"],
+            "famille_corrigee": ["Nettoyage et entretien"],
+            "capacite_corrigee": ["total"],
+        }
+    )
     sheet.to_excel(tmp_path / "revue.xlsx", index=False)
     a = train(tmp_path / "a" / "m.joblib", evaluate_model=False)
     b = train(tmp_path / "b" / "m.joblib", evaluate_model=False)
@@ -130,7 +158,11 @@ def test_training_twice_gives_the_same_file_and_corrections_are_recorded(tmp_pat
 
 
 def test_bad_corrections_are_listed(tmp_path):
-    pd.DataFrame({"objet": ["a", "b"], "famille_corrigee": ["Plomberie", ""],
-                  "capacite_corrigee": ["", "beaucoup"]}).to_excel(tmp_path / "r.xlsx", index=False)
-    with pytest.raises(tr.InputError, match=r"(?s)ligne 2, colonne famille_corrigee : famille inconnue.*ligne 3, colonne capacite_corrigee : capacité inconnue"):
+    pd.DataFrame(
+        {"objet": ["a", "b"], "famille_corrigee": ["Plomberie", ""], "capacite_corrigee": ["", "beaucoup"]}
+    ).to_excel(tmp_path / "r.xlsx", index=False)
+    with pytest.raises(
+        tr.InputError,
+        match=r"(?s)ligne 2, colonne famille_corrigee : famille inconnue.*ligne 3, colonne capacite_corrigee : capacité inconnue",
+    ):
         read_corrections(tmp_path / "r.xlsx")

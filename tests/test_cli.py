@@ -29,8 +29,21 @@ def test_demo_writes_the_report(tmp_path, capsys):
 
 def test_classer_writes_every_row_in_order_and_a_review_sheet(tmp_path, capsys):
     out, review = tmp_path / "c.csv", tmp_path / "revue.xlsx"
-    assert main(["classer", str(DATA / "croix_extrait.json"), "-o", str(out), "--revue", str(review),
-                 "--n-revue", "3"]) == 0
+    assert (
+        main(
+            [
+                "classer",
+                str(DATA / "croix_extrait.json"),
+                "-o",
+                str(out),
+                "--revue",
+                str(review),
+                "--n-revue",
+                "3",
+            ]
+        )
+        == 0
+    )
     import pandas as pd
 
     table = pd.read_csv(out)
@@ -42,6 +55,17 @@ def test_classer_writes_every_row_in_order_and_a_review_sheet(tmp_path, capsys):
 def test_a_user_model_needs_confiance(tmp_path, capsys):
     model = tmp_path / "m.joblib"
     model.write_bytes(b"not a model")
-    assert main(["classer", str(DATA / "croix_extrait.json"), "-o", str(tmp_path / "c.csv"),
-                 "--modele", str(model)]) == 1
+    assert (
+        main(
+            [
+                "classer",
+                str(DATA / "croix_extrait.json"),
+                "-o",
+                str(tmp_path / "c.csv"),
+                "--modele",
+                str(model),
+            ]
+        )
+        == 1
+    )
     assert "trusted=True" in capsys.readouterr().err

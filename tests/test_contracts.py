@@ -111,7 +111,14 @@ def test_xlsx_export_with_header_anywhere_in_the_first_rows(tmp_path, header_row
     for j, h in enumerate(headers, start=1):
         ws.cell(header_row, j, h)
     for i, r in enumerate(src.itertuples(), start=header_row + 1):
-        values = [r.id_contrat, r.objet, r.montant, r.date_notification.to_pydatetime(), r.procedure, r.code_cpv]
+        values = [
+            r.id_contrat,
+            r.objet,
+            r.montant,
+            r.date_notification.to_pydatetime(),
+            r.procedure,
+            r.code_cpv,
+        ]
         for j, v in enumerate(values, start=1):
             ws.cell(i, j, v)
     last = header_row + len(src) + 2
@@ -172,9 +179,12 @@ def test_bad_amount_cells_keep_their_row(tmp_path, cell, value, alert):
 
 def test_bad_date_and_cpv_cells_are_flagged(tmp_path):
     path = tmp_path / "m.csv"
-    path.write_text("Objet;CPV;Date de notification;Procédure\n"
-                    "Nettoyage;XXXX;31/12/1899;Procédure inventée\n"
-                    "Nettoyage;90911200-8;01/01/2099;MAPA\n", encoding="utf-8")
+    path.write_text(
+        "Objet;CPV;Date de notification;Procédure\n"
+        "Nettoyage;XXXX;31/12/1899;Procédure inventée\n"
+        "Nettoyage;90911200-8;01/01/2099;MAPA\n",
+        encoding="utf-8",
+    )
     table = tr.read_contracts(path, today=dt.date(2026, 11, 24))
     first, second = (" ".join(a) for a in table["alertes"])
     assert "code CPV inconnu" in first and "date nulle" in first and "procédure inconnue" in first
@@ -192,7 +202,10 @@ def test_file_without_object_nor_cpv_is_refused_with_what_was_found(tmp_path):
 def test_every_problem_of_several_files_is_listed_at_once(tmp_path):
     empty = tmp_path / "vide.csv"
     empty.write_bytes(b"")
-    with pytest.raises(tr.InputError, match=r"2 problèmes(?s:.)*vide\.csv : fichier vide(?s:.)*absent\.csv : fichier introuvable"):
+    with pytest.raises(
+        tr.InputError,
+        match=r"2 problèmes(?s:.)*vide\.csv : fichier vide(?s:.)*absent\.csv : fichier introuvable",
+    ):
         tr.read_contracts([empty, tmp_path / "absent.csv"])
 
 
@@ -201,7 +214,10 @@ def test_wrong_sheet_lists_the_sheets(tmp_path):
     book.active.title = "Marchés"
     path = tmp_path / "a.xlsx"
     book.save(path)
-    with pytest.raises(tr.InputError, match=r"feuille introuvable ; trouvé : « 2024 » ; solution : choisir une de : « Marchés »"):
+    with pytest.raises(
+        tr.InputError,
+        match=r"feuille introuvable ; trouvé : « 2024 » ; solution : choisir une de : « Marchés »",
+    ):
         tr.read_contracts(path, sheet="2024")
 
 
@@ -214,7 +230,7 @@ def test_truncated_json_is_refused(tmp_path):
 
 def test_unknown_encoding_is_refused(tmp_path):
     path = tmp_path / "e.csv"
-    path.write_bytes("Objet;Montant\nTonte;1\n".encode() + b"\x81\x8d\xff\xfe")
+    path.write_bytes(b"Objet;Montant\nTonte;1\n" + b"\x81\x8d\xff\xfe")
     with pytest.raises(tr.InputError, match=r"encodage non reconnu.*octet 0x81"):
         tr.read_contracts(path)
 

@@ -9,11 +9,20 @@ from transferability import _taxonomy as tx
 from transferability._resources import data_path
 
 RUBRIC_FAMILIES = [
-    "Communication et marketing", "Conditionnement, logistique et transport", "Construction et bâtiment",
-    "Energie, environnement, gestion des déchets", "Espaces verts et paysagers",
-    "Impression, reprographie et marquage", "Informatique et services numériques", "Nettoyage et entretien",
-    "Prestations administratives", "Production industrielle", "Productions alimentaires",
-    "Restauration, hébergement et services touristiques", "Services généraux", "Hors champ",
+    "Communication et marketing",
+    "Conditionnement, logistique et transport",
+    "Construction et bâtiment",
+    "Energie, environnement, gestion des déchets",
+    "Espaces verts et paysagers",
+    "Impression, reprographie et marquage",
+    "Informatique et services numériques",
+    "Nettoyage et entretien",
+    "Prestations administratives",
+    "Production industrielle",
+    "Productions alimentaires",
+    "Restauration, hébergement et services touristiques",
+    "Services généraux",
+    "Hors champ",
 ]
 # The CPV mapping was frozen before any contract was labelled: changing it needs a new version.
 CPV_RULES_SHA256 = "4f3cc5dd0e16ac4838a63ec5863a81570f2cc52c9b452182de0622551b0c9678"

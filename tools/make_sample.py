@@ -29,22 +29,24 @@ def main(root, out):
     def amount(x):
         return f"{x:,.2f}".replace(",", " ").replace(".", ",")
 
-    export = pd.DataFrame({
-        "Acheteur": pool["acheteur_nom"].fillna(""),
-        "SIRET acheteur": pool["acheteur_id"],
-        "N° de marché": pool["id_contrat"],
-        "Objet du marché": pool["objet"],
-        "Code CPV": pool["code_cpv"].fillna(""),
-        "Nature": pool["nature"].fillna(""),
-        "Procédure": pool["procedure"].fillna(""),
-        "Montant € HT": pool["montant"].map(amount),
-        "Durée (mois)": pool["duree_mois"].map(lambda d: "" if pd.isna(d) else f"{d:g}"),
-        "Date de notification": pool["date_notification"].dt.strftime("%d/%m/%Y").fillna(""),
-        "Lieu d'exécution": pool["lieu_code"].fillna(""),
-        "Type de lieu": pool["lieu_type"].where(pool["lieu_code"].notna(), "").fillna(""),
-        "Titulaire": pool["titulaires"].map(lambda hs: " ; ".join(h["nom"] or h["id"] for h in hs)),
-        "Source DECP": pool["source_fichier"] + ":" + pool["source_ligne"].astype(str),
-    })
+    export = pd.DataFrame(
+        {
+            "Acheteur": pool["acheteur_nom"].fillna(""),
+            "SIRET acheteur": pool["acheteur_id"],
+            "N° de marché": pool["id_contrat"],
+            "Objet du marché": pool["objet"],
+            "Code CPV": pool["code_cpv"].fillna(""),
+            "Nature": pool["nature"].fillna(""),
+            "Procédure": pool["procedure"].fillna(""),
+            "Montant € HT": pool["montant"].map(amount),
+            "Durée (mois)": pool["duree_mois"].map(lambda d: "" if pd.isna(d) else f"{d:g}"),
+            "Date de notification": pool["date_notification"].dt.strftime("%d/%m/%Y").fillna(""),
+            "Lieu d'exécution": pool["lieu_code"].fillna(""),
+            "Type de lieu": pool["lieu_type"].where(pool["lieu_code"].notna(), "").fillna(""),
+            "Titulaire": pool["titulaires"].map(lambda hs: " ; ".join(h["nom"] or h["id"] for h in hs)),
+            "Source DECP": pool["source_fichier"] + ":" + pool["source_ligne"].astype(str),
+        }
+    )
     export.to_csv(out, sep=";", index=False, encoding="utf-8")
     print(f"{len(export)} contracts, {export['SIRET acheteur'].nunique()} buyers -> {out}")
 

@@ -16,25 +16,48 @@ KEY = ["source_fichier", "source_ligne"]
 
 
 def read(pattern):
-    frames = [pd.read_csv(f, dtype=str, keep_default_na=False).assign(lot=f.split("/")[-1].removesuffix(".csv"))
-              for f in sorted(glob.glob(pattern))]
+    frames = [
+        pd.read_csv(f, dtype=str, keep_default_na=False).assign(lot=f.split("/")[-1].removesuffix(".csv"))
+        for f in sorted(glob.glob(pattern))
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
 def main():
     labels = read("data/labels/lot_*.csv")
-    cands = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False)
-                       for f in sorted(glob.glob("data/labels/candidats*.csv"))], ignore_index=True)
+    cands = pd.concat(
+        [
+            pd.read_csv(f, dtype=str, keep_default_na=False)
+            for f in sorted(glob.glob("data/labels/candidats*.csv"))
+        ],
+        ignore_index=True,
+    )
     cands = cands.drop_duplicates(KEY)
     merged = labels.merge(cands[[*KEY, "code_cpv", "nature", "montant"]], on=KEY, how="left", validate="1:1")
     assert len(merged) == len(labels) and merged["code_cpv"].notna().all()
     merged["origine"] = merged["source_fichier"].map(
-        lambda f: "local" if "/local/" in f or "buyer_exports" in f or "croix" in f else "État")
-    cols = ["source_fichier", "source_ligne", "acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant",
-            "origine", "famille", "capacite", "note", "lot"]
+        lambda f: "local" if "/local/" in f or "buyer_exports" in f or "croix" in f else "État"
+    )
+    cols = [
+        "source_fichier",
+        "source_ligne",
+        "acheteur_id",
+        "id_contrat",
+        "objet",
+        "code_cpv",
+        "nature",
+        "montant",
+        "origine",
+        "famille",
+        "capacite",
+        "note",
+        "lot",
+    ]
     merged[cols].to_csv("data/etiquettes_marches.csv", index=False)
-    print(f"{len(merged)} labelled contracts, {merged['acheteur_id'].nunique()} buyers, "
-          f"{(merged['origine'] == 'local').sum()} from local buyers")
+    print(
+        f"{len(merged)} labelled contracts, {merged['acheteur_id'].nunique()} buyers, "
+        f"{(merged['origine'] == 'local').sum()} from local buyers"
+    )
     print(merged["famille"].value_counts().to_string())
     print(merged["capacite"].value_counts().to_string())
 

@@ -24,13 +24,28 @@ TARGETS = {  # keyword groups used to seek rare families (selection only)
     "informatique": ["informatique", "ordinateur", "reconditionn", "logiciel", "telephonie", "serveur"],
     "administratif": ["numerisation", "archiv", "courrier", "traduction", "accueil", "saisie", "secretariat"],
     "industrie": ["fabrication", "confection", "mobilier", "atelier", "usinage", "menuiserie bois"],
-    "alimentaire": ["denrees", "alimentaire", "boulanger", "fruits", "legumes", "viande", "produits laitiers"],
+    "alimentaire": [
+        "denrees",
+        "alimentaire",
+        "boulanger",
+        "fruits",
+        "legumes",
+        "viande",
+        "produits laitiers",
+    ],
     "restauration": ["restauration", "repas", "traiteur", "cantine", "hebergement", "sejour"],
     "nettoyage": ["nettoyage", "blanchisserie", "linge", "entretien des locaux", "vitrerie", "deratisation"],
     "espaces_verts": ["espaces verts", "elagage", "tonte", "fauchage", "paysag", "deneigement"],
     "dechets": ["dechets", "collecte", "recyclage", "encombrants", "tri ", "d3e"],
     "logistique": ["demenagement", "transport", "conditionnement", "livraison", "manutention", "routage"],
-    "services_generaux": ["gardiennage", "vetements", "fournitures de bureau", "interim", "extincteur", "multiservice"],
+    "services_generaux": [
+        "gardiennage",
+        "vetements",
+        "fournitures de bureau",
+        "interim",
+        "extincteur",
+        "multiservice",
+    ],
 }
 
 
@@ -49,26 +64,48 @@ def records(root):
         for i, rec in enumerate(items, start=1):
             if "Contrat de concession" in str(rec.get("_type", "")) or "concessionnaires" in rec:
                 continue
-            yield path, i, "local", {
-                "acheteur_id": str((rec.get("acheteur") or {}).get("id", "")),
-                "id_contrat": str(rec.get("id", "")),
-                "objet": rec.get("objet", ""),
-                "code_cpv": str(rec.get("codeCPV", "")),
-                "nature": rec.get("nature", ""),
-                "montant": str(rec.get("montant", "")),
-            }
+            yield (
+                path,
+                i,
+                "local",
+                {
+                    "acheteur_id": str((rec.get("acheteur") or {}).get("id", "")),
+                    "id_contrat": str(rec.get("id", "")),
+                    "objet": rec.get("objet", ""),
+                    "code_cpv": str(rec.get("codeCPV", "")),
+                    "nature": rec.get("nature", ""),
+                    "montant": str(rec.get("montant", "")),
+                },
+            )
     flat = root / "local" / "antoninsanz__decp_flat_2021_2026.csv"
     with flat.open(encoding="utf-8", newline="") as f:
         for i, row in enumerate(csv.DictReader(f), start=2):
-            yield flat, i, "local", {
-                "acheteur_id": row["id_acheteur"], "id_contrat": row["id_marche"],
-                "objet": row["objet_marche"], "code_cpv": "", "nature": "", "montant": row["montant_marche"],
-            }
+            yield (
+                flat,
+                i,
+                "local",
+                {
+                    "acheteur_id": row["id_acheteur"],
+                    "id_contrat": row["id_marche"],
+                    "objet": row["objet_marche"],
+                    "code_cpv": "",
+                    "nature": "",
+                    "montant": row["montant_marche"],
+                },
+            )
     exports = [
-        (root / "buyer_exports" / "region_bretagne_2019_export.csv", "cp1252", ";",
-         ("SIRET acheteur", "Id du marché ", "Objet marché", "Code CPV", "Nature", "Montant prévu")),
-        (root / "buyer_exports" / "region_bretagne_2021_export.csv", "utf-8", "|",
-         ("acheteur_id", "id", "objet", "codeCPV", "nature", "montant")),
+        (
+            root / "buyer_exports" / "region_bretagne_2019_export.csv",
+            "cp1252",
+            ";",
+            ("SIRET acheteur", "Id du marché ", "Objet marché", "Code CPV", "Nature", "Montant prévu"),
+        ),
+        (
+            root / "buyer_exports" / "region_bretagne_2021_export.csv",
+            "utf-8",
+            "|",
+            ("acheteur_id", "id", "objet", "codeCPV", "nature", "montant"),
+        ),
     ]
     for path, enc, sep, cols in exports:
         with path.open(encoding=enc, newline="") as f:
@@ -78,17 +115,36 @@ def records(root):
                 if key in seen:  # one row per holder: keep the contract's first line
                     continue
                 seen.add(key)
-                yield path, i, "local", dict(zip(
-                    ("acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant"),
-                    (row[c].replace(" ", "") if c.startswith(("SIRET", "acheteur_id")) else row[c] for c in cols),
-                ))
+                yield (
+                    path,
+                    i,
+                    "local",
+                    dict(
+                        zip(
+                            ("acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant"),
+                            (
+                                row[c].replace(" ", "") if c.startswith(("SIRET", "acheteur_id")) else row[c]
+                                for c in cols
+                            ), strict=False,
+                        )
+                    ),
+                )
     aife = root / "aife_2019_flat.csv"
     with aife.open(encoding="utf-8", newline="") as f:
         for i, row in enumerate(csv.DictReader(f), start=2):
-            yield aife, i, "etat", {
-                "acheteur_id": row["acheteur.id"], "id_contrat": row["id"], "objet": row["objet"],
-                "code_cpv": row["codeCPV"], "nature": row["nature"], "montant": row["montant"],
-            }
+            yield (
+                aife,
+                i,
+                "etat",
+                {
+                    "acheteur_id": row["acheteur.id"],
+                    "id_contrat": row["id"],
+                    "objet": row["objet"],
+                    "code_cpv": row["codeCPV"],
+                    "nature": row["nature"],
+                    "montant": row["montant"],
+                },
+            )
 
 
 def main(root, out):
@@ -130,7 +186,16 @@ def main(root, out):
                 n += 1
     rows = list(chosen.values())
     rng.shuffle(rows)
-    fields = ["source_fichier", "source_ligne", "acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant"]
+    fields = [
+        "source_fichier",
+        "source_ligne",
+        "acheteur_id",
+        "id_contrat",
+        "objet",
+        "code_cpv",
+        "nature",
+        "montant",
+    ]
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()

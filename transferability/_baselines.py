@@ -35,7 +35,7 @@ def trigrams(text: object) -> frozenset[str]:
     grams = set()
     for word in _WORD.findall(str(text or "").lower()):
         padded = f"  {word} "
-        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return frozenset(grams)
 
 
@@ -88,5 +88,7 @@ def lemarche_baseline(objects: pd.Series) -> pd.Series:
 def cpv_baseline(codes: pd.Series) -> pd.DataFrame:
     """Family and capability from the CPV mapping alone."""
     priors = tx.cpv_priors(codes)
-    return pd.DataFrame({"famille": priors["famille"].fillna(tx.HORS_CHAMP),
-                         "capacite": priors["capacite"].fillna("aucun")}, index=codes.index)
+    return pd.DataFrame(
+        {"famille": priors["famille"].fillna(tx.HORS_CHAMP), "capacite": priors["capacite"].fillna("aucun")},
+        index=codes.index,
+    )

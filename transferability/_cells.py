@@ -19,8 +19,25 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _CURRENCY = re.compile(r"(€|eur(os?)?|\bht\b|\bttc\b|h\.t\.?|t\.t\.c\.?)", re.I)
-_MISSING = {"", "nc", "n c", "nd", "n d", "na", "sans objet", "non communique", "non disponible", "neant",
-            "null", "none", "nan", "-", "?", "inconnu", "x"}
+_MISSING = {
+    "",
+    "nc",
+    "n c",
+    "nd",
+    "n d",
+    "na",
+    "sans objet",
+    "non communique",
+    "non disponible",
+    "neant",
+    "null",
+    "none",
+    "nan",
+    "-",
+    "?",
+    "inconnu",
+    "x",
+}
 
 
 def _missing(value: object) -> bool:
@@ -177,7 +194,9 @@ def parse_duration(value: object) -> tuple[float | None, str | None]:
 def cpv_table() -> dict[str, tuple[str, str]]:
     """CPV code (8 digits) → (check digit, French label), from the CPV 2008 list."""
     cpv = read_data_csv("cpv/cpv_2008_fr.csv", ("code", "check_digit"))
-    return {c: (d, label) for c, d, label in zip(cpv["code"], cpv["check_digit"], cpv["label_fr"], strict=True)}
+    return {
+        c: (d, label) for c, d, label in zip(cpv["code"], cpv["check_digit"], cpv["label_fr"], strict=True)
+    }
 
 
 def parse_cpv(value: object) -> tuple[str | None, str | None]:
@@ -296,8 +315,14 @@ def parse_nature(value: object) -> str | None:
     return NATURES.get(fold(value), clean_text(value))
 
 
-TYPES = {"travaux": "Travaux", "fournitures": "Fournitures", "fourniture": "Fournitures",
-         "services": "Services", "service": "Services", "prestations": "Services"}
+TYPES = {
+    "travaux": "Travaux",
+    "fournitures": "Fournitures",
+    "fourniture": "Fournitures",
+    "services": "Services",
+    "service": "Services",
+    "prestations": "Services",
+}
 
 
 def parse_type(value: object, cpv: str | None) -> str | None:

@@ -18,16 +18,27 @@ from sklearn.utils.validation import check_is_fitted
 from . import _taxonomy as tx
 from ._features import ContractFeatures
 
-OUTPUT_COLUMNS = ["famille", "proba_famille", "metier", "proba_metier", "capacite", "proba_capacite",
-                  "explication_metier"]
+OUTPUT_COLUMNS = [
+    "famille",
+    "proba_famille",
+    "metier",
+    "proba_metier",
+    "capacite",
+    "proba_capacite",
+    "explication_metier",
+]
 TARGETS = ("famille", "capacite")
 
 
 def _check_X(X) -> pd.DataFrame:
     if not isinstance(X, pd.DataFrame):
-        raise TypeError(f"X doit être un DataFrame de marchés (colonnes objet, code_cpv…) ; reçu : {type(X).__name__}")
+        raise TypeError(
+            f"X doit être un DataFrame de marchés (colonnes objet, code_cpv…) ; reçu : {type(X).__name__}"
+        )
     if not {"objet", "code_cpv"} & set(X.columns):
-        raise ValueError("X n’a ni colonne « objet » ni colonne « code_cpv » : lire le fichier avec read_contracts")
+        raise ValueError(
+            "X n’a ni colonne « objet » ni colonne « code_cpv » : lire le fichier avec read_contracts"
+        )
     return X
 
 
@@ -73,8 +84,15 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
     ['Nettoyage et entretien', 'total']
     """
 
-    def __init__(self, C_famille: float = 10.0, C_capacite: float = 3.0, char_ngrams: bool = False,
-                 calibration: str = "sigmoid", calibration_cv: int = 0, random_state: int = 0):
+    def __init__(
+        self,
+        C_famille: float = 10.0,
+        C_capacite: float = 3.0,
+        char_ngrams: bool = False,
+        calibration: str = "sigmoid",
+        calibration_cv: int = 0,
+        random_state: int = 0,
+    ):
         self.C_famille = C_famille
         self.C_capacite = C_capacite
         self.char_ngrams = char_ngrams
@@ -98,16 +116,23 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
         y.columns = list(y.columns) if set(TARGETS) <= set(y.columns) else list(TARGETS)[: y.shape[1]]
         unknown = set(y["famille"]) - set(tx.family_labels())
         if unknown:
-            raise ValueError(f"familles inconnues dans y : {sorted(unknown)} ; attendu : les 14 familles de la grille")
+            raise ValueError(
+                f"familles inconnues dans y : {sorted(unknown)} ; attendu : les 14 familles de la grille"
+            )
         bad_cap = set(y["capacite"]) - set(tx.CAPACITIES)
         if bad_cap:
-            raise ValueError(f"capacités inconnues dans y : {sorted(bad_cap)} ; attendu : total, partiel, aucun")
+            raise ValueError(
+                f"capacités inconnues dans y : {sorted(bad_cap)} ; attendu : total, partiel, aucun"
+            )
         X = _with_cpv(X)
         self.features_ = ContractFeatures(char_ngrams=self.char_ngrams).fit(X)
         Z = self.features_.transform(X)
-        self.famille_model_ = self._model(self.C_famille).fit(Z, y["famille"].to_numpy(object), sample_weight=sample_weight)
-        self.capacite_model_ = self._model(self.C_capacite).fit(Z, y["capacite"].to_numpy(object),
-                                                                 sample_weight=sample_weight)
+        self.famille_model_ = self._model(self.C_famille).fit(
+            Z, y["famille"].to_numpy(object), sample_weight=sample_weight
+        )
+        self.capacite_model_ = self._model(self.C_capacite).fit(
+            Z, y["capacite"].to_numpy(object), sample_weight=sample_weight
+        )
         self.classes_ = [self.famille_model_.classes_, self.capacite_model_.classes_]
         self.n_features_in_ = X.shape[1]
         return self
@@ -131,12 +156,15 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
         fam_p = self.famille_model_.predict_proba(Z)
         cap_p = self.capacite_model_.predict_proba(Z)
         famille = self.classes_[0][fam_p.argmax(1)]
-        out = pd.DataFrame({
-            "famille": famille,
-            "proba_famille": fam_p.max(1).round(3),
-            "capacite": self.classes_[1][cap_p.argmax(1)],
-            "proba_capacite": cap_p.max(1).round(3),
-        }, index=X.index)
+        out = pd.DataFrame(
+            {
+                "famille": famille,
+                "proba_famille": fam_p.max(1).round(3),
+                "capacite": self.classes_[1][cap_p.argmax(1)],
+                "proba_capacite": cap_p.max(1).round(3),
+            },
+            index=X.index,
+        )
         from ._explain import choose_metiers, explain
 
         metier, proba_metier, reason = choose_metiers(X, famille, out["proba_famille"].to_numpy(), lex)

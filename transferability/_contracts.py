@@ -22,17 +22,48 @@ from . import _cells
 from ._errors import InputError, Problem
 from ._geo import resolve_place
 from ._headers import ColumnMatch, match_headers
-from ._readers import (RawTable, detect_format, read_csv_table, read_json_table, read_parquet_table,
-                       read_xlsx_table, read_xml_table)
-from ._text import clean_text, fold
+from ._readers import (
+    RawTable,
+    detect_format,
+    read_csv_table,
+    read_json_table,
+    read_parquet_table,
+    read_xlsx_table,
+    read_xml_table,
+)
+from ._text import alert_kind, clean_text, fold
 
 __all__ = ["CONTRACT_COLUMNS", "read_contracts"]
 
 CONTRACT_COLUMNS = [
-    "id_contrat", "acheteur_id", "acheteur_nom", "direction", "objet", "lot", "code_cpv", "libelle_cpv",
-    "type_marche", "nature", "procedure", "categorie_procedure", "montant", "montant_nature", "duree_mois",
-    "date_notification", "date_fin_estimee", "lieu_code", "lieu_type", "commune_insee", "departement", "region",
-    "titulaires", "considerations_sociales", "doublon", "source_fichier", "source_ligne", "alertes",
+    "id_contrat",
+    "acheteur_id",
+    "acheteur_nom",
+    "direction",
+    "objet",
+    "lot",
+    "code_cpv",
+    "libelle_cpv",
+    "type_marche",
+    "nature",
+    "procedure",
+    "categorie_procedure",
+    "montant",
+    "montant_nature",
+    "duree_mois",
+    "date_notification",
+    "date_fin_estimee",
+    "lieu_code",
+    "lieu_type",
+    "commune_insee",
+    "departement",
+    "region",
+    "titulaires",
+    "considerations_sociales",
+    "doublon",
+    "source_fichier",
+    "source_ligne",
+    "alertes",
 ]
 _TEXT_FIELDS = ("id_contrat", "acheteur_nom", "direction", "objet", "lot")
 FORMATS = ("csv", "xlsx", "json", "xml", "parquet")
@@ -85,8 +116,11 @@ def read_contracts(
     """
     paths = [source] if isinstance(source, str | os.PathLike) else list(source)
     if format is not None and format not in FORMATS:
-        raise InputError(Problem("format inconnu", "paramètre format", f"« {format} »",
-                                 "choisir parmi " + ", ".join(FORMATS)))
+        raise InputError(
+            Problem(
+                "format inconnu", "paramètre format", f"« {format} »", "choisir parmi " + ", ".join(FORMATS)
+            )
+        )
     problems: list[Problem] = []
     tables, reports = [], []
     for p in paths:
@@ -138,8 +172,14 @@ def _canonical_fields(raw: RawTable, where: str, forced: dict[str, str] | None) 
     if forced:
         unknown = [f"{f} → « {h} »" for f, h in forced.items() if h not in src.columns]
         if unknown:
-            raise InputError(Problem("colonne imposée absente du fichier", where, "; ".join(unknown),
-                                     "colonnes disponibles : " + ", ".join(map(str, src.columns))[:400]))
+            raise InputError(
+                Problem(
+                    "colonne imposée absente du fichier",
+                    where,
+                    "; ".join(unknown),
+                    "colonnes disponibles : " + ", ".join(map(str, src.columns))[:400],
+                )
+            )
     matches = match_headers(list(src.columns), forced)
     out = pd.DataFrame(index=src.index)
     amounts: list[ColumnMatch] = []
@@ -158,9 +198,14 @@ def _canonical_fields(raw: RawTable, where: str, forced: dict[str, str] | None) 
         else:
             out[m.field] = src[col]
     if not {"objet", "code_cpv"} & set(out.columns):
-        raise InputError(Problem("ni colonne d’objet ni colonne de code CPV", where,
-                                 "colonnes : " + ", ".join(map(str, src.columns))[:400],
-                                 "renommer la colonne d’objet en « Objet », ou passer columns={'objet': '…'}"))
+        raise InputError(
+            Problem(
+                "ni colonne d’objet ni colonne de code CPV",
+                where,
+                "colonnes : " + ", ".join(map(str, src.columns))[:400],
+                "renommer la colonne d’objet en « Objet », ou passer columns={'objet': '…'}",
+            )
+        )
     _coalesce_amounts(src, amounts, out)
     out["titulaires"] = _holders(src, holder_ids, holder_names)
     for col in src.columns:
@@ -202,7 +247,7 @@ def _holders(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) -> lis
 
 
 def _unlist(value) -> str:
-    """"['57172266900264']" (a list flattened to text) → "57172266900264"."""
+    """ "['57172266900264']" (a list flattened to text) → "57172266900264"."""
     text = clean_text(value)
     return re.sub(r"^\[\s*'?|'?\s*\]$", "", text)
 
@@ -227,7 +272,9 @@ def _is_filled(value) -> bool:
 def _row_kind(frame: pd.DataFrame) -> pd.Series:
     """Why a row is not a contract ('' when it is one)."""
     values = frame.to_numpy(dtype=object)
-    filled = np.vectorize(_is_filled, otypes=[bool])(values) if values.size else np.zeros(values.shape, dtype=bool)
+    filled = (
+        np.vectorize(_is_filled, otypes=[bool])(values) if values.size else np.zeros(values.shape, dtype=bool)
+    )
     n_filled = filled.sum(axis=1)
     content = [frame.columns.get_loc(c) for c in ("objet", "code_cpv", "montant") if c in frame.columns]
     has_content = filled[:, content].any(axis=1) if content else np.zeros(len(frame), dtype=bool)
@@ -242,11 +289,15 @@ def _row_kind(frame: pd.DataFrame) -> pd.Series:
         if re.match(r"^(sous )?(total|totaux)\b", fold(first)):
             kinds[i] = "ligne de total"
     if "concession" in frame.columns:
-        kinds[frame["concession"].astype(str).str.contains("oncession", na=False).to_numpy()] = "contrat de concession"
+        kinds[frame["concession"].astype(str).str.contains("oncession", na=False).to_numpy()] = (
+            "contrat de concession"
+        )
     return pd.Series(kinds, index=frame.index)
 
 
-def _normalise(frame: pd.DataFrame, raw: RawTable, filename: str, today: dt.date) -> tuple[pd.DataFrame, Counter]:
+def _normalise(
+    frame: pd.DataFrame, raw: RawTable, filename: str, today: dt.date
+) -> tuple[pd.DataFrame, Counter]:
     frame = frame.reset_index(drop=True)
     lines = list(raw.lines)
     kinds = Counter(raw.set_aside)
@@ -273,8 +324,12 @@ def _normalise(frame: pd.DataFrame, raw: RawTable, filename: str, today: dt.date
     for name in _TEXT_FIELDS:
         out[name] = [clean_text(v) or None for v in col(name)]
     out["acheteur_id"] = [re.sub(r"\s+", "", clean_text(v)) or None for v in col("acheteur_id")]
-    add([None if v is None or re.fullmatch(r"\d{14}", v) else f"identifiant acheteur non SIRET (« {v} »)"
-         for v in out["acheteur_id"]])
+    add(
+        [
+            None if v is None or re.fullmatch(r"\d{14}", v) else f"identifiant acheteur non SIRET (« {v} »)"
+            for v in out["acheteur_id"]
+        ]
+    )
     add(["objet absent" if not v else None for v in out["objet"]])
     cpv, a = _mapped(col("code_cpv"), _cells.parse_cpv)
     add(a)
@@ -282,20 +337,29 @@ def _normalise(frame: pd.DataFrame, raw: RawTable, filename: str, today: dt.date
     labels = _cells.cpv_table()
     out["libelle_cpv"] = [labels[c][1] if c in labels else None for c in cpv]
     out["nature"] = [_cells.parse_nature(v) for v in col("nature")]
-    procedures, a = _mapped(col("procedure"), lambda v: (*_cells.parse_procedure(v)[:2], _cells.parse_procedure(v)[2]))
+    procedures, a = _mapped(
+        col("procedure"), lambda v: (*_cells.parse_procedure(v)[:2], _cells.parse_procedure(v)[2])
+    )
     add(a)
     out["procedure"] = [p[0] if isinstance(p, tuple) else p for p in procedures]
-    out["procedure"], out["categorie_procedure"] = zip(*[_cells.parse_procedure(v)[:2] for v in col("procedure")],
-                                                      strict=True) if n else ([], [])
+    out["procedure"], out["categorie_procedure"] = (
+        zip(*[_cells.parse_procedure(v)[:2] for v in col("procedure")], strict=True) if n else ([], [])
+    )
     out["type_marche"] = [_cells.parse_type(t, c) for t, c in zip(col("type_marche"), cpv, strict=True)]
     amounts, a = _mapped(col("montant"), _cells.parse_amount)
     add(a)
     out["montant"] = pd.array(amounts, dtype="Float64") if n else pd.array([], dtype="Float64")
     nature_amount = col("montant_nature") if "montant_nature" in frame.columns else pd.Series(["notifié"] * n)
     out["montant_nature"] = [
-        None if m is None else ("maximum (accord-cadre)" if nat == "Accord-cadre" and k in ("notifié", "initial", None)
-                                else (k or "notifié"))
-        for m, nat, k in zip(amounts, out["nature"], nature_amount, strict=True)]
+        None
+        if m is None
+        else (
+            "maximum (accord-cadre)"
+            if nat == "Accord-cadre" and k in ("notifié", "initial", None)
+            else (k or "notifié")
+        )
+        for m, nat, k in zip(amounts, out["nature"], nature_amount, strict=True)
+    ]
     durations, a = _mapped(col("duree_mois"), _cells.parse_duration)
     add(a)
     out["duree_mois"] = pd.array(durations, dtype="Float64") if n else pd.array([], dtype="Float64")
@@ -312,7 +376,12 @@ def _normalise(frame: pd.DataFrame, raw: RawTable, filename: str, today: dt.date
     out["source_fichier"] = filename
     out["source_ligne"] = lines
     if "_absent_xsd" in frame.columns:
-        add(["éléments XSD obligatoires absents : " + ", ".join(v) if v else None for v in frame["_absent_xsd"]])
+        add(
+            [
+                "éléments XSD obligatoires absents : " + ", ".join(v) if v else None
+                for v in frame["_absent_xsd"]
+            ]
+        )
     out["alertes"] = alerts
     extra = [c for c in frame.columns if c.startswith("source_")]
     for c in extra:
@@ -348,9 +417,18 @@ def _places(out, codes, types, names, buyer_deps, alerts) -> None:
         alerts[i].extend(p.alertes)
     # The buyer's department: given by the file, else the usual department of its other contracts.
     explicit = [clean_text(v) or None for v in buyer_deps]
-    usual = (out.dropna(subset=["departement"]).groupby("acheteur_id", dropna=True)["departement"]
-             .agg(lambda s: s.mode().iloc[0]).to_dict()) if len(out) else {}
+    usual = (
+        (
+            out.dropna(subset=["departement"])
+            .groupby("acheteur_id", dropna=True)["departement"]
+            .agg(lambda s: s.mode().iloc[0])
+            .to_dict()
+        )
+        if len(out)
+        else {}
+    )
     from ._geo import geography
+
     geo = geography()
     for i in np.flatnonzero(out["departement"].isna().to_numpy()):
         dep = geo.normalise_department(explicit[i] or "") or usual.get(out.at[i, "acheteur_id"])
@@ -366,8 +444,13 @@ def _places(out, codes, types, names, buyer_deps, alerts) -> None:
 def _group_holders(table: pd.DataFrame) -> pd.DataFrame:
     """One row per contract where a tabular file has one row per holder (or per modification)."""
     has_id = table["id_contrat"].notna()
-    key = (table["acheteur_id"].fillna("").astype(str) + "\x1f" + table["id_contrat"].fillna("").astype(str)
-           + "\x1f" + table["objet"].map(fold, na_action="ignore").fillna("").astype(str))
+    key = (
+        table["acheteur_id"].fillna("").astype(str)
+        + "\x1f"
+        + table["id_contrat"].fillna("").astype(str)
+        + "\x1f"
+        + table["objet"].map(fold, na_action="ignore").fillna("").astype(str)
+    )
     key = key.where(has_id, "\x1e" + table.index.astype(str))
     repeated = key.duplicated(keep=False).to_numpy()
     if not repeated.any():
@@ -375,7 +458,9 @@ def _group_holders(table: pd.DataFrame) -> pd.DataFrame:
     multi = table[repeated]
     groups = multi.groupby(key[repeated].to_numpy(), sort=False)
     merged = groups.first()
-    merged["_first"] = pd.Series(multi.index, index=key[repeated].to_numpy()).groupby(level=0, sort=False).first()
+    merged["_first"] = (
+        pd.Series(multi.index, index=key[repeated].to_numpy()).groupby(level=0, sort=False).first()
+    )
     merged["titulaires"] = groups["titulaires"].agg(_merge_holders)
     merged["source_ligne"] = groups["source_ligne"].agg(list)
     merged["alertes"] = groups["alertes"].agg(lambda s: list(dict.fromkeys(a for al in s for a in al)))
@@ -383,8 +468,10 @@ def _group_holders(table: pd.DataFrame) -> pd.DataFrame:
     for k, amounts in spread[spread.map(len) > 1].items():
         shown = ", ".join(f"{a:,.0f}".replace(",", " ") for a in amounts)
         merged.at[k, "montant"] = float(amounts[-1])
-        merged.at[k, "alertes"] = [*merged.at[k, "alertes"],
-                                   f"montants différents selon les lignes du même marché ({shown}) : le plus grand retenu"]
+        merged.at[k, "alertes"] = [
+            *merged.at[k, "alertes"],
+            f"montants différents selon les lignes du même marché ({shown}) : le plus grand retenu",
+        ]
     merged = merged.set_index("_first")
     out = pd.concat([table[~repeated], merged[table.columns]]).sort_index().reset_index(drop=True)
     out["montant"] = out["montant"].astype("Float64")
@@ -407,14 +494,21 @@ def _mark_duplicates(table: pd.DataFrame) -> None:
     """The same contract twice (same buyer, id, object and amount, e.g. on two platforms)."""
     if table.empty:
         return
-    key = pd.DataFrame({
-        "a": table["acheteur_id"].fillna(""), "i": table["id_contrat"].fillna(""),
-        "o": table["objet"].map(fold, na_action="ignore").fillna(""), "m": table["montant"].astype(str),
-    })
+    key = pd.DataFrame(
+        {
+            "a": table["acheteur_id"].fillna(""),
+            "i": table["id_contrat"].fillna(""),
+            "o": table["objet"].map(fold, na_action="ignore").fillna(""),
+            "m": table["montant"].astype(str),
+        }
+    )
     dup = key.duplicated(keep="first") & table["id_contrat"].notna()
     table["doublon"] = dup.to_numpy()
     for i in np.flatnonzero(dup.to_numpy()):
-        table.at[i, "alertes"] = [*table.at[i, "alertes"], "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)"]
+        table.at[i, "alertes"] = [
+            *table.at[i, "alertes"],
+            "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)",
+        ]
 
 
 def _report(path: Path, raw: RawTable, matches: dict, table: pd.DataFrame, kinds: Counter) -> dict:
@@ -438,22 +532,6 @@ def _report(path: Path, raw: RawTable, matches: dict, table: pd.DataFrame, kinds
         "contrats_avec_alertes": int(sum(bool(a) for a in table["alertes"])),
         "alertes_par_type": dict(alert_kinds.most_common()),
     }
-
-
-def alert_kind(alert: str) -> str:
-    """An alert with its particulars (quoted values, numbers, parentheses) blanked, to count by kind.
-
-    Examples
-    --------
-    >>> alert_kind("code CPV inconnu (« XXXX »)")
-    'code CPV inconnu'
-    >>> alert_kind("code « 45058 » donné comme code postal est un code INSEE")
-    'code «…» donné comme code postal est un code INSEE'
-    """
-    kind = re.sub(r"« [^»]* »", "«…»", alert)
-    kind = re.sub(r"\s*\([^)]*\)", "", kind)
-    kind = re.sub(r"\d[\d  ,.]*", "N", kind)
-    return kind.split(" : ")[0].strip()
 
 
 def iter_reports(table: pd.DataFrame) -> Iterable[dict]:

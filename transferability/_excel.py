@@ -59,8 +59,14 @@ def write_cell(ws, row: int, col: int, value, number_format: str | None = None):
     return cell
 
 
-def write_table(ws, frame: pd.DataFrame, start_row: int = 1, formats: dict[str, str] | None = None,
-                widths: dict[str, int] | None = None, autofilter: bool = True) -> int:
+def write_table(
+    ws,
+    frame: pd.DataFrame,
+    start_row: int = 1,
+    formats: dict[str, str] | None = None,
+    widths: dict[str, int] | None = None,
+    autofilter: bool = True,
+) -> int:
     """Write a DataFrame with a styled, frozen header; returns the next free row."""
     formats = formats or {}
     for j, name in enumerate(frame.columns, start=1):
@@ -80,3 +86,12 @@ def write_table(ws, frame: pd.DataFrame, start_row: int = 1, formats: dict[str, 
             width = min(60, max(10, len(str(name)) + 2, *(s + 2 for s in sample))) if sample else 12
         ws.column_dimensions[get_column_letter(j)].width = width
     return start_row + len(frame) + 1
+
+
+def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
+    """Lists (holders, warnings, source lines) written as « a | b », for CSV files."""
+    table = table.copy()
+    for col in table.columns:
+        if table[col].map(lambda v: isinstance(v, list)).any():
+            table[col] = table[col].map(lambda v: " | ".join(map(_item, v)) if isinstance(v, list) else v)
+    return table

@@ -50,14 +50,18 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
 def explain(model, Z, family_index: np.ndarray, reasons: list[str], n_terms: int = 3) -> list[str]:
     """One French sentence per contract: trade words matched, CPV family, strongest terms."""
     names = model.features_.feature_names()
-    kind = np.select([np.char.startswith(names.astype(str), p) for p in ("mot:", "lexique:", "cpv:famcpv")],
-                     [1, 2, 3], 0)
+    kind = np.select(
+        [np.char.startswith(names.astype(str), p) for p in ("mot:", "lexique:", "cpv:famcpv")], [1, 2, 3], 0
+    )
     short = [n.split(":", 1)[1] for n in names]
     label_of = tx.metiers()["metier"].to_dict()
     families = tx.family_labels()
     fam = model.famille_model_
-    coef = (np.mean([c.estimator.coef_ for c in fam.calibrated_classifiers_], axis=0)
-            if hasattr(fam, "calibrated_classifiers_") else fam.coef_)
+    coef = (
+        np.mean([c.estimator.coef_ for c in fam.calibrated_classifiers_], axis=0)
+        if hasattr(fam, "calibrated_classifiers_")
+        else fam.coef_
+    )
     Z = Z.tocsr()
     out = []
     for i in range(Z.shape[0]):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -21,13 +20,88 @@ from sklearn.utils.validation import check_is_fitted
 from . import _taxonomy as tx
 from ._text import fold, fold_series
 
-FRENCH_STOP_WORDS = frozenset("""
-a au aux avec ce ces dans de des du en et l la le les leur lot lots marche marches n no num numero ou par
-pour sur un une d s sa son ses qui que dont y est sont ainsi afin entre sous selon via hors cadre accord
-relatif relative relatifs relatives concernant objet consultation prestation prestations fourniture
-fournitures service services travaux mise place realisation besoins compte ville commune communaute
-departement region centre annee annees
-""".split())
+FRENCH_STOP_WORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "lot",
+        "lots",
+        "marche",
+        "marches",
+        "n",
+        "no",
+        "num",
+        "numero",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+        "d",
+        "s",
+        "sa",
+        "son",
+        "ses",
+        "qui",
+        "que",
+        "dont",
+        "y",
+        "est",
+        "sont",
+        "ainsi",
+        "afin",
+        "entre",
+        "sous",
+        "selon",
+        "via",
+        "hors",
+        "cadre",
+        "accord",
+        "relatif",
+        "relative",
+        "relatifs",
+        "relatives",
+        "concernant",
+        "objet",
+        "consultation",
+        "prestation",
+        "prestations",
+        "fourniture",
+        "fournitures",
+        "service",
+        "services",
+        "travaux",
+        "mise",
+        "place",
+        "realisation",
+        "besoins",
+        "compte",
+        "ville",
+        "commune",
+        "communaute",
+        "departement",
+        "region",
+        "centre",
+        "annee",
+        "annees",
+    ]
+)
 _AMOUNT_BINS = np.array([0, 4e4, 9e4, 2.15e5, 1e6, 5.38e6, np.inf])
 
 
@@ -88,23 +162,40 @@ class ContractFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y=None):
         text = normalise_objects(_column(X, "objet"))
-        self.words_ = TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True, lowercase=False,
-                                      tokenizer=str.split, token_pattern=None, stop_words=sorted(FRENCH_STOP_WORDS),
-                                      dtype=np.float32).fit(text)
+        self.words_ = TfidfVectorizer(
+            ngram_range=(1, 2),
+            min_df=self.min_df,
+            sublinear_tf=True,
+            lowercase=False,
+            tokenizer=str.split,
+            token_pattern=None,
+            stop_words=sorted(FRENCH_STOP_WORDS),
+            dtype=np.float32,
+        ).fit(text)
         if self.char_ngrams:
-            self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=self.min_df,
-                                          sublinear_tf=True, max_features=30000, dtype=np.float32).fit(text)
+            self.chars_ = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                min_df=self.min_df,
+                sublinear_tf=True,
+                max_features=30000,
+                dtype=np.float32,
+            ).fit(text)
         self.cpv_ = CountVectorizer(binary=True, token_pattern=r"\S+", dtype=np.float32).fit(
-            cpv_tokens(_column(X, "code_cpv")))
-        self.kinds_ = CountVectorizer(binary=True, token_pattern=r"\S+", lowercase=False, dtype=np.float32).fit(
-            self._kinds(X))
+            cpv_tokens(_column(X, "code_cpv"))
+        )
+        self.kinds_ = CountVectorizer(
+            binary=True, token_pattern=r"\S+", lowercase=False, dtype=np.float32
+        ).fit(self._kinds(X))
         self.n_features_out_ = self.transform(X.head(1)).shape[1]
         return self
 
     def _kinds(self, X: pd.DataFrame) -> pd.Series:
         parts = []
         for name in ("type_marche", "nature", "categorie_procedure"):
-            parts.append(name[:4] + "_" + fold_series(_column(X, name).fillna("inconnu")).str.replace(" ", "_"))
+            parts.append(
+                name[:4] + "_" + fold_series(_column(X, name).fillna("inconnu")).str.replace(" ", "_")
+            )
         amount = pd.to_numeric(_column(X, "montant"), errors="coerce").to_numpy(dtype=float)
         bins = np.digitize(np.nan_to_num(amount, nan=-1.0), _AMOUNT_BINS)
         parts.append(pd.Series([f"mont_{b}" for b in bins], index=X.index))

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
-import pandas as pd
 
 from ._resources import data_path, read_data_csv
 from ._text import fold
@@ -86,8 +85,12 @@ class Geography:
         for code, name in zip(self.communes["code_insee"], self.communes["nom"], strict=True):
             by_name.setdefault(_name_key(name), []).append(code)
         self.by_name = by_name
-        self.department_by_name = {_name_key(n): c for c, n in zip(self.departements["code"], self.departements["nom"], strict=True)}
-        self.region_by_name = {_name_key(n): c for c, n in zip(self.regions["code"], self.regions["nom"], strict=True)}
+        self.department_by_name = {
+            _name_key(n): c for c, n in zip(self.departements["code"], self.departements["nom"], strict=True)
+        }
+        self.region_by_name = {
+            _name_key(n): c for c, n in zip(self.regions["code"], self.regions["nom"], strict=True)
+        }
 
     # -- single lookups ------------------------------------------------------------------
     def is_insee(self, code: str) -> bool:
@@ -110,14 +113,18 @@ class Geography:
         row = self.communes.loc[insee]
         return Place(code, kind, insee, row["departement"], row["region"], tuple(alerts))
 
-    def department_place(self, dep: str, code: str | None = None, kind: str = DEPARTEMENT, alerts=()) -> Place:
+    def department_place(
+        self, dep: str, code: str | None = None, kind: str = DEPARTEMENT, alerts=()
+    ) -> Place:
         return Place(code or dep, kind, None, dep, self.region_of_department(dep), tuple(alerts))
 
     def best_commune(self, candidates: list[str], name: str = "", department: str | None = None) -> str:
         """Pick among communes: the one named ``name``, else in ``department``, else the most populated."""
         key = _name_key(name)
         named = [c for c in candidates if key and _name_key(self.communes.at[c, "nom"]) == key]
-        pool = named or [c for c in candidates if self.communes.at[c, "departement"] == department] or candidates
+        pool = (
+            named or [c for c in candidates if self.communes.at[c, "departement"] == department] or candidates
+        )
         return max(pool, key=lambda c: self._population.get(c, 0))
 
     def find_name(self, name: str, department: str | None = None) -> Place | None:
@@ -134,7 +141,9 @@ class Geography:
             insee = self.best_commune(codes, name, department)
             alerts = []
             if len(codes) > 1 and not any(self.communes.at[c, "departement"] == department for c in codes):
-                alerts.append(f"nom de commune « {name} » porté par {len(codes)} communes : la plus peuplée retenue")
+                alerts.append(
+                    f"nom de commune « {name} » porté par {len(codes)} communes : la plus peuplée retenue"
+                )
             return self.commune_place(insee, insee, COMMUNE, alerts)
         if key in self.department_by_name:
             return self.department_place(self.department_by_name[key])
@@ -197,7 +206,9 @@ def place_type(type_code: object) -> str | None:
 _NO_PLACE = {"", "non disponible", "nd", "n c", "nc", "sans objet", "inconnu", "null", "none", "nan"}
 
 
-def resolve_place(code: object, type_code: object = None, name: object = None, buyer_department: str | None = None) -> Place:
+def resolve_place(
+    code: object, type_code: object = None, name: object = None, buyer_department: str | None = None
+) -> Place:
     """Resolve a place of execution given as a code (with or without its type) or a name.
 
     Parameters
@@ -251,8 +262,14 @@ def resolve_place(code: object, type_code: object = None, name: object = None, b
         place = geo.find_name(str(name), buyer_department)
         if place is not None:
             extra = (f"code de lieu « {raw} » inutilisable : lieu déduit du nom",) if raw else ()
-            return Place(place.lieu_code, place.lieu_type, place.commune_insee, place.departement, place.region,
-                         tuple(alerts) + extra + place.alertes)
+            return Place(
+                place.lieu_code,
+                place.lieu_type,
+                place.commune_insee,
+                place.departement,
+                place.region,
+                tuple(alerts) + extra + place.alertes,
+            )
         alerts.append(f"lieu « {name} » introuvable")
     elif raw and not alerts:
         alerts.append(f"code de lieu « {raw} » inconnu")
@@ -281,7 +298,9 @@ def _resolve_code(geo: Geography, raw: str, kind: str | None, name: str, buyer_d
     if kind == CODE_POSTAL and postal:
         return _postal_place(geo, raw, name, buyer_dep, [])
     if kind == COMMUNE and postal:
-        return _postal_place(geo, raw, name, buyer_dep, [f"« {raw} » donné comme code commune est un code postal"])
+        return _postal_place(
+            geo, raw, name, buyer_dep, [f"« {raw} » donné comme code commune est un code postal"]
+        )
     if kind == CODE_POSTAL and insee:
         return geo.commune_place(raw, raw, COMMUNE, [f"« {raw} » donné comme code postal est un code INSEE"])
     if kind is None and insee and postal:
@@ -292,8 +311,12 @@ def _resolve_code(geo: Geography, raw: str, kind: str | None, name: str, buyer_d
         return _postal_place(geo, raw, name, buyer_dep, [])
     dep = department_of_postal(raw)
     if dep and geo.normalise_department(dep):
-        return geo.department_place(dep, raw, CODE_POSTAL,
-                                    [f"code « {raw} » absent de la base postale (CEDEX ou pseudo-code) : département {dep} retenu"])
+        return geo.department_place(
+            dep,
+            raw,
+            CODE_POSTAL,
+            [f"code « {raw} » absent de la base postale (CEDEX ou pseudo-code) : département {dep} retenu"],
+        )
     alerts.append(f"code de lieu « {raw} » inconnu")
     return None
 
@@ -319,8 +342,10 @@ def _ambiguous(geo: Geography, raw: str, name: str, buyer_dep) -> Place:
             if _name_key(geo.communes.at[c, "nom"]) == key:
                 return geo.commune_place(c, raw, CODE_POSTAL)
     deps = {as_insee["departement"]} | {geo.communes.at[c, "departement"] for c in postal_communes}
-    alert = (f"code « {raw} » ambigu : code INSEE de {as_insee['nom']} et code postal d'une autre commune")
+    alert = f"code « {raw} » ambigu : code INSEE de {as_insee['nom']} et code postal d'une autre commune"
     if len(deps) == 1:
         dep = deps.pop()
-        return Place(raw, None, None, dep, geo.region_of_department(dep), (alert + f" ; département {dep} retenu",))
+        return Place(
+            raw, None, None, dep, geo.region_of_department(dep), (alert + f" ; département {dep} retenu",)
+        )
     return Place(raw, None, None, None, None, (alert + " ; départements différents, lieu non retenu",))

@@ -28,8 +28,13 @@ def write_contracts_listing(table: pd.DataFrame, path: str | Path) -> Path:
     ws.title = "Marchés lus"
     write_cell(ws, 1, 1, "Marchés lus et normalisés").font = TITLE_FONT
     write_cell(ws, 2, 1, f"Produit le {dt.date.today():%d/%m/%Y} par transferability")
-    shown = table.drop(columns=[c for c in table.columns if c.startswith("source_") and c not in
-                                ("source_fichier", "source_ligne")])
+    shown = table.drop(
+        columns=[
+            c
+            for c in table.columns
+            if c.startswith("source_") and c not in ("source_fichier", "source_ligne")
+        ]
+    )
     write_table(ws, shown, start_row=4, formats={"montant": EURO})
     rep = book.create_sheet("Lecture")
     write_cell(rep, 1, 1, "Rapport de lecture").font = TITLE_FONT

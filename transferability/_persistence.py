@@ -31,7 +31,9 @@ def save_model(model, path: str | Path, card: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump({"model": model, "sklearn": sklearn.__version__, "format": 1}, path, compress=3)
     card = {**card, "fichier": path.name, "sha256": sha256(path)}
-    path.with_suffix(".card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
+    path.with_suffix(".card.json").write_text(
+        json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     return path
 
 
@@ -47,20 +49,30 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False):
     shipped = path is None
     path = models_dir() / SHIPPED_MODEL if shipped else Path(path)
     if not path.is_file():
-        raise ModelError(f"modèle introuvable : {path} ; entraîner un modèle avec « transferability entrainer »")
+        raise ModelError(
+            f"modèle introuvable : {path} ; entraîner un modèle avec « transferability entrainer »"
+        )
     if shipped and sha256(path) != SHIPPED_MODEL_SHA256:
-        raise ModelError(f"le modèle livré {path} n’est pas celui qui a été publié (empreinte SHA-256 différente) ; "
-                         "réinstaller le paquet")
+        raise ModelError(
+            f"le modèle livré {path} n’est pas celui qui a été publié (empreinte SHA-256 différente) ; "
+            "réinstaller le paquet"
+        )
     if not shipped and not trusted:
-        raise ModelError(f"{path} : un fichier de modèle peut exécuter du code à l’ouverture ; ne le charger que "
-                         "s’il vient de vous, avec trusted=True (ou --confiance en ligne de commande)")
+        raise ModelError(
+            f"{path} : un fichier de modèle peut exécuter du code à l’ouverture ; ne le charger que "
+            "s’il vient de vous, avec trusted=True (ou --confiance en ligne de commande)"
+        )
     try:
         payload = joblib.load(path)
         model = payload["model"]
     except Exception as exc:
         raise ModelError(f"modèle illisible ou corrompu : {path} ({type(exc).__name__})") from None
     if payload.get("sklearn") != sklearn.__version__:
-        warnings.warn(f"modèle entraîné avec scikit-learn {payload.get('sklearn')}, utilisé avec "
-                      f"{sklearn.__version__} : réentraîner avec « transferability entrainer » si les résultats "
-                      "semblent faux", TransferabilityWarning, stacklevel=2)
+        warnings.warn(
+            f"modèle entraîné avec scikit-learn {payload.get('sklearn')}, utilisé avec "
+            f"{sklearn.__version__} : réentraîner avec « transferability entrainer » si les résultats "
+            "semblent faux",
+            TransferabilityWarning,
+            stacklevel=2,
+        )
     return model

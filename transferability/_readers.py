@@ -9,6 +9,7 @@ Source lines: a spreadsheet's row number (header included) for tabular files, th
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -68,10 +69,8 @@ def decode(raw: bytes, where: str) -> tuple[str, list[str]]:
     """
     notes: list[str] = []
     text = None
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
     if text is not None and _C1.search(text):
         # UTF-8 holding C1 controls: Windows-1252 characters (’, œ, …) that went through latin-1
         text = ftfy.fixes.fix_c1_controls(text)
@@ -80,10 +79,14 @@ def decode(raw: bytes, where: str) -> tuple[str, list[str]]:
         try:
             text = raw.decode("cp1252")  # Python's cp1252 refuses the 5 undefined bytes: never latin-1
         except UnicodeDecodeError as exc:
-            raise InputError(Problem(
-                "encodage non reconnu (ni UTF-8 ni Windows-1252)", where,
-                f"octet 0x{raw[exc.start]:02x} à la position {exc.start}",
-                "réenregistrer le fichier en UTF-8 (Excel : « CSV UTF-8 »)")) from None
+            raise InputError(
+                Problem(
+                    "encodage non reconnu (ni UTF-8 ni Windows-1252)",
+                    where,
+                    f"octet 0x{raw[exc.start]:02x} à la position {exc.start}",
+                    "réenregistrer le fichier en UTF-8 (Excel : « CSV UTF-8 »)",
+                )
+            ) from None
         notes.append("fichier encodé en Windows-1252 (et non UTF-8)")
     if _DOUBLE_ENCODED.search(text):
         fixed = "\n".join(ftfy.fix_encoding(line) for line in text.split("\n"))
@@ -105,7 +108,7 @@ def sniff_separator(text: str) -> str:
     >>> sniff_separator("a|b|c\\n1|2|3\\n")
     '|'
     """
-    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS + 10] if ln.strip()]
+    lines = [ln for ln in text.splitlines()[: HEADER_SEARCH_ROWS + 10] if ln.strip()]
     best, best_score = ",", -1.0
     for sep in SEPARATORS:
         counts = [len(next(csv.reader([ln], delimiter=sep))) - 1 for ln in lines]
@@ -130,13 +133,24 @@ def read_csv_table(raw: bytes, where: str, forced: dict[str, str] | None = None)
     if not text.strip():
         raise InputError(Problem("fichier vide", where, "aucune ligne", "vérifier l’export"))
     sep = sniff_separator(text)
-    head_rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])), delimiter=sep))
+    head_rows = list(
+        csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])), delimiter=sep)
+    )
     header = _find_header(head_rows, forced)
     if header is None:
         raise _no_header(where, head_rows)
-    frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=header, dtype=object,
-                        keep_default_na=False, skip_blank_lines=False, engine="python" if sep == "|" else "c",
-                        quoting=csv.QUOTE_MINIMAL, on_bad_lines="warn")
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        header=None,
+        skiprows=header,
+        dtype=object,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        engine="python" if sep == "|" else "c",
+        quoting=csv.QUOTE_MINIMAL,
+        on_bad_lines="warn",
+    )
     columns = [clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(frame.iloc[0])]
     frame = frame.iloc[1:].reset_index(drop=True)
     frame.columns = _unique(columns)
@@ -157,28 +171,46 @@ def _unique(columns: list[str]) -> list[str]:
 
 def _no_header(where: str, rows: list[list[object]]) -> InputError:
     shown = " | ".join(clean_text(c) for c in (rows[0] if rows else []) if clean_text(c))[:200]
-    return InputError(Problem(
-        "aucune colonne d’objet ni de code CPV dans les 15 premières lignes", where,
-        f"première ligne : « {shown} »" if shown else "aucun en-tête",
-        "ajouter une colonne « Objet » (ou « Code CPV »), ou indiquer les colonnes avec columns={'objet': '…'}"))
+    return InputError(
+        Problem(
+            "aucune colonne d’objet ni de code CPV dans les 15 premières lignes",
+            where,
+            f"première ligne : « {shown} »" if shown else "aucun en-tête",
+            "ajouter une colonne « Objet » (ou « Code CPV »), ou indiquer les colonnes avec columns={'objet': '…'}",
+        )
+    )
 
 
 # -- spreadsheets ---------------------------------------------------------------------------
-def read_xlsx_table(path: Path, where: str, sheet: str | None, forced: dict[str, str] | None = None) -> RawTable:
+def read_xlsx_table(
+    path: Path, where: str, sheet: str | None, forced: dict[str, str] | None = None
+) -> RawTable:
     from openpyxl import load_workbook  # uses defusedxml when installed
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip or XML errors: the file is not a readable workbook
-        raise InputError(Problem("classeur Excel illisible", where, type(exc).__name__ + f" : {exc}"[:200],
-                                 "rouvrir le fichier dans Excel ou LibreOffice et l’enregistrer en .xlsx")) from None
+        raise InputError(
+            Problem(
+                "classeur Excel illisible",
+                where,
+                type(exc).__name__ + f" : {exc}"[:200],
+                "rouvrir le fichier dans Excel ou LibreOffice et l’enregistrer en .xlsx",
+            )
+        ) from None
     try:
         visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
         notes: list[str] = []
         if sheet is not None:
             if sheet not in book.sheetnames:
-                raise InputError(Problem("feuille introuvable", where, f"« {sheet} »",
-                                         "choisir une de : " + ", ".join(f"« {s} »" for s in book.sheetnames)))
+                raise InputError(
+                    Problem(
+                        "feuille introuvable",
+                        where,
+                        f"« {sheet} »",
+                        "choisir une de : " + ", ".join(f"« {s} »" for s in book.sheetnames),
+                    )
+                )
             names = [sheet]
         else:
             names = visible
@@ -192,13 +224,14 @@ def read_xlsx_table(path: Path, where: str, sheet: str | None, forced: dict[str,
                 continue
             columns = _unique([clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])])
             width = len(columns)
-            body = [(r + [None] * width)[:width] for r in rows[header + 1:]]
+            body = [(r + [None] * width)[:width] for r in rows[header + 1 :]]
             frame = pd.DataFrame(body, columns=columns, dtype=object)
             if len(names) > 1:
                 notes.append(f"feuille « {name} » lue")
             start = header + 2
-            return RawTable(frame, list(range(start, start + len(frame))), "Excel", name, notes,
-                            header_line=header + 1)
+            return RawTable(
+                frame, list(range(start, start + len(frame))), "Excel", name, notes, header_line=header + 1
+            )
         first = [list(r) for r in book[names[0]].iter_rows(max_row=1, values_only=True)] if names else []
         raise _no_header(f"{where}, feuille « {names[0] if names else '?'} »", first)
     finally:
@@ -256,8 +289,11 @@ def decp_record(rec: dict) -> dict:
 
 
 def _is_concession(rec: dict) -> bool:
-    return ("concession" in str(rec.get("_type", "")).lower() or "concessionnaires" in rec
-            or "autoriteConcedante" in rec)
+    return (
+        "concession" in str(rec.get("_type", "")).lower()
+        or "concessionnaires" in rec
+        or "autoriteConcedante" in rec
+    )
 
 
 def _records_table(records: list, fmt: str, where: str, notes: list[str]) -> RawTable:
@@ -271,7 +307,11 @@ def _records_table(records: list, fmt: str, where: str, notes: list[str]) -> Raw
             continue
         rows.append(decp_record(rec))
         lines.append(i)
-    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(columns=list(decp_record({})), dtype=object)
+    frame = (
+        pd.DataFrame(rows, dtype=object)
+        if rows
+        else pd.DataFrame(columns=list(decp_record({})), dtype=object)
+    )
     return RawTable(frame, lines, fmt, None, notes, aside, canonical=True)
 
 
@@ -280,8 +320,14 @@ def read_json_table(raw: bytes, where: str) -> RawTable:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(Problem("JSON mal formé", where, f"ligne {exc.lineno}, colonne {exc.colno} : {exc.msg}",
-                                 "le fichier est peut-être tronqué : le télécharger de nouveau")) from None
+        raise InputError(
+            Problem(
+                "JSON mal formé",
+                where,
+                f"ligne {exc.lineno}, colonne {exc.colno} : {exc.msg}",
+                "le fichier est peut-être tronqué : le télécharger de nouveau",
+            )
+        ) from None
     marches = data.get("marches") if isinstance(data, dict) else data
     if isinstance(marches, dict):
         fmt, records = "DECP JSON 2022", marches.get("marche", [])
@@ -289,9 +335,14 @@ def read_json_table(raw: bytes, where: str) -> RawTable:
     else:
         fmt, records, concessions = "DECP JSON 2019", marches, []
     if not isinstance(records, list):
-        raise InputError(Problem("pas de liste de marchés", where,
-                                 f"clés : {', '.join(data) if isinstance(data, dict) else type(data).__name__}",
-                                 "fournir un fichier DECP {\"marches\": [...]} ou {\"marches\": {\"marche\": [...]}}"))
+        raise InputError(
+            Problem(
+                "pas de liste de marchés",
+                where,
+                f"clés : {', '.join(data) if isinstance(data, dict) else type(data).__name__}",
+                'fournir un fichier DECP {"marches": [...]} ou {"marches": {"marche": [...]}}',
+            )
+        )
     table = _records_table(records, fmt, where, notes)
     if concessions:
         table.set_aside["contrat de concession"] += len(concessions)
@@ -299,13 +350,38 @@ def read_json_table(raw: bytes, where: str) -> RawTable:
 
 
 # Elements the 2022 XSD (v2.0.2) requires in <marche>.
-XSD_REQUIRED = ("id", "acheteur", "nature", "objet", "codeCPV", "procedure", "lieuExecution", "dureeMois",
-                "dateNotification", "datePublicationDonnees", "montant", "formePrix", "titulaires",
-                "considerationsSociales", "considerationsEnvironnementales", "techniques", "modalitesExecution",
-                "typesPrix", "marcheInnovant", "ccag", "offresRecues", "attributionAvance",
-                "typeGroupementOperateurs", "sousTraitanceDeclaree")
-_LIST_ELEMENTS = {"titulaires": "titulaire", "considerationsSociales": "considerationSociale",
-                  "techniques": "technique", "modifications": "modification"}
+XSD_REQUIRED = (
+    "id",
+    "acheteur",
+    "nature",
+    "objet",
+    "codeCPV",
+    "procedure",
+    "lieuExecution",
+    "dureeMois",
+    "dateNotification",
+    "datePublicationDonnees",
+    "montant",
+    "formePrix",
+    "titulaires",
+    "considerationsSociales",
+    "considerationsEnvironnementales",
+    "techniques",
+    "modalitesExecution",
+    "typesPrix",
+    "marcheInnovant",
+    "ccag",
+    "offresRecues",
+    "attributionAvance",
+    "typeGroupementOperateurs",
+    "sousTraitanceDeclaree",
+)
+_LIST_ELEMENTS = {
+    "titulaires": "titulaire",
+    "considerationsSociales": "considerationSociale",
+    "techniques": "technique",
+    "modifications": "modification",
+}
 
 
 def _element(el) -> object:
@@ -321,8 +397,14 @@ def read_xml_table(raw: bytes, where: str) -> RawTable:
     try:
         root = SafeET.fromstring(raw)
     except Exception as exc:  # defusedxml refuses entities and bombs; ParseError for broken XML
-        raise InputError(Problem("XML illisible ou dangereux", where, f"{type(exc).__name__} : {exc}"[:200],
-                                 "fournir un fichier DECP XML conforme, sans entités")) from None
+        raise InputError(
+            Problem(
+                "XML illisible ou dangereux",
+                where,
+                f"{type(exc).__name__} : {exc}"[:200],
+                "fournir un fichier DECP XML conforme, sans entités",
+            )
+        ) from None
     records, missing = [], Counter()
     for el in root:
         if el.tag == "contrat-concession":
@@ -337,6 +419,8 @@ def read_xml_table(raw: bytes, where: str) -> RawTable:
     absent_by_row = [r.get("_absent", []) for r in records if not _is_concession(r)]
     table.frame["_absent_xsd"] = absent_by_row
     if missing:
-        table.notes.append("non conforme au schéma XSD 2022 : éléments obligatoires absents : "
-                           + ", ".join(f"{k} ({v} marchés)" for k, v in missing.most_common()))
+        table.notes.append(
+            "non conforme au schéma XSD 2022 : éléments obligatoires absents : "
+            + ", ".join(f"{k} ({v} marchés)" for k, v in missing.most_common())
+        )
     return table

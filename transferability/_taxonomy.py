@@ -67,7 +67,10 @@ def _cpv_rules() -> dict[str, Prior]:
 @cache
 def _naf_rules() -> dict[str, Prior]:
     rules = read_data_csv("naf_regles.csv", ("prefixe",))
-    return {r.prefixe: Prior(r.famille, r.metier_id, None, float(r.confiance), r.prefixe) for r in rules.itertuples()}
+    return {
+        r.prefixe: Prior(r.famille, r.metier_id, None, float(r.confiance), r.prefixe)
+        for r in rules.itertuples()
+    }
 
 
 def cpv_prior(code: str | None) -> Prior | None:
@@ -115,11 +118,14 @@ def cpv_priors(codes: pd.Series) -> pd.DataFrame:
     """:func:`cpv_prior` over a Series: columns famille, metier_id, capacite (None where unmapped)."""
     table = {c: cpv_prior(c) for c in pd.unique(codes.astype(object))}
     priors = [table[c] for c in codes.astype(object)]
-    return pd.DataFrame({
-        "famille": [p.famille if p else None for p in priors],
-        "metier_id": [p.metier_id if p else None for p in priors],
-        "capacite": [p.capacite if p else None for p in priors],
-    }, index=codes.index)
+    return pd.DataFrame(
+        {
+            "famille": [p.famille if p else None for p in priors],
+            "metier_id": [p.metier_id if p else None for p in priors],
+            "capacite": [p.capacite if p else None for p in priors],
+        },
+        index=codes.index,
+    )
 
 
 # -- lexicon ----------------------------------------------------------------------------------
@@ -160,15 +166,16 @@ class Lexicon:
             self._by_first.setdefault(words[0], []).append((words, j))
         weights = np.array([len(t.split()) for t in self.terms], dtype=np.float32)
         col = np.array([ids.index(m) for m in self.term_metier])
-        self._term_to_metier = sparse.csr_matrix((weights, (np.arange(len(self.terms)), col)),
-                                                 shape=(len(self.terms), len(ids)))
+        self._term_to_metier = sparse.csr_matrix(
+            (weights, (np.arange(len(self.terms)), col)), shape=(len(self.terms), len(ids))
+        )
 
     def _term_ids(self, text: object, folded: bool = False) -> list[int]:
         words = (text if folded else stem(text)).split()
         found = set()
         for i, word in enumerate(words):
             for seq, j in self._by_first.get(word, ()):
-                if words[i:i + len(seq)] == seq:
+                if words[i : i + len(seq)] == seq:
                     found.add(j)
         return sorted(found)
 

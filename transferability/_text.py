@@ -60,3 +60,19 @@ def clean_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return " ".join(str(value).split())
+
+
+def alert_kind(alert: str) -> str:
+    """An alert with its particulars (quoted values, numbers, parentheses) blanked, to count by kind.
+
+    Examples
+    --------
+    >>> alert_kind("code CPV inconnu (« XXXX »)")
+    'code CPV inconnu'
+    >>> alert_kind("code « 45058 » donné comme code postal est un code INSEE")
+    'code «…» donné comme code postal est un code INSEE'
+    """
+    kind = re.sub(r"« [^»]* »", "«…»", alert)
+    kind = re.sub(r"\s*\([^)]*\)", "", kind)
+    kind = re.sub(r"\d[\d  ,.]*", "N", kind)
+    return kind.split(" : ")[0].strip()

@@ -32,12 +32,15 @@ def load_labelled(path: str | Path | None = None) -> pd.DataFrame:
     return table
 
 
-def grouped_predictions(data: pd.DataFrame, make_model=TradeClassifier, n_splits: int = N_SPLITS,
-                        seed: int = SEED) -> pd.DataFrame:
+def grouped_predictions(
+    data: pd.DataFrame, make_model=TradeClassifier, n_splits: int = N_SPLITS, seed: int = SEED
+) -> pd.DataFrame:
     """Out-of-fold predictions of the model and of both baselines, folds grouped by buyer."""
     y = data["famille"].to_numpy(object)
     folds = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
-    pred = pd.DataFrame(index=data.index, columns=["famille", "capacite", "p_famille", "p_capacite"], dtype=object)
+    pred = pd.DataFrame(
+        index=data.index, columns=["famille", "capacite", "p_famille", "p_capacite"], dtype=object
+    )
     for train, test in folds.split(data, y, data["acheteur_id"].to_numpy(object)):
         model = make_model().fit(data.iloc[train], data.iloc[train][["famille", "capacite"]])
         fam, cap = model.predict_proba(data.iloc[test])
@@ -46,13 +49,19 @@ def grouped_predictions(data: pd.DataFrame, make_model=TradeClassifier, n_splits
         pred.iloc[test, 2] = fam.max(1)
         pred.iloc[test, 3] = cap.max(1)
     cpv = cpv_baseline(_codes(data))
-    return pd.DataFrame({
-        "famille": data["famille"], "capacite": data["capacite"],
-        "modele_famille": pred["famille"], "modele_capacite": pred["capacite"],
-        "modele_p_famille": pred["p_famille"].astype(float), "modele_p_capacite": pred["p_capacite"].astype(float),
-        "cpv_famille": cpv["famille"], "cpv_capacite": cpv["capacite"],
-        "lemarche_famille": lemarche_baseline(data["objet"]),
-    })
+    return pd.DataFrame(
+        {
+            "famille": data["famille"],
+            "capacite": data["capacite"],
+            "modele_famille": pred["famille"],
+            "modele_capacite": pred["capacite"],
+            "modele_p_famille": pred["p_famille"].astype(float),
+            "modele_p_capacite": pred["p_capacite"].astype(float),
+            "cpv_famille": cpv["famille"],
+            "cpv_capacite": cpv["capacite"],
+            "lemarche_famille": lemarche_baseline(data["objet"]),
+        }
+    )
 
 
 def _codes(data: pd.DataFrame) -> pd.Series:
@@ -65,14 +74,20 @@ def calibration_error(correct, confidence, n_bins: int = 10) -> float:
     """Expected calibration error: mean gap between confidence and accuracy over confidence bins."""
     correct, confidence = np.asarray(correct, float), np.asarray(confidence, float)
     bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
-    return float(sum(abs(correct[bins == b].mean() - confidence[bins == b].mean()) * (bins == b).mean()
-                     for b in np.unique(bins)))
+    return float(
+        sum(
+            abs(correct[bins == b].mean() - confidence[bins == b].mean()) * (bins == b).mean()
+            for b in np.unique(bins)
+        )
+    )
 
 
 def scores(true_fam, pred_fam, true_cap=None, pred_cap=None) -> dict:
     """Family accuracy and macro-F1; capability macro-F1 and transferable-vs-aucun F1 when given."""
-    out = {"famille_exactitude": accuracy_score(true_fam, pred_fam),
-           "famille_f1_macro": f1_score(true_fam, pred_fam, average="macro", zero_division=0)}
+    out = {
+        "famille_exactitude": accuracy_score(true_fam, pred_fam),
+        "famille_f1_macro": f1_score(true_fam, pred_fam, average="macro", zero_division=0),
+    }
     if pred_cap is not None:
         out["capacite_f1_macro"] = f1_score(true_cap, pred_cap, average="macro", zero_division=0)
         out["transferable_f1"] = f1_score(np.asarray(true_cap) != "aucun", np.asarray(pred_cap) != "aucun")
@@ -85,23 +100,34 @@ def evaluate(data: pd.DataFrame | None = None) -> dict:
     p = grouped_predictions(data)
     families = list(tx.family_labels())
     result = {
-        "n": len(data), "acheteurs": int(data["acheteur_id"].nunique()), "plis": N_SPLITS,
-        "modele": {**scores(p["famille"], p["modele_famille"], p["capacite"], p["modele_capacite"]),
-                   "famille_ece": round(calibration_error(p["famille"] == p["modele_famille"], p["modele_p_famille"]), 3),
-                   "capacite_ece": round(calibration_error(p["capacite"] == p["modele_capacite"],
-                                                           p["modele_p_capacite"]), 3)},
+        "n": len(data),
+        "acheteurs": int(data["acheteur_id"].nunique()),
+        "plis": N_SPLITS,
+        "modele": {
+            **scores(p["famille"], p["modele_famille"], p["capacite"], p["modele_capacite"]),
+            "famille_ece": round(
+                calibration_error(p["famille"] == p["modele_famille"], p["modele_p_famille"]), 3
+            ),
+            "capacite_ece": round(
+                calibration_error(p["capacite"] == p["modele_capacite"], p["modele_p_capacite"]), 3
+            ),
+        },
         "base_cpv": scores(p["famille"], p["cpv_famille"], p["capacite"], p["cpv_capacite"]),
         "base_lemarche": scores(p["famille"], p["lemarche_famille"]),
     }
-    prec, rec, f1, support = precision_recall_fscore_support(p["famille"], p["modele_famille"], labels=families,
-                                                             zero_division=0)
-    result["par_famille"] = pd.DataFrame({"precision": prec, "rappel": rec, "f1": f1, "effectif": support},
-                                         index=families).round(3)
-    result["confusion_famille"] = pd.DataFrame(confusion_matrix(p["famille"], p["modele_famille"], labels=families),
-                                               index=families, columns=families)
+    prec, rec, f1, support = precision_recall_fscore_support(
+        p["famille"], p["modele_famille"], labels=families, zero_division=0
+    )
+    result["par_famille"] = pd.DataFrame(
+        {"precision": prec, "rappel": rec, "f1": f1, "effectif": support}, index=families
+    ).round(3)
+    result["confusion_famille"] = pd.DataFrame(
+        confusion_matrix(p["famille"], p["modele_famille"], labels=families), index=families, columns=families
+    )
     caps = list(tx.CAPACITIES)
-    result["confusion_capacite"] = pd.DataFrame(confusion_matrix(p["capacite"], p["modele_capacite"], labels=caps),
-                                                index=caps, columns=caps)
+    result["confusion_capacite"] = pd.DataFrame(
+        confusion_matrix(p["capacite"], p["modele_capacite"], labels=caps), index=caps, columns=caps
+    )
     return result
 
 
@@ -111,30 +137,60 @@ def read_corrections(path: str | Path) -> pd.DataFrame:
     try:
         sheet = pd.read_excel(path, dtype=str)
     except Exception as exc:
-        raise InputError(Problem("fichier de corrections illisible", str(path), type(exc).__name__,
-                                 "fournir la feuille de revue produite par « transferability classer --revue »")) from None
+        raise InputError(
+            Problem(
+                "fichier de corrections illisible",
+                str(path),
+                type(exc).__name__,
+                "fournir la feuille de revue produite par « transferability classer --revue »",
+            )
+        ) from None
     needed = {"objet", "famille_corrigee", "capacite_corrigee"}
     if not needed <= set(sheet.columns):
-        raise InputError(Problem("colonnes absentes de la feuille de corrections", str(path),
-                                 ", ".join(sorted(needed - set(sheet.columns))),
-                                 "garder les colonnes de la feuille de revue et remplir famille_corrigee, capacite_corrigee"))
+        raise InputError(
+            Problem(
+                "colonnes absentes de la feuille de corrections",
+                str(path),
+                ", ".join(sorted(needed - set(sheet.columns))),
+                "garder les colonnes de la feuille de revue et remplir famille_corrigee, capacite_corrigee",
+            )
+        )
     sheet = sheet.fillna("")
     done = sheet[(sheet["famille_corrigee"] != "") | (sheet["capacite_corrigee"] != "")].copy()
     problems = []
     for i, row in done.iterrows():
         if row["famille_corrigee"] and row["famille_corrigee"] not in tx.family_labels():
-            problems.append(Problem("famille inconnue", f"{path}, ligne {i + 2}, colonne famille_corrigee",
-                                    f"« {row['famille_corrigee']} »", "choisir une des 14 familles de la grille"))
+            problems.append(
+                Problem(
+                    "famille inconnue",
+                    f"{path}, ligne {i + 2}, colonne famille_corrigee",
+                    f"« {row['famille_corrigee']} »",
+                    "choisir une des 14 familles de la grille",
+                )
+            )
         if row["capacite_corrigee"] and row["capacite_corrigee"] not in tx.CAPACITIES:
-            problems.append(Problem("capacité inconnue", f"{path}, ligne {i + 2}, colonne capacite_corrigee",
-                                    f"« {row['capacite_corrigee']} »", "total, partiel ou aucun"))
+            problems.append(
+                Problem(
+                    "capacité inconnue",
+                    f"{path}, ligne {i + 2}, colonne capacite_corrigee",
+                    f"« {row['capacite_corrigee']} »",
+                    "total, partiel ou aucun",
+                )
+            )
     if problems:
         raise InputError(problems)
     done["famille"] = done["famille_corrigee"].where(done["famille_corrigee"] != "", done.get("famille", ""))
-    done["capacite"] = done["capacite_corrigee"].where(done["capacite_corrigee"] != "", done.get("capacite", ""))
-    done["acheteur_id"] = done.get("acheteur_id", pd.Series("correction", index=done.index)).replace("", "correction")
-    return done[["acheteur_id", "objet", "code_cpv", "famille", "capacite"]] if "code_cpv" in done else \
-        done.assign(code_cpv="")[["acheteur_id", "objet", "code_cpv", "famille", "capacite"]]
+    done["capacite"] = done["capacite_corrigee"].where(
+        done["capacite_corrigee"] != "", done.get("capacite", "")
+    )
+    done["acheteur_id"] = done.get("acheteur_id", pd.Series("correction", index=done.index)).replace(
+        "", "correction"
+    )
+    return (
+        done[["acheteur_id", "objet", "code_cpv", "famille", "capacite"]]
+        if "code_cpv" in done
+        else done.assign(code_cpv="")[["acheteur_id", "objet", "code_cpv", "famille", "capacite"]]
+    )
 
 
 def train(output: str | Path, corrections: str | Path | None = None, evaluate_model: bool = True) -> Path:
@@ -144,11 +200,16 @@ def train(output: str | Path, corrections: str | Path | None = None, evaluate_mo
     fit_data = pd.concat([data, extra], ignore_index=True) if extra is not None else data
     model = TradeClassifier().fit(fit_data, fit_data[["famille", "capacite"]])
     card = {
-        "modele": "TradeClassifier", "parametres": model.get_params(),
+        "modele": "TradeClassifier",
+        "parametres": model.get_params(),
         "date": dt.date.today().isoformat(),
-        "donnees": {"fichier": LABELS_FILE, "sha256": sha256(data_path(LABELS_FILE)), "contrats": len(data),
-                    "acheteurs": int(data["acheteur_id"].nunique()),
-                    "corrections": {"fichier": str(corrections), "lignes": len(extra)} if extra is not None else None},
+        "donnees": {
+            "fichier": LABELS_FILE,
+            "sha256": sha256(data_path(LABELS_FILE)),
+            "contrats": len(data),
+            "acheteurs": int(data["acheteur_id"].nunique()),
+            "corrections": {"fichier": str(corrections), "lignes": len(extra)} if extra is not None else None,
+        },
         "versions": _versions(),
         "regles_cpv": tx.CPV_RULES_VERSION,
         "limites": [
@@ -160,7 +221,8 @@ def train(output: str | Path, corrections: str | Path | None = None, evaluate_mo
     if evaluate_model:
         result = evaluate(data)
         card["validation_croisee_groupee_par_acheteur"] = {
-            k: result[k] for k in ("n", "acheteurs", "plis", "modele", "base_cpv", "base_lemarche")}
+            k: result[k] for k in ("n", "acheteurs", "plis", "modele", "base_cpv", "base_lemarche")
+        }
     return save_model(model, output, card)
 
 
@@ -168,8 +230,13 @@ def _versions() -> dict:
     import joblib
     import sklearn
 
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "pandas": pd.__version__,
-            "numpy": np.__version__, "joblib": joblib.__version__}
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "joblib": joblib.__version__,
+    }
 
 
 def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = None) -> pd.DataFrame:
@@ -197,21 +264,32 @@ def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = No
         return pd.concat([contracts, model.classify(contracts)], axis=1)
     from joblib import Parallel, delayed
 
-    chunks = [contracts.iloc[i:i + CHUNK] for i in range(0, len(contracts), CHUNK)]
+    chunks = [contracts.iloc[i : i + CHUNK] for i in range(0, len(contracts), CHUNK)]
     parts = Parallel(n_jobs=n_jobs)(delayed(model.classify)(chunk) for chunk in chunks)
     return pd.concat([contracts, pd.concat(parts)], axis=1)
 
 
 def export_review(classified: pd.DataFrame, path: str | Path, n: int = 200) -> Path:
     """The ``n`` least confident predictions, in an Excel sheet a consultant corrects."""
-    from ._excel import write_table
-
     from openpyxl import Workbook
+
+    from ._excel import write_table
 
     confidence = classified["proba_famille"].astype(float) * classified["proba_capacite"].astype(float)
     worst = classified.assign(confiance=confidence.round(3)).nsmallest(n, "confiance")
-    cols = ["source_fichier", "source_ligne", "acheteur_id", "id_contrat", "objet", "code_cpv", "famille",
-            "proba_famille", "capacite", "proba_capacite", "confiance"]
+    cols = [
+        "source_fichier",
+        "source_ligne",
+        "acheteur_id",
+        "id_contrat",
+        "objet",
+        "code_cpv",
+        "famille",
+        "proba_famille",
+        "capacite",
+        "proba_capacite",
+        "confiance",
+    ]
     sheet = worst[[c for c in cols if c in worst.columns]].assign(famille_corrigee="", capacite_corrigee="")
     book = Workbook()
     ws = book.active

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import transferability as tr
 
+from ._excel import flat_lists as _flat
+
 EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
 
 
@@ -22,14 +24,22 @@ def _cmd_contrats(args) -> int:
 
 
 def _print_report(report: dict) -> None:
-    print(f"Fichier : {report['fichier']} ({report['format']}"
-          + (f", feuille « {report['feuille']} »" if report["feuille"] else "") + ")")
-    print(f"  lignes lues : {report['lignes_lues']} ; marchés : {report['contrats']} ;"
-          f" marchés avec alertes : {report['contrats_avec_alertes']}")
+    print(
+        f"Fichier : {report['fichier']} ({report['format']}"
+        + (f", feuille « {report['feuille']} »" if report["feuille"] else "")
+        + ")"
+    )
+    print(
+        f"  lignes lues : {report['lignes_lues']} ; marchés : {report['contrats']} ;"
+        f" marchés avec alertes : {report['contrats_avec_alertes']}"
+    )
     for kind, n in report["lignes_ecartees"].items():
         print(f"  écartées : {n} × {kind}")
     if report["colonnes_reconnues"]:
-        print("  colonnes reconnues : " + " ; ".join(f"« {h} » → {f}" for h, f in report["colonnes_reconnues"].items()))
+        print(
+            "  colonnes reconnues : "
+            + " ; ".join(f"« {h} » → {f}" for h, f in report["colonnes_reconnues"].items())
+        )
     if report["colonnes_non_reconnues"]:
         print("  colonnes gardées telles quelles : " + ", ".join(report["colonnes_non_reconnues"]))
     for note in report["notes"]:
@@ -40,15 +50,57 @@ def _print_report(report: dict) -> None:
 
 def _cmd_diagnostic(args) -> int:
     if not args.exemple and not args.contrats:
-        raise tr.InputError(tr.Problem("aucun fichier de marchés", "ligne de commande", "",
-                                       "donner un fichier, ou --exemple pour l'exemple fourni"))
-    source = tr.load_sample_contracts_path() if args.exemple else args.contrats
-    table = tr.read_contracts(source)
-    from ._listing import write_contracts_listing
-
-    out = write_contracts_listing(table, args.output)
-    print(f"{len(table)} marchés lus ; rapport écrit : {Path(out).resolve()}")
+        raise tr.InputError(
+            tr.Problem(
+                "aucun fichier de marchés",
+                "ligne de commande",
+                "",
+                "donner un fichier, ou --exemple pour l'exemple fourni",
+            )
+        )
+    settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
+    contracts = tr.read_contracts(
+        tr.load_sample_contracts_path() if args.exemple else args.contrats, today=settings.reference
+    )
+    if args.territoire:
+        contracts = _default_territory(contracts, args.territoire)
+    directory = tr.read_directory(args.annuaire) if args.annuaire else None
+    diag = tr.diagnose(contracts, directory, settings=settings)
+    if args.corrections:
+        diag = tr.apply_corrections(diag, args.corrections)
+    print(diag)
+    if args.csv:
+        _flat(diag.contrats).to_csv(args.csv, index=False)
+        print(f"Table par marché écrite : {args.csv}")
+    if args.output:
+        out = diag.to_excel(args.output)
+        print(f"Rapport écrit : {Path(out).resolve()}")
     return EXIT_OK
+
+
+def _default_territory(contracts, code: str):
+    """Contracts whose place is unknown take the diagnostic's territory (a department or region code)."""
+    from ._geo import geography
+
+    geo = geography()
+    dep = geo.normalise_department(code)
+    region = geo.region_of_department(dep) if dep else (code if code in geo.regions.index else None)
+    if dep is None and region is None:
+        raise tr.InputError(
+            tr.Problem(
+                "territoire inconnu",
+                "option --territoire",
+                f"« {code} »",
+                "donner un code de département (73, 2A, 974) ou de région (84)",
+            )
+        )
+    missing = contracts["departement"].isna() & contracts["region"].isna()
+    contracts = contracts.copy()
+    contracts.loc[missing, "departement"] = dep
+    contracts.loc[missing, "region"] = region
+    note = f"lieu absent : territoire du diagnostic ({code}) retenu"
+    contracts.loc[missing, "alertes"] = contracts.loc[missing, "alertes"].map(lambda a: [*a, note])
+    return contracts
 
 
 def _cmd_classer(args) -> int:
@@ -59,7 +111,14 @@ def _cmd_classer(args) -> int:
     model = load_model(args.modele, trusted=args.confiance) if args.modele else None
     result = classify_trades(table, model)
     columns = [c for c in tr.CONTRACT_COLUMNS if c in result.columns] + [
-        "famille", "proba_famille", "metier", "proba_metier", "capacite", "proba_capacite", "explication_metier"]
+        "famille",
+        "proba_famille",
+        "metier",
+        "proba_metier",
+        "capacite",
+        "proba_capacite",
+        "explication_metier",
+    ]
     _flat(result[columns]).to_csv(args.output, index=False)
     print(f"{len(result)} marchés classés ; écrit : {args.output}")
     if args.revue:
@@ -71,8 +130,11 @@ def _cmd_classer(args) -> int:
 def _cmd_entrainer(args) -> int:
     from ._training import train
 
-    out = train(Path(args.sortie) / "trade_classifier.joblib", corrections=args.corrections,
-                evaluate_model=not args.sans_evaluation)
+    out = train(
+        Path(args.sortie) / "trade_classifier.joblib",
+        corrections=args.corrections,
+        evaluate_model=not args.sans_evaluation,
+    )
     print(f"Modèle écrit : {out} (fiche : {out.with_suffix('.card.json')})")
     return EXIT_OK
 
@@ -83,10 +145,15 @@ def _cmd_evaluer(args) -> int:
     from ._training import evaluate
 
     result = evaluate()
-    print(f"Validation croisée groupée par acheteur : {result['n']} marchés étiquetés, {result['acheteurs']} "
-          f"acheteurs, {result['plis']} plis (aucun acheteur à la fois en apprentissage et en test)")
-    rows = {"modèle": result["modele"], "base CPV seule": result["base_cpv"],
-            "base Le marché (pg_trgm)": result["base_lemarche"]}
+    print(
+        f"Validation croisée groupée par acheteur : {result['n']} marchés étiquetés, {result['acheteurs']} "
+        f"acheteurs, {result['plis']} plis (aucun acheteur à la fois en apprentissage et en test)"
+    )
+    rows = {
+        "modèle": result["modele"],
+        "base CPV seule": result["base_cpv"],
+        "base Le marché (pg_trgm)": result["base_lemarche"],
+    }
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(pd.DataFrame(rows).T.to_string(na_rep="—"))
         print("\nPar famille (modèle) :")
@@ -98,21 +165,6 @@ def _cmd_evaluer(args) -> int:
     return EXIT_OK
 
 
-def _flat(table):
-    """Lists (holders, warnings, source lines) written as « a | b » in CSV files."""
-    table = table.copy()
-    for col in table.columns:
-        if table[col].map(lambda v: isinstance(v, list)).any():
-            table[col] = table[col].map(lambda v: " | ".join(map(_item, v)) if isinstance(v, list) else v)
-    return table
-
-
-def _item(value) -> str:
-    if isinstance(value, dict):
-        return " ".join(str(v) for v in value.values() if v)
-    return str(value)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transferability",
@@ -120,21 +172,41 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exemple : transferability diagnostic --exemple -o rapport.xlsx",
     )
     sub = parser.add_subparsers(dest="commande", required=True, metavar="COMMANDE")
-    p = sub.add_parser("contrats", help="lire des fichiers de marchés et dire ce qui a été lu",
-                       description="Lit des fichiers de marchés (export, DECP JSON/XML, consolidé) et affiche "
-                                   "le rapport de lecture. Exemple : transferability contrats achats_2024.xlsx")
+    p = sub.add_parser(
+        "contrats",
+        help="lire des fichiers de marchés et dire ce qui a été lu",
+        description="Lit des fichiers de marchés (export, DECP JSON/XML, consolidé) et affiche "
+        "le rapport de lecture. Exemple : transferability contrats achats_2024.xlsx",
+    )
     p.add_argument("fichiers", nargs="+", help="fichiers de marchés")
     p.add_argument("--feuille", help="feuille du classeur à lire")
     p.add_argument("--csv", help="écrire la table canonique dans ce CSV")
     p.set_defaults(func=_cmd_contrats)
-    p = sub.add_parser("diagnostic", help="diagnostic d'un fichier de marchés",
-                       description="Exemple : transferability diagnostic --exemple -o rapport.xlsx")
-    p.add_argument("contrats", nargs="?", help="fichier de marchés")
-    p.add_argument("--exemple", action="store_true", help="utiliser l'exemple fourni")
-    p.add_argument("-o", "--output", default="rapport.xlsx", help="rapport Excel à écrire")
+    p = sub.add_parser(
+        "diagnostic",
+        help="diagnostic de transférabilité et rapport Excel",
+        description="Le travail principal du consultant : lit les marchés, les classe, compte les "
+        "prestataires qui couvrent chaque lieu, juge fort / moyen / faible et écrit le "
+        "rapport. Exemples : transferability diagnostic achats.xlsx --annuaire "
+        "annuaire.csv --territoire 73 -o rapport.xlsx ; transferability diagnostic "
+        "--exemple -o rapport.xlsx",
+    )
+    p.add_argument("contrats", nargs="*", help="fichiers de marchés")
+    p.add_argument("--exemple", action="store_true", help="utiliser les marchés d'exemple fournis")
+    p.add_argument(
+        "--annuaire", help="annuaire des prestataires (par défaut : l'annuaire d'exemple, en partie fictif)"
+    )
+    p.add_argument("--territoire", help="département ou région des marchés sans lieu (ex. 73)")
+    p.add_argument("--parametres", help="fichier TOML de paramètres (seuils, date de référence)")
+    p.add_argument("--corrections", help="classeur des corrections du consultant (famille, capacité, niveau)")
+    p.add_argument("-o", "--output", help="rapport Excel à écrire")
+    p.add_argument("--csv", help="table par marché à écrire en CSV")
     p.set_defaults(func=_cmd_diagnostic)
-    p = sub.add_parser("classer", help="famille, métier et capacité de chaque marché",
-                       description="Exemple : transferability classer achats.xlsx -o classes.csv --revue a_revoir.xlsx")
+    p = sub.add_parser(
+        "classer",
+        help="famille, métier et capacité de chaque marché",
+        description="Exemple : transferability classer achats.xlsx -o classes.csv --revue a_revoir.xlsx",
+    )
     p.add_argument("fichiers", nargs="+", help="fichiers de marchés")
     p.add_argument("-o", "--output", required=True, help="CSV à écrire (toutes les lignes, dans l'ordre)")
     p.add_argument("--revue", help="classeur Excel des prédictions les moins sûres, à corriger")
@@ -142,14 +214,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--modele", help="fichier de modèle entraîné (par défaut : le modèle livré)")
     p.add_argument("--confiance", action="store_true", help="charger --modele : il vient de vous")
     p.set_defaults(func=_cmd_classer)
-    p = sub.add_parser("entrainer", help="entraîner le classifieur sur les marchés étiquetés",
-                       description="Exemple : transferability entrainer --corrections a_revoir.xlsx --sortie mes_modeles")
+    p = sub.add_parser(
+        "entrainer",
+        help="entraîner le classifieur sur les marchés étiquetés",
+        description="Exemple : transferability entrainer --corrections a_revoir.xlsx --sortie mes_modeles",
+    )
     p.add_argument("--corrections", help="feuille de revue corrigée à ajouter aux données")
     p.add_argument("--sortie", default="models", help="dossier du modèle et de sa fiche (models)")
     p.add_argument("--sans-evaluation", action="store_true", help="ne pas refaire la validation croisée")
     p.set_defaults(func=_cmd_entrainer)
-    p = sub.add_parser("evaluer", help="validation croisée groupée par acheteur, modèle et références",
-                       description="Exemple : transferability evaluer")
+    p = sub.add_parser(
+        "evaluer",
+        help="validation croisée groupée par acheteur, modèle et références",
+        description="Exemple : transferability evaluer",
+    )
     p.set_defaults(func=_cmd_evaluer)
     return parser
 
