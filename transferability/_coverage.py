@@ -190,6 +190,7 @@ def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> dict:
         local_dep = key.code
     return {
         "nb_prestataires": int(len(chosen)),
+        "nb_prestataires_tous_metiers": int(covers.sum()),
         "nb_handicap": int(index.handicap[chosen].sum()),
         "nb_insertion": int(index.insertion[chosen].sum()),
         "nb_locaux": int((index.departement[chosen] == local_dep).sum()) if local_dep else 0,

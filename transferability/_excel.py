@@ -84,7 +84,9 @@ def write_table(
         if width is None:
             sample = [len(str(cell_value(v) or "")) for v in frame[name].head(200)]
             width = min(60, max(10, len(str(name)) + 2, *(s + 2 for s in sample))) if sample else 12
-        ws.column_dimensions[get_column_letter(j)].width = width
+        column = ws.column_dimensions[get_column_letter(j)]
+        # a sheet may hold several tables: a column keeps the widest need (openpyxl's default is 13)
+        column.width = max(width, column.width if column.customWidth else 0)
     return start_row + len(frame) + 1
 
 

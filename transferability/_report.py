@@ -23,6 +23,7 @@ from ._excel import EURO, PERCENT, TITLE_FONT, flat_lists, write_cell, write_tab
 from ._scoring import RECOMMENDATIONS
 
 EXCEL_MAX_ROWS = 1_048_576
+CHART_COLOURS = {"fort": "2E7D32", "moyen": "F08C00", "faible": "9E9E9E"}
 LEVEL_COLOURS = {"fort": "C6EFCE", "moyen": "FFD8A8", "faible": "D9D9D9", "indéterminé": "F2F2F2"}
 SOURCES = (
     "Marchés : fichiers lus par transferability ; métiers : grille LABELLING.md et règles CPV v1 ; "
@@ -81,11 +82,17 @@ def write_report(diag, path, *, max_rows: int | None = None) -> Path:
     return path
 
 
-def _sheet(book, title: str, heading: str):
+def _sheet(book, title: str, heading: str, repeat_header: bool = False):
     ws = book.create_sheet(title)
     write_cell(ws, 1, 1, heading).font = TITLE_FONT
     write_cell(ws, 2, 1, f"Produit le {dt.date.today():%d/%m/%Y} par transferability")
     write_cell(ws, 3, 1, SOURCES).font = Font(italic=True, size=9)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if repeat_header:  # sheets with one table repeat its header on every printed page
+        ws.print_title_rows = "5:5"
     return ws
 
 
@@ -136,14 +143,14 @@ def _synthese(book, diag, detail_beside, max_rows) -> None:
         )
         cell.font = Font(bold=True, color="C00000")
         row += 1
-    if check["part_hors_zone_couverte"]:
-        write_cell(
-            ws,
-            row,
-            1,
-            f"{check['part_hors_zone_couverte']:.0%} des marchés jugés ont leur lieu hors de la "
-            "zone couverte par l’annuaire.",
-        ).font = Font(bold=True, color="C00000")
+    outside = check["part_hors_zone_couverte"]
+    if outside is not None:
+        shown = f"{outside * 100:.1f}".replace(".", ",")
+        text = (
+            f"{shown} % des marchés jugés ont leur lieu hors de la zone couverte par l’annuaire "
+            "(aucun prestataire, tous métiers confondus)."
+        )
+        write_cell(ws, row, 1, text).font = Font(bold=True, color="C00000" if outside > 0.05 else "000000")
         row += 1
     if detail_beside is not None:
         write_cell(
@@ -198,6 +205,8 @@ def _synthese(book, diag, detail_beside, max_rows) -> None:
     cats = Reference(ws, min_col=1, min_row=start + 1, max_row=start + len(table) - 1)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
+    for series, level in zip(chart.series, ("fort", "moyen", "faible"), strict=True):
+        series.graphicalProperties.solidFill = CHART_COLOURS[level]
     chart.height, chart.width = 8, 18
     ws.add_chart(chart, f"A{row + 2}")
     top = diag.par_famille().head(5).reset_index()[["famille", "montant_transferable"]]
@@ -210,7 +219,7 @@ def _synthese(book, diag, detail_beside, max_rows) -> None:
         autofilter=False,
     )
     ws.freeze_panes = None
-    ws.column_dimensions["A"].width = 60
+    ws.column_dimensions["A"].width = 42
 
 
 def _familles(book, diag) -> None:
@@ -237,7 +246,7 @@ def _familles(book, diag) -> None:
     chart.type, chart.title = "bar", "Montant transférable (fort + moyen) : MAPA et formalisés"
     chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=5, max_row=end - 1), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=6, max_row=end - 1))
-    chart.height, chart.width = 10, 20
+    chart.height, chart.width = 14, 20
     ws.add_chart(chart, "K5")
     detail = diag.par_famille(detail=True).reset_index()
     cols2 = {
@@ -286,7 +295,7 @@ def _directions(book, diag) -> None:
 
 
 def _marches(book, diag, max_rows: int) -> None:
-    ws = _sheet(book, "Marchés", "Tous les marchés, avec leur niveau et son explication")
+    ws = _sheet(book, "Marchés", "Tous les marchés, avec leur niveau et son explication", repeat_header=True)
     table = diag.contrats[list(MARCHES_COLUMNS)].head(max_rows).rename(columns=MARCHES_COLUMNS)
     widths = {
         "Objet": 60,
@@ -314,7 +323,12 @@ def _marches(book, diag, max_rows: int) -> None:
 
 
 def _prestataires(book, diag) -> None:
-    ws = _sheet(book, "Prestataires", "Prestataires couvrant le territoire, par famille transférable")
+    ws = _sheet(
+        book,
+        "Prestataires",
+        "Prestataires couvrant le territoire, par famille transférable",
+        repeat_header=True,
+    )
     used = sorted({int(i) for rows in diag._providers for i in rows}) if diag._providers else []
     d = diag.annuaire.iloc[used].copy()
     label = tx.metiers()["metier"].to_dict()
@@ -346,7 +360,7 @@ def _prestataires(book, diag) -> None:
 
 
 def _calendrier(book, diag) -> None:
-    ws = _sheet(book, "Calendrier", "Marchés à renouveler : les occasions à venir")
+    ws = _sheet(book, "Calendrier", "Marchés à renouveler : les occasions à venir", repeat_header=True)
     c = diag.calendrier()
     cols = {
         "trimestre": "Trimestre",
@@ -367,7 +381,9 @@ def _calendrier(book, diag) -> None:
 
 
 def _qualite(book, diag) -> None:
-    ws = _sheet(book, "Qualité des données", "Alertes sur les données lues, ligne par ligne")
+    ws = _sheet(
+        book, "Qualité des données", "Alertes sur les données lues, ligne par ligne", repeat_header=True
+    )
     rows = [
         {"Fichier": r.source_fichier, "Ligne": r.source_ligne, "Référence": r.id_contrat, "Alerte": a}
         for r in diag.contrats.itertuples()

@@ -168,7 +168,7 @@ def controle_territoire(self) -> dict:
     """How well the directory fits the contracts' territory, and whether fictitious providers were used."""
     frame = _kept(self)
     judged = frame[frame["niveau"] != UNDETERMINED]
-    outside = judged["nb_prestataires"].eq(0) & judged["base_couverture"].eq("famille")
+    outside = judged["nb_prestataires_tous_metiers"].eq(0)  # no provider of any trade covers the place
     used = sorted({int(i) for rows in self._providers for i in rows}) if self._providers else []
     fictitious = self.annuaire.iloc[used]["fictif"].astype(bool) if used else pd.Series(dtype=bool)
     return {
