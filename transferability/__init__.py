@@ -15,7 +15,8 @@ from ._directory import DIRECTORY_COLUMNS, read_directory
 from ._errors import InputError, ModelError, Problem, TransferabilityWarning
 from ._persistence import load_model
 from ._scoring import LevelClassifier, Settings, level_features
-from ._training import classify_trades
+from ._training import classify_trades, export_review
+from ._training import train as train_model
 
 __all__ = [
     "CONTRACT_COLUMNS",
@@ -32,11 +33,13 @@ __all__ = [
     "apply_corrections",
     "classify_trades",
     "diagnose",
+    "export_review",
     "level_features",
     "load_model",
     "load_sample_contracts_path",
     "load_sample_directory",
     "read_contracts",
     "read_directory",
+    "train_model",
 ]
 __version__ = "0.1.0"

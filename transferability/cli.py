@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 import transferability as tr
 
 from ._excel import flat_lists as _flat
@@ -59,22 +61,50 @@ def _cmd_diagnostic(args) -> int:
             )
         )
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
-    contracts = tr.read_contracts(
-        tr.load_sample_contracts_path() if args.exemple else args.contrats, today=settings.reference
-    )
-    if args.territoire:
-        contracts = _default_territory(contracts, args.territoire)
-    directory = tr.read_directory(args.annuaire) if args.annuaire else None
-    diag = tr.diagnose(contracts, directory, settings=settings)
-    if args.corrections:
-        diag = tr.apply_corrections(diag, args.corrections)
-    print(diag)
+    steps = ["lecture des marchés", "diagnostic", "rapport"]
+    with tqdm(total=len(steps), desc=steps[0], unit="étape", disable=args.quiet, file=sys.stderr) as bar:
+        source = tr.load_sample_contracts_path() if args.exemple else args.contrats
+        contracts = tr.read_contracts(source, today=settings.reference)
+        if args.territoire:
+            contracts = _default_territory(contracts, args.territoire)
+        directory = tr.read_directory(args.annuaire) if args.annuaire else None
+        bar.update()
+        bar.set_description(steps[1])
+        diag = tr.diagnose(contracts, directory, settings=settings)
+        if args.corrections:
+            diag = tr.apply_corrections(diag, args.corrections)
+        bar.update()
+        bar.set_description(steps[2])
+        if args.csv:
+            _flat(diag.contrats).to_csv(args.csv, index=False)
+        out = diag.to_excel(args.output) if args.output else None
+        bar.update()
+    if args.verbose:
+        for report in contracts.attrs.get("lecture", []):
+            _print_report(report)
+        print(
+            "Contrôle du territoire : "
+            + " ; ".join(f"{k} = {v}" for k, v in diag.controle_territoire().items())
+        )
+    if not args.quiet:
+        print(diag)
+        if args.csv:
+            print(f"Table par marché écrite : {args.csv}")
+        if out:
+            print(f"Rapport écrit : {Path(out).resolve()}")
+    return EXIT_OK
+
+
+def _cmd_prestataires(args) -> int:
+    table = tr.read_directory(args.fichiers)
+    for report in table.attrs["lecture"]:
+        print(f"Fichier : {report.get('fichier')} ({report.get('format')})")
+        for key, value in report.items():
+            if key not in ("fichier", "format"):
+                print(f"  {key} : {value}")
     if args.csv:
-        _flat(diag.contrats).to_csv(args.csv, index=False)
-        print(f"Table par marché écrite : {args.csv}")
-    if args.output:
-        out = diag.to_excel(args.output)
-        print(f"Rapport écrit : {Path(out).resolve()}")
+        _flat(table).to_csv(args.csv, index=False)
+        print(f"Table écrite : {args.csv}")
     return EXIT_OK
 
 
@@ -171,9 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Diagnostic de transférabilité des marchés publics vers le secteur inclusif.",
         epilog="Exemple : transferability diagnostic --exemple -o rapport.xlsx",
     )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="n'afficher que les erreurs")
+    common.add_argument("-v", "--verbose", action="store_true", help="afficher le détail de la lecture")
     sub = parser.add_subparsers(dest="commande", required=True, metavar="COMMANDE")
     p = sub.add_parser(
         "contrats",
+        parents=[common],
         help="lire des fichiers de marchés et dire ce qui a été lu",
         description="Lit des fichiers de marchés (export, DECP JSON/XML, consolidé) et affiche "
         "le rapport de lecture. Exemple : transferability contrats achats_2024.xlsx",
@@ -184,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_contrats)
     p = sub.add_parser(
         "diagnostic",
+        parents=[common],
         help="diagnostic de transférabilité et rapport Excel",
         description="Le travail principal du consultant : lit les marchés, les classe, compte les "
         "prestataires qui couvrent chaque lieu, juge fort / moyen / faible et écrit le "
@@ -203,7 +238,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="table par marché à écrire en CSV")
     p.set_defaults(func=_cmd_diagnostic)
     p = sub.add_parser(
+        "prestataires",
+        parents=[common],
+        help="lire un annuaire de prestataires et dire ce qui a été lu",
+        description="Lit un annuaire (Marché de l'inclusion, GESAT, FINESS, liste ASP, table canonique). "
+        "Exemple : transferability prestataires export_gesat.xlsx --csv annuaire.csv",
+    )
+    p.add_argument("fichiers", nargs="+", help="fichiers d'annuaire")
+    p.add_argument("--csv", help="écrire la table canonique dans ce CSV")
+    p.set_defaults(func=_cmd_prestataires)
+    p = sub.add_parser(
         "classer",
+        parents=[common],
         help="famille, métier et capacité de chaque marché",
         description="Exemple : transferability classer achats.xlsx -o classes.csv --revue a_revoir.xlsx",
     )
@@ -216,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_classer)
     p = sub.add_parser(
         "entrainer",
+        parents=[common],
         help="entraîner le classifieur sur les marchés étiquetés",
         description="Exemple : transferability entrainer --corrections a_revoir.xlsx --sortie mes_modeles",
     )
@@ -225,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_entrainer)
     p = sub.add_parser(
         "evaluer",
+        parents=[common],
         help="validation croisée groupée par acheteur, modèle et références",
         description="Exemple : transferability evaluer",
     )
@@ -232,8 +280,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _in_french(parser: argparse.ArgumentParser) -> None:
+    """French titles for argparse's sections and help option, on the parser and its sub-commands."""
+    parsers = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            parsers.extend(action.choices.values())
+    for p in parsers:
+        p._positionals.title = "arguments"
+        p._optionals.title = "options"
+        for action in p._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = "afficher cette aide et quitter"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    _in_french(parser)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
