@@ -9,13 +9,23 @@ from openpyxl import load_workbook
 
 import transferability as tr
 
-SHEETS = ["Synthèse", "Familles", "Directions", "Marchés", "Prestataires", "Calendrier", "Qualité des données",
-          "Méthode"]
+SHEETS = [
+    "Synthèse",
+    "Familles",
+    "Directions",
+    "Marchés",
+    "Prestataires",
+    "Calendrier",
+    "Qualité des données",
+    "Méthode",
+]
 
 
 @pytest.fixture(scope="module")
 def diag():
-    return tr.diagnose(tr.load_sample_contracts_path(), settings=tr.Settings(date_reference=dt.date(2024, 1, 1)))
+    return tr.diagnose(
+        tr.load_sample_contracts_path(), settings=tr.Settings(date_reference=dt.date(2024, 1, 1))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +69,21 @@ def test_more_contracts_than_the_row_limit_go_to_a_csv_beside(diag, tmp_path):
     assert ws.max_row - 5 == 100
     beside = tmp_path / "r.marches.csv"
     assert beside.is_file() and sum(1 for _ in beside.open(encoding="utf-8")) > len(diag.contrats)
-    texts = " ".join(str(c.value) for row in load_workbook(path)["Synthèse"].iter_rows() for c in row if c.value)
+    texts = " ".join(
+        str(c.value) for row in load_workbook(path)["Synthèse"].iter_rows() for c in row if c.value
+    )
     assert "r.marches.csv" in texts
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent (Debian package libreoffice-calc)")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice absent (Debian package libreoffice-calc)"
+)
 def test_libreoffice_opens_the_report_without_repair(report, tmp_path):
-    run = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report)],
-                         capture_output=True, text=True, timeout=240)
+    run = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "rapport.pdf").stat().st_size > 10_000

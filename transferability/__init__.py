@@ -13,6 +13,7 @@ from ._datasets_directory import load_sample_directory
 from ._diagnostic import DIAGNOSTIC_COLUMNS, Diagnostic, diagnose
 from ._directory import DIRECTORY_COLUMNS, read_directory
 from ._errors import InputError, ModelError, Problem, TransferabilityWarning
+from ._national import diagnose_file
 from ._persistence import load_model
 from ._scoring import LevelClassifier, Settings, level_features
 from ._training import classify_trades, export_review
@@ -33,6 +34,7 @@ __all__ = [
     "apply_corrections",
     "classify_trades",
     "diagnose",
+    "diagnose_file",
     "export_review",
     "level_features",
     "load_model",

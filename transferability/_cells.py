@@ -6,6 +6,7 @@ normalised value (or None) and a French warning (or None). They never raise.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -110,10 +111,34 @@ def _number(text: str) -> float | None:
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
+MONTHS = {
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
+}
+_WRITTEN_DATE = re.compile(r"(\d{1,2})(?:er)? ([a-z]+) (\d{4})")
 
 
 def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | None, str | None]:
-    """Date from dd/mm/yyyy, yyyy-mm-dd (with time or zone), an Excel serial or a datetime.
+    """Date from dd/mm/yyyy, yyyy-mm-dd (with time or zone), "1er février 2021", an Excel serial.
 
     Examples
     --------
@@ -121,10 +146,12 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
     (datetime.date(2019, 1, 30), None)
     >>> parse_date("2018-12-17+01:00")
     (datetime.date(2018, 12, 17), None)
-    >>> parse_date(43466)
-    (datetime.date(2019, 1, 1), None)
+    >>> parse_date(43466), parse_date("1er février 2019")
+    ((datetime.date(2019, 1, 1), None), (datetime.date(2019, 2, 1), None))
     >>> parse_date("1899-12-31")
     (None, 'date nulle d’Excel (1899-12-31)')
+    >>> parse_date(dt.time(0))  # a date cell holding 0, as openpyxl reads it
+    (None, 'date nulle d’Excel (cellule date à zéro)')
     """
     if _missing(value):
         return None, None
@@ -134,11 +161,17 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
         date = value.date()
     elif isinstance(value, dt.date):
         date = value
+    elif isinstance(value, dt.time):
+        if value == dt.time(0):
+            return None, "date nulle d’Excel (cellule date à zéro)"
+        return None, f"heure sans date (« {value} »)"
     elif isinstance(value, int | float) and not isinstance(value, bool):
         date = _excel_serial(float(value))
     else:
         text = clean_text(value)
-        if re.fullmatch(r"\d{5}(\.0+)?", text):
+        if re.fullmatch(r"0?0:00(:00)?", text):  # a date cell holding 0, written out as a time
+            return None, "date nulle d’Excel (cellule date à zéro)"
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
             date = _excel_serial(float(text))
         else:
             head = re.split(r"[T ]|(?<=\d{4}-\d\d-\d\d)[+-Z]", text)[0]
@@ -148,10 +181,16 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
                     break
                 except ValueError:
                     continue
+            written = _WRITTEN_DATE.fullmatch(fold(text)) if date is None else None
+            if written and written.group(2) in MONTHS:
+                with contextlib.suppress(ValueError):
+                    day, year = int(written.group(1)), int(written.group(3))
+                    date = dt.date(year, MONTHS[written.group(2)], day)
+    shown = date.isoformat() if isinstance(value, dt.date) and date else clean_text(value)
     if date is None:
-        return None, f"date illisible (« {clean_text(value)} »)"
+        return None, f"date illisible (« {shown} »)"
     if date <= dt.date(1900, 1, 1):
-        return None, f"date nulle d’Excel ({clean_text(value)})"
+        return None, f"date nulle d’Excel ({shown})"
     if date.year < 1990:
         return date, f"date improbable ({date.isoformat()})"
     if date > today:
@@ -165,28 +204,56 @@ def _excel_serial(serial: float) -> dt.date | None:
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
+# (pattern, months per unit); a bare number is in months
+_DURATION_UNITS = ((r"ann?[eé]es?|ans?", 12.0), (r"mois", 1.0), (r"semaines?|sem", 12 / 52.1775), (r"jours?|j", 1 / 30.4375))
+_DURATION = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(?:(?:à|a|-)\s*(\d+(?:[.,]\d+)?)\s*)?("
+    + "|".join(f"(?:{u})" for u, _ in _DURATION_UNITS)
+    + r")?(?![a-zé])"
+)
+
+
+def _unit_months(unit: str) -> float:
+    return next((m for u, m in _DURATION_UNITS if re.fullmatch(u, unit)), 1.0)
+
+
 def parse_duration(value: object) -> tuple[float | None, str | None]:
-    """Duration in months ("36", "36 mois", "3 ans", 48.0).
+    """Duration in months ("36", "36 mois", "3 ans", "3 ans et 6 mois", "90 jours", 48.0).
+
+    A range ("12 à 48 mois") gives its upper bound; extra numbers ("1 an renouvelable 3 fois")
+    are flagged.
 
     Examples
     --------
     >>> parse_duration("36 mois"), parse_duration("3 ans"), parse_duration("")
     ((36.0, None), (36.0, None), (None, None))
+    >>> parse_duration("3 ans et 6 mois"), parse_duration("90 jours")
+    ((42.0, None), (2.96, None))
+    >>> parse_duration("1 an renouvelable 3 fois")
+    (12.0, 'durée à vérifier (« 1 an renouvelable 3 fois ») : 12 mois retenus')
     """
     if _missing(value):
         return None, None
-    text = fold(value)
-    factor = 12.0 if re.search(r"\b(an|ans|annee|annees)\b", text) else 1.0
-    if re.search(r"\b(jour|jours|j)\b", text):
-        factor = 1 / 30.4
-    number = _number(re.sub(r"[^\d.,]", "", str(value).replace(" ", "")))
-    if number is None:
+    if isinstance(value, bool):
+        return None, f"durée illisible (« {value} »)"
+    text = clean_text(value).lower()
+    if isinstance(value, int | float):
+        pairs, negative = [(float(value), None, "")], value < 0
+    else:
+        found = _DURATION.findall(text)
+        pairs = [(float(a.replace(",", ".")), float(b.replace(",", ".")) if b else None, u) for a, b, u in found]
+        negative = bool(re.match(r"^\s*-\s*\d", text))
+    if not pairs or not all(math.isfinite(p[0]) for p in pairs):
         return None, f"durée illisible (« {clean_text(value)} »)"
-    months = round(number * factor, 2)
-    if months <= 0:
+    with_unit = [p for p in pairs if p[2]]
+    used = with_unit or pairs[:1]
+    months = round(sum(max(a, b or a) * _unit_months(u) for a, b, u in used), 2)
+    if negative or months <= 0:
         return None, f"durée nulle ou négative ({clean_text(value)})"
     if months > 600:
         return months, f"durée aberrante ({months:g} mois)"
+    if len(used) < len(pairs) or any(b is not None for _, b, _ in used):
+        return months, f"durée à vérifier (« {clean_text(value)} ») : {months:g} mois retenus"
     return months, None
 
 
@@ -215,6 +282,9 @@ def parse_cpv(value: object) -> tuple[str | None, str | None]:
     if re.fullmatch(r"\d+\.0", text):
         text = text[:-2]
     m = re.fullmatch(r"(\d{7,8})(?:-(\d))?", text)
+    if not m:  # the code followed by its label: "45311000-0 Travaux de câblage"
+        m = re.fullmatch(r"(\d{7,8})(?:\s*-\s*(\d)(?!\d))?\s*[-–:]?\s*[^\d\s].*", clean_text(value))
+        text = clean_text(value) if m else text
     if not m:
         return text, f"code CPV inconnu (« {text} »)"
     code, check = m.group(1), m.group(2)

@@ -188,8 +188,8 @@ def _with_cpv(X: pd.DataFrame) -> pd.DataFrame:
         return X
     from ._cells import parse_cpv
 
-    codes = X["code_cpv"].astype(object)
-    table = {c: parse_cpv(c)[0] for c in pd.unique(codes)}
+    codes = [c if isinstance(c, str) else None for c in X["code_cpv"].astype(object)]
+    table = {c: parse_cpv(c)[0] for c in set(codes)}
     X = X.copy()
-    X["code_cpv"] = codes.map(table)
+    X["code_cpv"] = pd.Series([table[c] for c in codes], index=X.index, dtype=object)
     return X

@@ -19,18 +19,12 @@ import numpy as np
 import pandas as pd
 
 from . import _cells
+from ._decp import read_json_table, read_xml_table
 from ._errors import InputError, Problem
 from ._geo import resolve_place
 from ._headers import ColumnMatch, match_headers
-from ._readers import (
-    RawTable,
-    detect_format,
-    read_csv_table,
-    read_json_table,
-    read_parquet_table,
-    read_xlsx_table,
-    read_xml_table,
-)
+from ._readers import RawTable, detect_format, read_csv_table, read_parquet_table, read_xlsx_table
+from ._safety import check_not_binary
 from ._text import alert_kind, clean_text, fold
 
 __all__ = ["CONTRACT_COLUMNS", "read_contracts"]
@@ -135,6 +129,7 @@ def read_contracts(
         raise InputError(problems)
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     _mark_duplicates(result)
+    result = result.drop(columns="_cle_objet")
     result.attrs["lecture"] = reports
     return result
 
@@ -146,8 +141,10 @@ def _read_one(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict
     if path.stat().st_size == 0:
         raise InputError(Problem("fichier vide", where, "0 octet", "vérifier l’export"))
     with path.open("rb") as f:
-        head = f.read(8)
+        head = f.read(4096)
     fmt = fmt or detect_format(path, head)
+    if fmt not in ("xlsx", "parquet"):
+        check_not_binary(head, where)
     if fmt == "xlsx":
         raw = read_xlsx_table(path, where, sheet, forced)
     elif fmt == "parquet":
@@ -162,6 +159,18 @@ def _read_one(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict
         raw.notes.append(f"paramètre sheet ignoré (fichier {raw.format})")
     frame, matches = (raw.frame, {}) if raw.canonical else _canonical_fields(raw, where, forced)
     table, kinds = _normalise(frame, raw, path.name, today)
+    if table.empty and set(kinds) <= {"ligne vide"}:
+        raise InputError(
+            Problem(
+                "aucun marché dans le fichier",
+                where,
+                f"en-tête ligne {raw.header_line}, "
+                + (f"puis {kinds['ligne vide']} ligne(s) vide(s)" if kinds else "aucune ligne en dessous")
+                if raw.header_line
+                else "aucun enregistrement",
+                "vérifier l’export (filtre actif, mauvaise feuille, extraction interrompue ?)",
+            )
+        )
     report = _report(path, raw, matches, table, kinds)
     return table, report
 
@@ -269,25 +278,43 @@ def _is_filled(value) -> bool:
     return value == value and str(value).strip() != ""
 
 
+def _filled_column(col: pd.Series) -> np.ndarray:
+    values = col.to_numpy(dtype=object)
+    return np.fromiter((_is_filled(v) for v in values), dtype=bool, count=len(values))
+
+
 def _row_kind(frame: pd.DataFrame) -> pd.Series:
-    """Why a row is not a contract ('' when it is one)."""
-    values = frame.to_numpy(dtype=object)
-    filled = (
-        np.vectorize(_is_filled, otypes=[bool])(values) if values.size else np.zeros(values.shape, dtype=bool)
-    )
-    n_filled = filled.sum(axis=1)
-    content = [frame.columns.get_loc(c) for c in ("objet", "code_cpv", "montant") if c in frame.columns]
-    has_content = filled[:, content].any(axis=1) if content else np.zeros(len(frame), dtype=bool)
+    """Why a row is not a contract ('' when it is one).
+
+    Rows with an object, a CPV code or an amount are contracts unless their first filled cell says
+    "Total"; only the other rows are inspected cell by cell (titles, blank lines), so that a national
+    file costs a few vectorised passes.
+    """
     kinds = np.full(len(frame), "", dtype=object)
-    kinds[n_filled == 0] = "ligne vide"
-    kinds[(n_filled > 0) & ~has_content] = "titre ou ligne sans objet, CPV ni montant"
-    if "objet" in frame.columns:
-        objet = frame.columns.get_loc("objet")
-        kinds[(kinds == "") & (n_filled == 1) & filled[:, objet]] = "titre ou intertitre"
-    for i in np.flatnonzero(kinds == ""):  # a total line starts with "Total" in its first filled cell
-        first = values[i, int(np.argmax(filled[i]))]
-        if re.match(r"^(sous )?(total|totaux)\b", fold(first)):
+    content_cols = [c for c in ("objet", "code_cpv", "montant") if c in frame.columns]
+    filled = {c: _filled_column(frame[c]) for c in content_cols}
+    has_content = np.zeros(len(frame), dtype=bool)
+    for c in content_cols:
+        has_content |= filled[c]
+    first_cols = [c for c in frame.columns[:3] if frame[c].dtype == object]
+    maybe_total = np.zeros(len(frame), dtype=bool)
+    for c in first_cols:
+        maybe_total |= frame[c].astype(str).str.contains(r"(?i)^\s*(?:sous[- ])?tota", na=False).to_numpy()
+    for i in np.flatnonzero(~has_content | maybe_total):
+        row = frame.iloc[i].to_numpy(dtype=object)
+        filled = np.fromiter((_is_filled(v) for v in row), dtype=bool, count=len(row))
+        if not filled.any():
+            kinds[i] = "ligne vide"
+        elif re.match(r"^(sous )?(total|totaux)\b", fold(row[int(np.argmax(filled))])):
             kinds[i] = "ligne de total"
+        elif not has_content[i]:
+            kinds[i] = "titre ou ligne sans objet, CPV ni montant"
+    if "objet" in filled and "montant" in filled:
+        others = [c for c in frame.columns if c != "objet"]
+        alone = filled["objet"] & ~filled["montant"] & ~filled.get("code_cpv", np.zeros(len(frame), bool))
+        for i in np.flatnonzero(alone & (kinds == "")):
+            if not any(_is_filled(v) for v in frame.iloc[i][others].to_numpy(dtype=object)):
+                kinds[i] = "titre ou intertitre"
     if "concession" in frame.columns:
         kinds[frame["concession"].astype(str).str.contains("oncession", na=False).to_numpy()] = (
             "contrat de concession"
@@ -308,7 +335,7 @@ def _normalise(
         frame = frame[keep].reset_index(drop=True)
         lines = [ln for ln, k in zip(lines, keep, strict=True) if k]
     n = len(frame)
-    alerts: list[list[str]] = [[] for _ in range(n)]
+    alerts: list[list[str]] = [list(raw.alerts.get(ln, ())) for ln in lines]
 
     def col(name):
         if name in frame.columns:
@@ -387,6 +414,10 @@ def _normalise(
     for c in extra:
         out[c] = frame[c].to_numpy()
     out = out[CONTRACT_COLUMNS + extra]
+    for c in out.columns:  # plain Python strings: the later per-row passes are much faster on them
+        if isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype(object)
+    out["_cle_objet"] = [fold(o) if isinstance(o, str) else "" for o in out["objet"]]
     if not raw.canonical:
         out = _group_holders(out)
     return out, kinds
@@ -416,40 +447,45 @@ def _places(out, codes, types, names, buyer_deps, alerts) -> None:
     for i, p in enumerate(places):
         alerts[i].extend(p.alertes)
     # The buyer's department: given by the file, else the usual department of its other contracts.
-    explicit = [clean_text(v) or None for v in buyer_deps]
-    usual = (
-        (
-            out.dropna(subset=["departement"])
-            .groupby("acheteur_id", dropna=True)["departement"]
-            .agg(lambda s: s.mode().iloc[0])
-            .to_dict()
-        )
-        if len(out)
-        else {}
-    )
     from ._geo import geography
 
     geo = geography()
-    for i in np.flatnonzero(out["departement"].isna().to_numpy()):
-        dep = geo.normalise_department(explicit[i] or "") or usual.get(out.at[i, "acheteur_id"])
-        if dep:
-            out.at[i, "departement"] = dep
-            out.at[i, "region"] = geo.region_of_department(dep)
-            out.at[i, "lieu_type"] = "département de l’acheteur"
+    missing = out["departement"].isna().to_numpy()
+    if not missing.any():
+        return
+    explicit = pd.Series(
+        [geo.normalise_department(clean_text(v)) for v in buyer_deps], index=out.index, dtype=object
+    )
+    located = out.loc[~missing, ["acheteur_id", "departement"]].dropna()
+    counts = located.value_counts().reset_index(name="n")
+    usual = counts.sort_values(["n", "departement"], ascending=[False, True], kind="stable").drop_duplicates(
+        "acheteur_id"
+    )
+    usual = dict(zip(usual["acheteur_id"], usual["departement"], strict=True))
+    fallback = explicit.where(explicit.notna(), out["acheteur_id"].map(usual))
+    for i in np.flatnonzero(missing):
+        dep = fallback.iat[i]
+        if isinstance(dep, str):
             alerts[i].append(f"lieu d’exécution absent ou inconnu : département de l’acheteur ({dep}) retenu")
-        elif out.at[i, "region"] is None:
+        elif out["region"].iat[i] is None:
             alerts[i].append("lieu d’exécution inconnu")
+    fill = missing & fallback.map(lambda d: isinstance(d, str)).to_numpy()
+    out.loc[fill, "departement"] = fallback[fill]
+    out.loc[fill, "region"] = fallback[fill].map(geo.region_of_department)
+    out.loc[fill, "lieu_type"] = "département de l’acheteur"
 
 
 def _group_holders(table: pd.DataFrame) -> pd.DataFrame:
     """One row per contract where a tabular file has one row per holder (or per modification)."""
+    if table.empty:
+        return table
     has_id = table["id_contrat"].notna()
     key = (
         table["acheteur_id"].fillna("").astype(str)
         + "\x1f"
         + table["id_contrat"].fillna("").astype(str)
         + "\x1f"
-        + table["objet"].map(fold, na_action="ignore").fillna("").astype(str)
+        + table["_cle_objet"]
     )
     key = key.where(has_id, "\x1e" + table.index.astype(str))
     repeated = key.duplicated(keep=False).to_numpy()
@@ -472,11 +508,31 @@ def _group_holders(table: pd.DataFrame) -> pd.DataFrame:
             *merged.at[k, "alertes"],
             f"montants différents selon les lignes du même marché ({shown}) : le plus grand retenu",
         ]
+    _flag_verbatim(multi, key[repeated].to_numpy(), merged)
     merged = merged.set_index("_first")
     out = pd.concat([table[~repeated], merged[table.columns]]).sort_index().reset_index(drop=True)
     out["montant"] = out["montant"].astype("Float64")
     out["duree_mois"] = out["duree_mois"].astype("Float64")
     return out
+
+
+_VERBATIM = ["titulaires", "montant", "date_notification", "duree_mois", "code_cpv", "procedure", "lieu_code"]
+
+
+def _flag_verbatim(multi: pd.DataFrame, keys, merged: pd.DataFrame) -> None:
+    """A row repeated verbatim (an export pasted twice) is counted once, and said so."""
+    cells = multi[[c for c in _VERBATIM if c in multi.columns]].astype(str)
+    signature = pd.util.hash_pandas_object(cells, index=False).to_numpy()
+    same = pd.DataFrame({"k": keys, "s": signature}).duplicated().to_numpy()
+    if not same.any():
+        return
+    counts = pd.Series(same, index=keys).groupby(level=0, sort=False).sum()
+    for k, n in counts[counts > 0].items():
+        lines = ", ".join(map(str, merged.at[k, "source_ligne"]))
+        merged.at[k, "alertes"] = [
+            *merged.at[k, "alertes"],
+            f"ligne répétée à l’identique ({n} fois, lignes {lines}) : comptée une fois",
+        ]
 
 
 def _merge_holders(series: pd.Series) -> list[dict]:
@@ -498,17 +554,17 @@ def _mark_duplicates(table: pd.DataFrame) -> None:
         {
             "a": table["acheteur_id"].fillna(""),
             "i": table["id_contrat"].fillna(""),
-            "o": table["objet"].map(fold, na_action="ignore").fillna(""),
+            "o": table["_cle_objet"],
             "m": table["montant"].astype(str),
         }
     )
     dup = key.duplicated(keep="first") & table["id_contrat"].notna()
     table["doublon"] = dup.to_numpy()
+    note = "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)"
+    alerts = table["alertes"].tolist()
     for i in np.flatnonzero(dup.to_numpy()):
-        table.at[i, "alertes"] = [
-            *table.at[i, "alertes"],
-            "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)",
-        ]
+        alerts[i] = [*alerts[i], note]
+    table["alertes"] = alerts
 
 
 def _report(path: Path, raw: RawTable, matches: dict, table: pd.DataFrame, kinds: Counter) -> dict:

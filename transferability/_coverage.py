@@ -72,7 +72,10 @@ class CoverageIndex:
         self.national = (d["perimetre"] == "France entière").to_numpy()
         self.radius = np.array(pd.to_numeric(d["rayon_km"], errors="coerce").fillna(-1), dtype=float)
         self.radius[~self.located] = -1
-        self.zones = [set(z) if isinstance(z, list) else set() for z in d["zones"]]
+        self.by_zone: dict[str, list[int]] = {}  # "dep:73" → providers whose zones include it
+        for i, zones in enumerate(d["zones"]):
+            for z in zones if isinstance(zones, list) else []:
+                self.by_zone.setdefault(z, []).append(i)
         kinds = d["type_structure"].fillna("")
         self.handicap = kinds.isin(HANDICAP_KINDS).to_numpy()
         self.insertion = kinds.isin(INSERTION_KINDS).to_numpy()
@@ -108,12 +111,10 @@ class CoverageIndex:
             covers, dist = self.located | self.national, np.full(n, np.nan)
         else:
             if place.kind == "commune":
-                row = geo.communes.loc[place.code] if place.code in geo.communes.index else None
-                lat, lon = (row["lat"], row["lon"]) if row is not None else (np.nan, np.nan)
+                lat, lon = geo.lat.get(place.code, np.nan), geo.lon.get(place.code, np.nan)
                 dist = haversine_km(self.lat, self.lon, lat, lon)
                 inside = self.commune == place.code
-                dep = row["departement"] if row is not None else ""
-                reg = row["region"] if row is not None else ""
+                dep, reg = geo.dep.get(place.code, ""), geo.reg.get(place.code, "")
                 zone_keys = {f"com:{place.code}", f"dep:{dep}", f"reg:{reg}"}
             else:
                 field = "departement" if place.kind == "département" else "region"
@@ -126,7 +127,9 @@ class CoverageIndex:
                 zone_keys = (
                     {f"dep:{place.code}", f"reg:{reg}"} if field == "departement" else {f"reg:{place.code}"}
                 )
-            in_zone = np.fromiter((bool(z & zone_keys) for z in self.zones), dtype=bool, count=n)
+            in_zone = np.zeros(n, dtype=bool)
+            for z in zone_keys:
+                in_zone[self.by_zone.get(z, [])] = True
             within = np.nan_to_num(dist, nan=np.inf) <= self.radius
             covers = self.national | in_zone | within | inside
         self._cache[place] = (covers, dist)
@@ -181,11 +184,7 @@ def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> dict:
     nearest = float(np.nanmin(dist[chosen])) if len(chosen) and not np.isnan(dist[chosen]).all() else np.nan
     local_dep = None
     if key.kind == "commune":
-        local_dep = (
-            geography().communes.at[key.code, "departement"]
-            if key.code in geography().communes.index
-            else None
-        )
+        local_dep = geography().dep.get(key.code)
     elif key.kind == "département":
         local_dep = key.code
     return {

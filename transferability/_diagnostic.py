@@ -83,16 +83,29 @@ def diagnose(
     (710, ['faible', 'fort', 'moyen'])
     """
     from ._contracts import read_contracts
-    from ._training import classify_trades
+    from ._persistence import load_model
 
     settings = settings or Settings()
     if isinstance(contracts, str | os.PathLike | list | tuple):
         contracts = read_contracts(contracts, today=settings.reference)
-    directory = _directory(directory)
+    index = coverage_index(_directory(directory))
+    model = load_model() if model is None else model
+    table, providers = score_table(contracts, index, settings, model, level_model, n_jobs)
+    return Diagnostic(table, index.directory, settings, providers)
+
+
+def coverage_index(directory: pd.DataFrame) -> CoverageIndex:
+    """The directory prepared for coverage queries (reusable across chunks of contracts)."""
+    return CoverageIndex(directory, list(tx.metiers()["metier_id"]), list(tx.family_labels()))
+
+
+def score_table(contracts, index: CoverageIndex, settings: Settings, model, level_model=None, n_jobs=None):
+    """Every stage after reading, on one table of contracts: the scored table and each row's providers."""
+    from ._training import classify_trades
+
     table = classify_trades(contracts, model, n_jobs=n_jobs)
     ids = tx.metiers().reset_index(drop=True).set_index("metier")["metier_id"]
     table["metier_id"] = table["metier"].map(ids)
-    index = CoverageIndex(directory, list(tx.metiers()["metier_id"]), list(tx.family_labels()))
     cov = coverage(table, index)
     providers = cov.pop("_prestataires")
     table = pd.concat([table, cov], axis=1)
@@ -109,8 +122,7 @@ def diagnose(
     _estimates(table, settings, index.directory)
     table["explication"] = _sentences(table)
     _warn(table)
-    table = table.drop(columns=["juge", "metier_id"])
-    return Diagnostic(table, index.directory, settings, providers)
+    return table.drop(columns=["juge", "metier_id"]), providers
 
 
 def _directory(directory):
@@ -184,8 +196,8 @@ def _estimates(table: pd.DataFrame, settings: Settings, directory: pd.DataFrame)
 
 def _place_name(row) -> str:
     geo = geography()
-    if isinstance(row.commune_insee, str) and row.commune_insee in geo.communes.index:
-        return geo.communes.at[row.commune_insee, "nom"]
+    if isinstance(row.commune_insee, str) and row.commune_insee in geo.nom:
+        return geo.nom[row.commune_insee]
     if isinstance(row.departement, str) and row.departement in geo.departements.index:
         return geo.departements.at[row.departement, "nom"]
     if isinstance(row.region, str) and row.region in geo.regions.index:

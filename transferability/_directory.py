@@ -55,6 +55,7 @@ from ._providers import (
     parse_rome,
     structures,
 )
+from ._safety import check_not_binary
 from ._text import alert_kind, clean_text, fold
 
 __all__ = ["DIRECTORY_COLUMNS", "read_directory"]
@@ -165,6 +166,10 @@ def _read_one(path: Path, fmt: str | None) -> tuple[pd.DataFrame, dict]:
         raise InputError(Problem("fichier introuvable", where, "", "vérifier le chemin"))
     if path.stat().st_size == 0:
         raise InputError(Problem("fichier vide", where, "0 octet", "vérifier l’export"))
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if not head.startswith(b"PK\x03\x04"):
+        check_not_binary(head, where)
     raw = read_rows(path, where)
     headers = list(raw.frame.columns)
     fmt = fmt or ("finess" if raw.support.startswith("CSV (extraction FINESS") else detect_format(headers))
@@ -172,11 +177,22 @@ def _read_one(path: Path, fmt: str | None) -> tuple[pd.DataFrame, dict]:
     check_columns(mapping, where)
     cells = _cells(raw.frame, mapping)
     keep, aside = _rows_kept(raw.frame, cells, fmt)
+    if not any(keep) and set(aside) <= {"ligne vide"}:
+        raise InputError(
+            Problem(
+                "aucun prestataire dans le fichier",
+                where,
+                f"en-tête ligne {raw.header_line or 1}, "
+                + (f"puis {aside['ligne vide']} ligne(s) vide(s)" if aside else "aucune ligne en dessous"),
+                "vérifier l’export (filtre actif, extraction interrompue ?)",
+            )
+        )
     table = _assemble(
         {k: [v for v, ok in zip(vals, keep, strict=True) if ok] for k, vals in cells.items()},
         [ln for ln, ok in zip(raw.lines, keep, strict=True) if ok],
         fmt,
         path,
+        raw.alerts,
     )
     _flag_repeated_siret(table)
     for header, name in mapping.items():
@@ -226,12 +242,16 @@ def _rows_kept(frame: pd.DataFrame, cells: dict[str, list], fmt: str) -> tuple[l
     return keep, +aside
 
 
-def _assemble(cells: dict[str, list], lines: list[int], fmt: str, path: Path) -> pd.DataFrame:
+def _assemble(
+    cells: dict[str, list], lines: list[int], fmt: str, path: Path, row_alerts: dict[int, list[str]]
+) -> pd.DataFrame:
     n = len(lines)
     records = [{k: v[i] for k, v in cells.items() if k != "metiers_texte"} for i in range(n)]
     declared_texts = cells.get("metiers_texte", [[] for _ in range(n)])
     coords, coord_alerts = file_coordinates(cells, n)
-    alerts: list[list[str]] = [[a] if a else [] for a in coord_alerts]
+    alerts = [
+        [*row_alerts.get(ln, ()), *([a] if a else [])] for ln, a in zip(lines, coord_alerts, strict=True)
+    ]
     kinds = structures()[["secteur", "cadre_legal"]].apply(tuple, axis=1).to_dict()
     rows = []
     for i, r in enumerate(records):

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._decoding import csv_records, decode, sniff_separator
 from ._errors import InputError, Problem
-from ._readers import decode, sniff_separator
+from ._sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
 from ._text import clean_text, fold
 
 HEADER_SEARCH_ROWS = 15
@@ -208,6 +209,7 @@ class RawRows:
     sheet: str | None = None
     header_line: int | None = None
     notes: list[str] = field(default_factory=list)
+    alerts: dict[int, list[str]] = field(default_factory=dict)  # line → warnings of its row
 
 
 def field_of(header: str, fmt: str | None) -> str | None:
@@ -320,62 +322,60 @@ def read_rows(path: Path, where: str) -> RawRows:
     if first.startswith(("finess;", "structureet;")):
         return _read_finess_extraction(text, notes)
     sep = sniff_separator(text)
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    rows, starts, line = [], [], 1
-    for record in reader:  # a quoted cell may span lines: keep the line where each record starts
-        rows.append(record)
-        starts.append(line)
-        line = reader.line_num + 1
+    rows, starts = csv_records(text, sep, where)  # a quoted cell may span lines: starting lines kept
     header = _header_row(rows)
-    columns = _unique([clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])])
+    columns = [clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])]
     width = len(columns)
-    body = [(r + [""] * width)[:width] for r in rows[header + 1 :]]
-    longer = sum(len(r) > width for r in rows[header + 1 :])
-    if longer:
-        notes.append(f"{longer} ligne(s) plus longue(s) que l’en-tête : cellules en trop ignorées")
+    longest = max(len(r) for r in rows[header:])
+    alerts = {
+        line: [
+            f"ligne de {len(r)} cellules pour {width} colonnes d’en-tête : cellules en trop gardées à part"
+        ]
+        for r, line in zip(rows[header + 1 :], starts[header + 1 :], strict=True)
+        if len(r) > width
+    }
+    columns = _unique(columns + [f"colonne_{i + 1}" for i in range(width, longest)])
+    body = [(r + [""] * longest)[:longest] for r in rows[header + 1 :]]
     if sep != ",":
         notes.append(f"séparateur « {'tabulation' if sep == chr(9) else sep} »")
     frame = pd.DataFrame(body, columns=columns, dtype=object)
-    return RawRows(frame, starts[header + 1 :], "CSV", None, header + 1, notes)
+    return RawRows(frame, starts[header + 1 :], "CSV", None, starts[header], notes, alerts)
 
 
 def _read_xlsx(path: Path, where: str) -> RawRows:
-    from openpyxl import load_workbook
-
+    book = open_workbook(path, where)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip or XML errors: not a readable workbook
-        raise InputError(
-            Problem(
-                "classeur Excel illisible",
-                where,
-                f"{type(exc).__name__} : {exc}"[:200],
-                "rouvrir le fichier dans Excel ou LibreOffice et l’enregistrer en .xlsx",
-            )
-        ) from None
-    try:
-        sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-        for ws in sheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            if not rows:
+        names = visible_sheets(book)
+        for name in names:
+            got = sheet_rows(book, name, where)
+            rows = got.rows
+            if not any(clean_text(c) for r in rows for c in r):
                 continue
             header = _header_row(rows)
-            columns = _unique([clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])])
-            width = len(columns)
-            body = [(r + [None] * width)[:width] for r in rows[header + 1 :]]
+            columns = [clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])]
+            longest = max(len(r) for r in rows[header:])
+            columns = _unique(columns + [f"colonne_{i + 1}" for i in range(len(columns), longest)])
+            body = [(r + [None] * longest)[:longest] for r in rows[header + 1 :]]
             start = header + 2
             frame = pd.DataFrame(body, columns=columns, dtype=object)
-            return RawRows(frame, list(range(start, start + len(body))), "Excel", ws.title, header + 1)
+            alerts = {ln: a for ln, a in got.alerts.items() if ln >= start}
+            lines = list(range(start, start + len(body)))
+            return RawRows(frame, lines, "Excel", name, header + 1, got.notes, alerts)
         raise InputError(
             Problem(
                 "classeur sans feuille remplie",
                 where,
-                f"{len(sheets)} feuille(s) visible(s)",
-                "vérifier l’export",
+                f"{len(names)} feuille(s) visible(s), toutes vides"
+                + (
+                    f" ; {len(book.sheetnames) - len(names)} feuille(s) masquée(s)"
+                    if len(book.sheetnames) > len(names)
+                    else ""
+                ),
+                "vérifier l’export, ou afficher la feuille masquée qui porte l’annuaire",
             )
         )
     finally:
-        book.close()
+        close_workbook(book)
 
 
 def _read_finess_extraction(text: str, notes: list[str]) -> RawRows:

@@ -81,6 +81,12 @@ class Geography:
         with data_path("geo/departements_adjacency.json").open(encoding="utf-8") as f:
             self.adjacency = json.load(f)
         self._population = self.communes["population"].fillna(0).to_dict()
+        # plain dicts for the hot look-ups (DataFrame row access costs microseconds each)
+        self.nom = dict(zip(communes["code_insee"], communes["nom"], strict=True))
+        self.dep = dict(zip(communes["code_insee"], communes["departement"], strict=True))
+        self.reg = dict(zip(communes["code_insee"], communes["region"], strict=True))
+        self.lat = dict(zip(communes["code_insee"], communes["lat"], strict=True))
+        self.lon = dict(zip(communes["code_insee"], communes["lon"], strict=True))
         by_name: dict[str, list[str]] = {}
         for code, name in zip(self.communes["code_insee"], self.communes["nom"], strict=True):
             by_name.setdefault(_name_key(name), []).append(code)
@@ -94,7 +100,7 @@ class Geography:
 
     # -- single lookups ------------------------------------------------------------------
     def is_insee(self, code: str) -> bool:
-        return code in self.communes.index
+        return code in self.nom
 
     def is_postal(self, code: str) -> bool:
         return code in self.postal
@@ -110,8 +116,7 @@ class Geography:
         return self.departements.at[dep, "region"] if dep in self.departements.index else None
 
     def commune_place(self, insee: str, code: str, kind: str, alerts=()) -> Place:
-        row = self.communes.loc[insee]
-        return Place(code, kind, insee, row["departement"], row["region"], tuple(alerts))
+        return Place(code, kind, insee, self.dep[insee], self.reg[insee], tuple(alerts))
 
     def department_place(
         self, dep: str, code: str | None = None, kind: str = DEPARTEMENT, alerts=()
@@ -121,10 +126,8 @@ class Geography:
     def best_commune(self, candidates: list[str], name: str = "", department: str | None = None) -> str:
         """Pick among communes: the one named ``name``, else in ``department``, else the most populated."""
         key = _name_key(name)
-        named = [c for c in candidates if key and _name_key(self.communes.at[c, "nom"]) == key]
-        pool = (
-            named or [c for c in candidates if self.communes.at[c, "departement"] == department] or candidates
-        )
+        named = [c for c in candidates if key and _name_key(self.nom[c]) == key]
+        pool = named or [c for c in candidates if self.dep[c] == department] or candidates
         return max(pool, key=lambda c: self._population.get(c, 0))
 
     def find_name(self, name: str, department: str | None = None) -> Place | None:
@@ -140,7 +143,7 @@ class Geography:
             codes = self.by_name[key]
             insee = self.best_commune(codes, name, department)
             alerts = []
-            if len(codes) > 1 and not any(self.communes.at[c, "departement"] == department for c in codes):
+            if len(codes) > 1 and not any(self.dep[c] == department for c in codes):
                 alerts.append(
                     f"nom de commune « {name} » porté par {len(codes)} communes : la plus peuplée retenue"
                 )
@@ -324,7 +327,7 @@ def _resolve_code(geo: Geography, raw: str, kind: str | None, name: str, buyer_d
 def _postal_place(geo: Geography, raw: str, name: str, buyer_dep, alerts: list[str]) -> Place:
     candidates = geo.postal[raw]
     insee = geo.best_commune(candidates, name, buyer_dep)
-    deps = {geo.communes.at[c, "departement"] for c in candidates}
+    deps = {geo.dep[c] for c in candidates}
     if len(deps) > 1:
         alerts.append(f"code postal {raw} à cheval sur les départements {', '.join(sorted(deps))}")
     return geo.commune_place(insee, raw, CODE_POSTAL, alerts)
@@ -332,17 +335,16 @@ def _postal_place(geo: Geography, raw: str, name: str, buyer_dep, alerts: list[s
 
 def _ambiguous(geo: Geography, raw: str, name: str, buyer_dep) -> Place:
     """A 5-digit code of unknown type that is an INSEE code and another commune's postal code."""
-    as_insee = geo.communes.loc[raw]
     postal_communes = geo.postal[raw]
     key = _name_key(name)
-    if key and _name_key(as_insee["nom"]) == key:
+    if key and _name_key(geo.nom[raw]) == key:
         return geo.commune_place(raw, raw, COMMUNE)
     if key:
         for c in postal_communes:
-            if _name_key(geo.communes.at[c, "nom"]) == key:
+            if _name_key(geo.nom[c]) == key:
                 return geo.commune_place(c, raw, CODE_POSTAL)
-    deps = {as_insee["departement"]} | {geo.communes.at[c, "departement"] for c in postal_communes}
-    alert = f"code « {raw} » ambigu : code INSEE de {as_insee['nom']} et code postal d'une autre commune"
+    deps = {geo.dep[raw]} | {geo.dep[c] for c in postal_communes}
+    alert = f"code « {raw} » ambigu : code INSEE de {geo.nom[raw]} et code postal d'une autre commune"
     if len(deps) == 1:
         dep = deps.pop()
         return Place(

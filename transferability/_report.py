@@ -82,6 +82,24 @@ def write_report(diag, path, *, max_rows: int | None = None) -> Path:
     return path
 
 
+def write_aggregate_report(diag, path, *, detail) -> Path:
+    """The report of a national run: summaries only; the per-contract detail is the parquet ``detail``."""
+    path = Path(path)
+    book = Workbook()
+    book.remove(book.active)
+    note = (
+        f"Marchés : {len(diag.contrats):,} ; le détail par marché est dans {Path(detail).name} "
+        "(parquet), trop grand pour Excel."
+    ).replace(",", " ")
+    _synthese(book, diag, note, EXCEL_MAX_ROWS)
+    _familles(book, diag)
+    _directions(book, diag)
+    _methode(book, diag)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
 def _sheet(book, title: str, heading: str, repeat_header: bool = False):
     ws = book.create_sheet(title)
     write_cell(ws, 1, 1, heading).font = TITLE_FONT
@@ -137,9 +155,13 @@ def _synthese(book, diag, detail_beside, max_rows) -> None:
             ws,
             row,
             1,
-            f"ATTENTION : l’annuaire contient des prestataires FICTIFS (ESAT et EA "
-            f"d’exemple) ; {check['prestataires_fictifs_utilises']} ont servi à ce diagnostic. "
-            "Fournir l’annuaire réel du territoire avant toute décision.",
+            "ATTENTION : l’annuaire contient des prestataires FICTIFS (ESAT et EA d’exemple)"
+            + (
+                f" ; {check['prestataires_fictifs_utilises']} ont servi à ce diagnostic"
+                if check["prestataires_fictifs_utilises"] is not None
+                else ""
+            )
+            + ". Fournir l’annuaire réel du territoire avant toute décision.",
         )
         cell.font = Font(bold=True, color="C00000")
         row += 1
@@ -152,7 +174,10 @@ def _synthese(book, diag, detail_beside, max_rows) -> None:
         )
         write_cell(ws, row, 1, text).font = Font(bold=True, color="C00000" if outside > 0.05 else "000000")
         row += 1
-    if detail_beside is not None:
+    if isinstance(detail_beside, str):
+        write_cell(ws, row, 1, detail_beside).font = Font(bold=True)
+        row += 1
+    elif detail_beside is not None:
         write_cell(
             ws,
             row,

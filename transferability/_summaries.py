@@ -98,9 +98,9 @@ def par_famille(self, detail: bool = False) -> pd.DataFrame:
 def par_direction(self) -> pd.DataFrame:
     """The same by buying direction; a contract without direction is counted under its buyer."""
     frame = self.contrats
-    label = frame["direction"].where(
-        frame["direction"].notna(),
-        "(acheteur) " + frame["acheteur_nom"].fillna(frame["acheteur_id"]).fillna("inconnu"),
+    direction, name = frame["direction"].astype(object), frame["acheteur_nom"].astype(object)
+    label = direction.where(
+        direction.notna(), "(acheteur) " + name.fillna(frame["acheteur_id"].astype(object)).fillna("inconnu")
     )
     diag = _Proxy(frame.assign(direction=label))
     return _transferable_by(diag, ["direction"])
@@ -109,8 +109,8 @@ def par_direction(self) -> pd.DataFrame:
 def par_acheteur(self) -> pd.DataFrame:
     """The same by buyer (SIRET and name)."""
     frame = self.contrats.assign(
-        acheteur_nom=self.contrats["acheteur_nom"].fillna(""),
-        acheteur_id=self.contrats["acheteur_id"].fillna("inconnu"),
+        acheteur_nom=self.contrats["acheteur_nom"].astype(object).fillna(""),
+        acheteur_id=self.contrats["acheteur_id"].astype(object).fillna("inconnu"),
     )
     return _transferable_by(_Proxy(frame), ["acheteur_id", "acheteur_nom"])
 
@@ -176,7 +176,8 @@ def controle_territoire(self) -> dict:
         "part_hors_zone_couverte": round(float(outside.mean()), 3) if len(judged) else None,
         "departements_des_marches": sorted(frame["departement"].dropna().unique().tolist()),
         "departements_de_l_annuaire": sorted(self.annuaire["departement"].dropna().unique().tolist()),
-        "prestataires_fictifs_utilises": int(fictitious.sum()),
-        "prestataires_utilises": len(used),
+        # unknown (None) after a chunked national run, which keeps no provider lists
+        "prestataires_fictifs_utilises": int(fictitious.sum()) if self._providers is not None else None,
+        "prestataires_utilises": len(used) if self._providers is not None else None,
         "annuaire_fictif_en_partie": bool(self.annuaire["fictif"].astype(bool).any()),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -61,6 +62,8 @@ def _cmd_diagnostic(args) -> int:
             )
         )
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
+    if args.par_lots:
+        return _national(args, settings)
     steps = ["lecture des marchés", "diagnostic", "rapport"]
     with tqdm(total=len(steps), desc=steps[0], unit="étape", disable=args.quiet, file=sys.stderr) as bar:
         source = tr.load_sample_contracts_path() if args.exemple else args.contrats
@@ -92,6 +95,39 @@ def _cmd_diagnostic(args) -> int:
             print(f"Table par marché écrite : {args.csv}")
         if out:
             print(f"Rapport écrit : {Path(out).resolve()}")
+    return EXIT_OK
+
+
+def _national(args, settings) -> int:
+    if len(args.contrats) != 1:
+        raise tr.InputError(
+            tr.Problem(
+                "--par-lots lit un seul fichier consolidé",
+                "ligne de commande",
+                f"{len(args.contrats)} fichiers",
+                "donner le fichier DECP consolidé (parquet ou CSV)",
+            )
+        )
+    detail = Path(args.parquet or Path(args.output or "diagnostic").with_suffix(".parquet"))
+    result = tr.diagnose_file(
+        args.contrats[0],
+        detail,
+        directory=args.annuaire,
+        settings=settings,
+        chunksize=args.taille_lot,
+        report=args.output,
+    )
+    if not args.quiet:
+        print(result["diagnostic"])
+        print(
+            f"{result['lignes_lues']:,} lignes lues en {result['secondes']} s ; détail : {detail}".replace(
+                ",", " "
+            )
+        )
+        if args.output:
+            print(f"Rapport écrit : {Path(args.output).resolve()}")
+        if args.verbose:
+            print("Secondes par étape : " + json.dumps(result["secondes_par_etape"], ensure_ascii=False))
     return EXIT_OK
 
 
@@ -236,6 +272,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corrections", help="classeur des corrections du consultant (famille, capacité, niveau)")
     p.add_argument("-o", "--output", help="rapport Excel à écrire")
     p.add_argument("--csv", help="table par marché à écrire en CSV")
+    p.add_argument(
+        "--par-lots",
+        action="store_true",
+        help="fichier national (DECP consolidées) lu par lots ; détail en parquet, rapport agrégé",
+    )
+    p.add_argument(
+        "--parquet", help="avec --par-lots : le détail par marché (par défaut : à côté du rapport)"
+    )
+    p.add_argument(
+        "--taille-lot", type=int, default=200_000, help="avec --par-lots : lignes par lot (200 000)"
+    )
     p.set_defaults(func=_cmd_diagnostic)
     p = sub.add_parser(
         "prestataires",

@@ -1,0 +1,61 @@
+"""The national path: chunks, contracts straddling chunks, duplicates across chunks, parquet detail."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import transferability as tr
+from transferability.cli import main
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+SETTINGS = tr.Settings(date_reference=dt.date(2025, 6, 30))
+
+
+@pytest.fixture
+def national(tmp_path):
+    """The real consolidated slice with objects added, repeated twice with new ids, as parquet."""
+    frame = pd.read_csv(DATA / "consolide_travaux_extrait.csv", dtype=str, keep_default_na=False)
+    frame["objet"] = "Travaux de peinture des écoles"
+    copy = frame.assign(id=frame["id"] + "B", uid=frame["uid"] + "B")
+    # sorted by uid, as the national file is: the rows of a contract (one per holder) are adjacent
+    whole = pd.concat([frame, copy], ignore_index=True).sort_values("uid", kind="stable", ignore_index=True)
+    path = tmp_path / "decp.parquet"
+    whole.to_parquet(path, index=False)
+    return path, whole
+
+
+@pytest.mark.parametrize("chunksize", [7, 50, 10_000])
+def test_chunks_give_the_same_contracts_as_one_read(national, tmp_path, chunksize):
+    path, whole = national
+    result = tr.diagnose_file(path, tmp_path / "out.parquet", settings=SETTINGS, chunksize=chunksize)
+    detail = pd.read_parquet(tmp_path / "out.parquet")
+    at_once = tr.read_contracts(path)
+    assert result["lignes_lues"] == len(whole)
+    assert len(detail) == len(at_once) == result["contrats"]
+    assert detail["doublon"].sum() == at_once["doublon"].sum()
+    assert sorted(detail["id_contrat"]) == sorted(at_once["id_contrat"])
+
+
+def test_a_contract_seen_again_in_a_later_chunk_is_a_duplicate_left_out_of_totals(national, tmp_path):
+    path, whole = national
+    again = pd.concat([whole, whole.head(2)], ignore_index=True)  # two rows published again at the end
+    again.to_parquet(tmp_path / "again.parquet", index=False)
+    result = tr.diagnose_file(
+        tmp_path / "again.parquet", tmp_path / "out.parquet", settings=SETTINGS, chunksize=25
+    )
+    detail = pd.read_parquet(tmp_path / "out.parquet")
+    reference = tr.diagnose_file(national[0], tmp_path / "ref.parquet", settings=SETTINGS, chunksize=25)
+    assert detail["doublon"].sum() >= 1
+    kept = result["diagnostic"].synthese().loc["Ensemble", "nb_marches"]
+    assert kept == reference["diagnostic"].synthese().loc["Ensemble", "nb_marches"]
+
+
+def test_aggregate_report_and_cli(national, tmp_path, capsys):
+    path, _ = national
+    report = tmp_path / "rapport.xlsx"
+    assert main(["diagnostic", str(path), "--par-lots", "--taille-lot", "20", "-o", str(report)]) == 0
+    assert load_workbook(report).sheetnames == ["Synthèse", "Familles", "Directions", "Méthode"]
+    assert (tmp_path / "rapport.parquet").is_file()
+    assert "lignes lues" in capsys.readouterr().out
