@@ -22,7 +22,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check transferability tests benchmarks
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_department.py
+	$(BIN)/python benchmarks/bench_classifier.py
+	$(BIN)/python benchmarks/bench_national.py 10000 100000
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache rapport_exemple.xlsx

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -136,7 +137,14 @@ def build(out: Path) -> None:
     write("montant_1e11.csv", text_csv([ROWS[0], with_cell(ROWS[1], "Montant HT", "1e11"), ROWS[2]]))
     cpv = ["48411000-2", "48411000", "48411000-7", "3100000", "XXXX", "45311000-0 Travaux de câblage"]
     write("cpv_formes.csv", text_csv([with_cell(r, "Code CPV", c) for r, c in zip(ROWS, cpv, strict=False)]))
-    dates = ["30/01/2021", "2021-01-30T00:00:00+01:00", "30 janvier 2021", "44226", "30/02/2021", "1er février 2021"]
+    dates = [
+        "30/01/2021",
+        "2021-01-30T00:00:00+01:00",
+        "30 janvier 2021",
+        "44226",
+        "30/02/2021",
+        "1er février 2021",
+    ]
     write(
         "dates_texte.csv",
         text_csv([with_cell(r, "Date de notification", d) for r, d in zip(ROWS, dates, strict=False)]),
@@ -166,7 +174,10 @@ def build(out: Path) -> None:
     (out / "classeur_renomme.csv").write_bytes((out / "feuille_masquee.xlsx").read_bytes())
 
     # -- other formats -----------------------------------------------------------------------
-    write("binaire.csv", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)))
+    write(
+        "binaire.csv",
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)),
+    )
     write(
         "page_html.csv",
         "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
@@ -261,16 +272,20 @@ def _with_cached_values(source: Path, target: Path, rows) -> None:
                 text = data.decode("utf-8")
                 for i, r in enumerate(rows, start=2):
                     amount = euros(r[7]) * int(r[5]) / 12
-                    text = text.replace(f"<f>I{i}*F{i}/12</f><v></v>", f"<f>I{i}*F{i}/12</f><v>{amount:.2f}</v>")
-                    text = text.replace(f"<f>I{i}*F{i}/12</f><v/>", f"<f>I{i}*F{i}/12</f><v>{amount:.2f}</v>")
-                assert "<v></v>" not in text and "<v/>" not in text, "cached values not set"
+                    formula = f"<f>I{i}*F{i}/12</f>"
+                    text = re.sub(
+                        re.escape(formula) + r"(<v\s*/>|<v></v>)?", f"{formula}<v>{amount:.2f}</v>", text
+                    )
+                assert text.count("</v>") >= len(rows), "cached values not set"
                 data = text.encode("utf-8")
             zout.writestr(info, data)
 
 
 LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
-    + "".join(f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+    + "".join(
+        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10)
+    )
     + "]>\n"
 )
 
@@ -278,7 +293,10 @@ LAUGHS = (
 def _bombs(out: Path) -> None:
     """Billion laughs in a workbook's shared strings and sheet; zip bombs by size and by ratio."""
     source = out / "mauvaise_feuille.xlsx"
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out / "bombe_xml_feuille.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(source) as zin,
+        zipfile.ZipFile(out / "bombe_xml_feuille.xlsx", "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
@@ -288,7 +306,10 @@ def _bombs(out: Path) -> None:
                 data = (LAUGHS + body.replace("</sheetData>", row + "</sheetData>", 1)).encode("utf-8")
             zout.writestr(info, data)
     _shared_strings_workbook(out / "bombe_xml_sharedstrings.xlsx", LAUGHS)
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out / "bombe_zip_taux.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(source) as zin,
+        zipfile.ZipFile(out / "bombe_zip_taux.xlsx", "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
@@ -333,7 +354,8 @@ def _shared_strings_workbook(path: Path, prolog: str) -> None:
         '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>14700</v></c></row>'
         '<row r="3"><c r="A3" t="s"><v>3</v></c><c r="B3"><v>3000</v></c></row>'
         "</sheetData></worksheet>",
-        "xl/sharedStrings.xml": prolog + f'<sst xmlns="{main}" count="4" uniqueCount="4">'
+        "xl/sharedStrings.xml": prolog
+        + f'<sst xmlns="{main}" count="4" uniqueCount="4">'
         + "".join(f"<si><t>{t}</t></si>" for t in strings)
         + "</sst>",
     }
@@ -369,7 +391,10 @@ def _decp(out: Path, write) -> None:
 
     xml = (DATA / "bretagne_2019_extrait.xml").read_text(encoding="utf-8")
     start = xml.index("<marche>")
-    write("bombe_xml.xml", LAUGHS.replace("lolz", "marches") + "<marches>" + xml[start:].replace("<objet>", "<objet>&lol9;", 1))
+    write(
+        "bombe_xml.xml",
+        LAUGHS.replace("lolz", "marches") + "<marches>" + xml[start:].replace("<objet>", "<objet>&lol9;", 1),
+    )
     write(
         "entite_externe.xml",
         '<?xml version="1.0"?>\n<!DOCTYPE marches [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<marches>'
@@ -394,13 +419,16 @@ def _directories(out: Path, write) -> None:
     write("annuaire_utf16.csv", b"\xff\xfe" + asp.loc[:4].to_csv(index=False, sep="\t").encode("utf-16-le"))
     write("annuaire_entete_seule.csv", ",".join(asp.columns) + "\r\n")
     odd = asp.loc[10:14].copy()
-    odd["lat"], odd["lon"] = ["nan", odd["lon"].iloc[1], "45,56", "91", ""], [
-        "nan",
-        odd["lat"].iloc[1],
-        "5,92",
-        "5.9",
-        "",
-    ]
+    odd["lat"], odd["lon"] = (
+        ["nan", odd["lon"].iloc[1], "45,56", "91", ""],
+        [
+            "nan",
+            odd["lat"].iloc[1],
+            "5,92",
+            "5.9",
+            "",
+        ],
+    )
     write("annuaire_coordonnees_aberrantes.csv", odd.to_csv(index=False, lineterminator="\r\n"))
     longer = asp.loc[15:18].to_csv(index=False, sep=";", lineterminator="\r\n")
     name = asp.loc[16, "name"]
