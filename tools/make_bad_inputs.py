@@ -164,7 +164,15 @@ def build(out: Path) -> None:
     formulas = [with_cell(r, "Objet", p + r[1]) for r, p in zip(ROWS, prefixes, strict=False)]
     formulas.append(with_cell(ROWS[6], "Objet", '=HYPERLINK("http://exemple.invalid";"cliquer")'))
     write("objets_formules.csv", text_csv(formulas))
+    controls = [with_cell(ROWS[0], "Objet", objet(0).replace(" - ", " -\x02 ")), ROWS[1]]
+    controls.append(with_cell(ROWS[2], "Objet", "\x1f" + objet(2) + "\x07"))
+    write("objets_caracteres_controle.csv", text_csv(controls))
     write("doublons.csv", text_csv([ROWS[0], ROWS[0], ROWS[1]]))
+    buyers = [
+        [*r, siret]
+        for r, siret in zip(ROWS[:4], ["23350001600040", "", "23 350 001 600 040", "2,335E+13"], strict=True)
+    ]
+    write("siret_acheteur_manquant.csv", text_csv(buyers, header=[*HEADER, "SIRET acheteur"]))
 
     # -- workbooks ---------------------------------------------------------------------------
     _workbooks(out)
@@ -261,6 +269,27 @@ def _workbooks(out: Path) -> None:
 
     book, _ = book_with(ROWS[:3], title="Marchés 2021")
     book.save(out / "mauvaise_feuille.xlsx")
+
+    book, _ = book_with(ROWS[:6])
+    book.save(out / "dimension_fausse.xlsx")
+    _rewrite(
+        out / "dimension_fausse.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda t: t.replace('<dimension ref="A1:H7"', '<dimension ref="A1:H3"'),
+    )
+
+
+def _rewrite(path: Path, member: str, change) -> None:
+    """Rewrite one XML member of a workbook in place."""
+    with zipfile.ZipFile(path) as z:
+        parts = [(info, z.read(info)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            if info.filename == member:
+                changed = change(data.decode("utf-8"))
+                assert changed != data.decode("utf-8"), f"{member} unchanged"
+                data = changed.encode("utf-8")
+            z.writestr(info, data)
 
 
 def _with_cached_values(source: Path, target: Path, rows) -> None:

@@ -5,6 +5,7 @@ The pipeline, one module per stage: reading contracts (``read_contracts``) and d
 ``diagnose`` → report (``Diagnostic.to_excel``).
 """
 
+from ._classifier import OUTPUT_COLUMNS as CLASSIFICATION_COLUMNS
 from ._classifier import TradeClassifier
 from ._contracts import CONTRACT_COLUMNS, read_contracts
 from ._corrections import apply_corrections
@@ -20,6 +21,7 @@ from ._training import classify_trades, export_review
 from ._training import train as train_model
 
 __all__ = [
+    "CLASSIFICATION_COLUMNS",
     "CONTRACT_COLUMNS",
     "DIAGNOSTIC_COLUMNS",
     "DIRECTORY_COLUMNS",

@@ -20,25 +20,23 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _CURRENCY = re.compile(r"(€|eur(os?)?|\bht\b|\bttc\b|h\.t\.?|t\.t\.c\.?)", re.I)
-_MISSING = {
-    "",
-    "nc",
-    "n c",
-    "nd",
-    "n d",
-    "na",
-    "sans objet",
-    "non communique",
-    "non disponible",
-    "neant",
-    "null",
-    "none",
-    "nan",
-    "-",
-    "?",
-    "inconnu",
-    "x",
-}
+_MISSING = set(  # folded texts that mean "not given"
+    "|nc|n c|nd|n d|na|sans objet|non communique|non disponible|neant|null|none|nan|-|?|inconnu|x".split("|")  # noqa: SIM905
+)
+
+
+def _float(value: int | float) -> float:
+    """A number as a float; integers too large for a float become ±inf instead of raising."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _short(value: object, n: int = 80) -> str:
+    """A cell as shown in a warning: clean text, cut after ``n`` characters."""
+    text = clean_text(value)
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _missing(value: object) -> bool:
@@ -74,17 +72,17 @@ def parse_amount(value: object) -> tuple[float | None, str | None]:
     if isinstance(value, bool):
         return None, f"montant non numérique (« {value} »)"
     if isinstance(value, int | float):
-        amount = float(value)
+        amount = _float(value)
     else:
         text = _CURRENCY.sub("", str(value))
         text = _SPACES.sub("", text).strip().rstrip(".")
         amount = _number(text)
         if amount is None:
-            return None, f"montant non numérique (« {clean_text(value)} »)"
+            return None, f"montant non numérique (« {_short(value)} »)"
     if not math.isfinite(amount):
-        return None, f"montant non numérique (« {clean_text(value)} »)"
+        return None, f"montant non numérique (« {_short(value)} »)"
     if amount < 0:
-        return amount, f"montant négatif ({clean_text(value)})"
+        return amount, f"montant négatif ({_short(value)})"
     if amount == 0:
         return amount, "montant nul"
     if amount > MAX_PLAUSIBLE_AMOUNT:
@@ -111,28 +109,10 @@ def _number(text: str) -> float | None:
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
+# French month names and their usual abbreviations (folded), month by month
+_MONTH_WORDS = "janvier janv|fevrier fevr fev|mars|avril avr|mai|juin|juillet juil|aout|septembre sept|octobre oct|novembre nov|decembre dec"
 MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
+    name: month for month, names in enumerate(_MONTH_WORDS.split("|"), start=1) for name in names.split()
 }
 _WRITTEN_DATE = re.compile(r"(\d{1,2})(?:er)? ([a-z]+) (\d{4})")
 
@@ -166,7 +146,7 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
             return None, "date nulle d’Excel (cellule date à zéro)"
         return None, f"heure sans date (« {value} »)"
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        date = _excel_serial(float(value))
+        date = _excel_serial(_float(value))
     else:
         text = clean_text(value)
         if re.fullmatch(r"0?0:00(:00)?", text):  # a date cell holding 0, written out as a time
@@ -186,7 +166,7 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
                 with contextlib.suppress(ValueError):
                     day, year = int(written.group(1)), int(written.group(3))
                     date = dt.date(year, MONTHS[written.group(2)], day)
-    shown = date.isoformat() if isinstance(value, dt.date) and date else clean_text(value)
+    shown = date.isoformat() if isinstance(value, dt.date) and date else _short(value)
     if date is None:
         return None, f"date illisible (« {shown} »)"
     if date <= dt.date(1900, 1, 1):
@@ -205,7 +185,12 @@ def _excel_serial(serial: float) -> dt.date | None:
 
 
 # (pattern, months per unit); a bare number is in months
-_DURATION_UNITS = ((r"ann?[eé]es?|ans?", 12.0), (r"mois", 1.0), (r"semaines?|sem", 12 / 52.1775), (r"jours?|j", 1 / 30.4375))
+_DURATION_UNITS = (
+    (r"ann?[eé]es?|ans?", 12.0),
+    (r"mois", 1.0),
+    (r"semaines?|sem", 12 / 52.1775),
+    (r"jours?|j", 1 / 30.4375),
+)
 _DURATION = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(?:(?:à|a|-)\s*(\d+(?:[.,]\d+)?)\s*)?("
     + "|".join(f"(?:{u})" for u, _ in _DURATION_UNITS)
@@ -238,22 +223,24 @@ def parse_duration(value: object) -> tuple[float | None, str | None]:
         return None, f"durée illisible (« {value} »)"
     text = clean_text(value).lower()
     if isinstance(value, int | float):
-        pairs, negative = [(float(value), None, "")], value < 0
+        pairs, negative = [(_float(value), None, "")], value < 0
     else:
         found = _DURATION.findall(text)
-        pairs = [(float(a.replace(",", ".")), float(b.replace(",", ".")) if b else None, u) for a, b, u in found]
+        pairs = [
+            (float(a.replace(",", ".")), float(b.replace(",", ".")) if b else None, u) for a, b, u in found
+        ]
         negative = bool(re.match(r"^\s*-\s*\d", text))
     if not pairs or not all(math.isfinite(p[0]) for p in pairs):
-        return None, f"durée illisible (« {clean_text(value)} »)"
+        return None, f"durée illisible (« {_short(value)} »)"
     with_unit = [p for p in pairs if p[2]]
     used = with_unit or pairs[:1]
     months = round(sum(max(a, b or a) * _unit_months(u) for a, b, u in used), 2)
     if negative or months <= 0:
-        return None, f"durée nulle ou négative ({clean_text(value)})"
+        return None, f"durée nulle ou négative ({_short(value)})"
     if months > 600:
         return months, f"durée aberrante ({months:g} mois)"
     if len(used) < len(pairs) or any(b is not None for _, b, _ in used):
-        return months, f"durée à vérifier (« {clean_text(value)} ») : {months:g} mois retenus"
+        return months, f"durée à vérifier (« {_short(value)} ») : {months:g} mois retenus"
     return months, None
 
 
@@ -286,7 +273,7 @@ def parse_cpv(value: object) -> tuple[str | None, str | None]:
         m = re.fullmatch(r"(\d{7,8})(?:\s*-\s*(\d)(?!\d))?\s*[-–:]?\s*[^\d\s].*", clean_text(value))
         text = clean_text(value) if m else text
     if not m:
-        return text, f"code CPV inconnu (« {text} »)"
+        return text, f"code CPV inconnu (« {_short(text)} »)"
     code, check = m.group(1), m.group(2)
     alert = None
     if len(code) == 7:
@@ -294,7 +281,7 @@ def parse_cpv(value: object) -> tuple[str | None, str | None]:
         alert = f"code CPV à 7 chiffres complété d’un zéro ({text})"
     table = cpv_table()
     if code not in table:
-        return text, f"code CPV inconnu (« {text} »)"
+        return text, f"code CPV inconnu (« {_short(text)} »)"
     if check is not None and check != table[code][0]:
         alert = f"chiffre de contrôle du code CPV incorrect ({text}, attendu {table[code][0]})"
     return code, alert
@@ -357,7 +344,7 @@ def parse_procedure(value: object) -> tuple[str | None, str, str | None]:
         elif "negoci" in key:
             official = "Procédure avec négociation"
     if official is None:
-        return clean_text(value), "Inconnue", f"procédure inconnue (« {clean_text(value)} »)"
+        return clean_text(value), "Inconnue", f"procédure inconnue (« {_short(value)} »)"
     return official, CATEGORY[official], None
 
 

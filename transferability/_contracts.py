@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import _cells
 from ._decp import read_json_table, read_xml_table
-from ._errors import InputError, Problem
+from ._errors import InputError, Problem, read_each
 from ._geo import resolve_place
 from ._headers import ColumnMatch, match_headers
 from ._readers import RawTable, detect_format, read_csv_table, read_parquet_table, read_xlsx_table
@@ -115,18 +115,8 @@ def read_contracts(
                 "format inconnu", "paramètre format", f"« {format} »", "choisir parmi " + ", ".join(FORMATS)
             )
         )
-    problems: list[Problem] = []
-    tables, reports = [], []
-    for p in paths:
-        try:
-            table, report = _read_one(Path(p), format, sheet, columns, today or dt.date.today())
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        tables.append(table)
-        reports.append(report)
-    if problems:
-        raise InputError(problems)
+    today = today or dt.date.today()
+    tables, reports = read_each(paths, lambda p: _read_one(Path(p), format, sheet, columns, today))
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     _mark_duplicates(result)
     result = result.drop(columns="_cle_objet")
@@ -353,11 +343,13 @@ def _normalise(
     out["acheteur_id"] = [re.sub(r"\s+", "", clean_text(v)) or None for v in col("acheteur_id")]
     add(
         [
-            None if v is None or re.fullmatch(r"\d{14}", v) else f"identifiant acheteur non SIRET (« {v} »)"
+            None
+            if not isinstance(v, str) or re.fullmatch(r"\d{14}", v)
+            else f"identifiant acheteur non SIRET (« {v} »)"
             for v in out["acheteur_id"]
         ]
     )
-    add(["objet absent" if not v else None for v in out["objet"]])
+    add(["objet absent" if not isinstance(v, str) or not v else None for v in out["objet"]])
     cpv, a = _mapped(col("code_cpv"), _cells.parse_cpv)
     add(a)
     out["code_cpv"] = cpv
@@ -500,8 +492,13 @@ def _group_holders(table: pd.DataFrame) -> pd.DataFrame:
     merged["titulaires"] = groups["titulaires"].agg(_merge_holders)
     merged["source_ligne"] = groups["source_ligne"].agg(list)
     merged["alertes"] = groups["alertes"].agg(lambda s: list(dict.fromkeys(a for al in s for a in al)))
-    spread = groups["montant"].agg(lambda s: sorted(s.dropna().unique()))
-    for k, amounts in spread[spread.map(len) > 1].items():
+    disagree = groups["montant"].nunique() > 1  # vectorised: amounts are listed only where they differ
+    keys = key[repeated]
+    differ = keys.isin(disagree.index[disagree]).to_numpy()
+    spread = multi[differ].groupby(keys[differ].to_numpy(), sort=False)["montant"].agg(
+        lambda s: sorted(s.dropna().unique())
+    )
+    for k, amounts in spread.items():
         shown = ", ".join(f"{a:,.0f}".replace(",", " ") for a in amounts)
         merged.at[k, "montant"] = float(amounts[-1])
         merged.at[k, "alertes"] = [

@@ -162,7 +162,8 @@ def sniff_separator(text: str) -> str:
         return hint.group(1)
     best, best_score = ",", -1.0
     for sep in SEPARATORS:
-        counts = [len(next(csv.reader([ln], delimiter=sep))) - 1 for ln in lines]
+        with large_cells():
+            counts = [len(next(csv.reader([ln], delimiter=sep))) - 1 for ln in lines]
         if not counts or max(counts) == 0:
             continue
         mode = Counter(counts).most_common(1)[0][0]
@@ -173,7 +174,7 @@ def sniff_separator(text: str) -> str:
 
 
 @contextlib.contextmanager
-def _large_cells():
+def large_cells():
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, MAX_CELL_CHARS))
     try:
@@ -191,7 +192,7 @@ def csv_records(
     closed: the rest of the file would be read as one cell.
     """
     rows, starts, line = [], [], first_line
-    with _large_cells():
+    with large_cells():
         reader = csv.reader(io.StringIO(text), delimiter=sep)
         try:
             for record in reader:

@@ -9,19 +9,13 @@ import numpy as np
 import pandas as pd
 
 from . import _taxonomy as tx
+from ._classifier import OUTPUT_COLUMNS
 from ._coverage import CoverageIndex, coverage
 from ._errors import TransferabilityWarning
 from ._geo import geography
 from ._scoring import UNDETERMINED, Settings, annual_amounts, levels, recommendations
 
-DIAGNOSTIC_COLUMNS = [
-    "famille",
-    "proba_famille",
-    "metier",
-    "proba_metier",
-    "capacite",
-    "proba_capacite",
-    "explication_metier",
+DIAGNOSTIC_COLUMNS = OUTPUT_COLUMNS + [
     "nb_prestataires",
     "nb_handicap",
     "nb_insertion",

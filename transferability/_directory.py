@@ -29,7 +29,7 @@ from ._directory_formats import (
     parse_headcount,
     read_rows,
 )
-from ._errors import InputError, Problem
+from ._errors import InputError, Problem, read_each
 from ._perimeters import (
     RADIUS,
     Location,
@@ -141,18 +141,7 @@ def read_directory(
                 "choisir parmi " + ", ".join(FORMATS),
             )
         )
-    problems: list[Problem] = []
-    tables, reports = [], []
-    for p in paths:
-        try:
-            table, report = _read_one(Path(p), format)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        tables.append(table)
-        reports.append(report)
-    if problems:
-        raise InputError(problems)
+    tables, reports = read_each(paths, lambda p: _read_one(Path(p), format))
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     if len(tables) > 1:
         _flag_repeated_siret(result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["InputError", "ModelError", "Problem", "TransferabilityWarning"]
+__all__ = ["InputError", "ModelError", "Problem", "TransferabilityWarning", "read_each"]
 
 
 class TransferabilityWarning(UserWarning):
@@ -74,3 +74,23 @@ class InputError(ValueError):
 
 class ModelError(RuntimeError):
     """A model file is missing, corrupt, or not trusted."""
+
+
+def read_each(paths, read_one) -> tuple[list, list]:
+    """Call ``read_one(path)`` on every path, collecting every problem, then raise them together.
+
+    ``read_one`` returns ``(table, report)``; the tables and reports are returned in order.
+    """
+    problems: list[Problem] = []
+    tables, reports = [], []
+    for path in paths:
+        try:
+            table, report = read_one(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        tables.append(table)
+        reports.append(report)
+    if problems:
+        raise InputError(problems)
+    return tables, reports

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -46,8 +47,14 @@ def _item(v) -> str:
 
 
 def write_cell(ws, row: int, col: int, value, number_format: str | None = None):
-    """Write one cell; text that would start a formula is forced to a plain string."""
+    """Write one cell; text that would start a formula is forced to a plain string.
+
+    Control characters XML cannot hold (a stray ``\x02`` in a buyer's object) are dropped
+    instead of failing the whole report.
+    """
     value = cell_value(value)
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = ws.cell(row=row, column=col)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):

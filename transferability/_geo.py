@@ -139,6 +139,12 @@ class Geography:
         if m and self.normalise_department(m.group(1)):
             dep = self.normalise_department(m.group(1))
             return self.department_place(dep, kind=DEPARTEMENT)
+        # a region's or department's name wins over a homonymous commune ("BRETAGNE", "Savoie")
+        if key in self.department_by_name:
+            return self.department_place(self.department_by_name[key])
+        if key in self.region_by_name:
+            reg = self.region_by_name[key]
+            return Place(reg, REGION, None, None, reg)
         if key in self.by_name:
             codes = self.by_name[key]
             insee = self.best_commune(codes, name, department)
@@ -148,11 +154,6 @@ class Geography:
                     f"nom de commune « {name} » porté par {len(codes)} communes : la plus peuplée retenue"
                 )
             return self.commune_place(insee, insee, COMMUNE, alerts)
-        if key in self.department_by_name:
-            return self.department_place(self.department_by_name[key])
-        if key in self.region_by_name:
-            reg = self.region_by_name[key]
-            return Place(reg, REGION, None, None, reg)
         return None
 
     def centroids(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +24,11 @@ from ._decoding import (
     EXCEL_HINT,
     HEADER_SEARCH_ROWS,
     MAX_CELL_LINES,
+    SEPARATORS,
     csv_records,
     decode,
     head_lines,
+    large_cells,
     sniff_separator,
     utf16_codec,
 )
@@ -35,7 +38,15 @@ from ._safety import looks_utf16
 from ._sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
 from ._text import clean_text
 
-__all__ = ["RawTable", "decode", "detect_format", "read_csv_table", "read_parquet_table", "read_xlsx_table"]
+__all__ = [
+    "RawTable",
+    "decode",
+    "detect_format",
+    "read_csv_table",
+    "read_parquet_table",
+    "read_xlsx_table",
+    "sniff_separator",
+]
 
 
 @dataclass
@@ -109,7 +120,7 @@ def read_csv_table(raw: bytes, where: str, forced: dict[str, str] | None = None)
         text = text.replace("\r", "\n")
         notes.append("fins de ligne Mac (CR seul) converties")
     head = head_lines(text)
-    sep = sniff_separator(head)
+    sep = _separator(head, where, forced)
     if EXCEL_HINT.match(head.split("\n", 1)[0].rstrip("\r")):
         notes.append(f"ligne « sep={sep} » d’Excel ignorée")
     head_rows, head_starts = csv_records(head, sep, where, whole=head == text)
@@ -134,7 +145,7 @@ def read_csv_table(raw: bytes, where: str, forced: dict[str, str] | None = None)
     else:
         rows, lines = csv_records(body, sep, where, body_line)
         longest = max([width, *map(len, rows)])
-        alerts = _row_alerts(rows, lines, width, sep, where, body_line + body.count("\n"))
+        alerts = _row_alerts(rows, lines, width, sep, where, body, body_line)
         frame = pd.DataFrame(
             [(r + [""] * longest)[:longest] for r in rows], columns=range(longest), dtype=object
         )
@@ -147,10 +158,39 @@ def read_csv_table(raw: bytes, where: str, forced: dict[str, str] | None = None)
     return RawTable(frame, lines, "CSV", None, notes, aside, header_line=header_line, alerts=alerts)
 
 
-def _row_alerts(rows: list[list[str]], lines: list[int], width: int, sep: str, where: str, end: int) -> dict:
-    """Warnings of rows longer than the header; InputError when a quoted cell swallowed whole rows."""
+def _separator(head: str, where: str, forced: dict[str, str] | None) -> str:
+    """The separator that best splits the header row; the most regular one on a tie.
+
+    Objects full of commas can make ``,`` look regular in a ``;`` file: the header decides.
+    """
+    sniffed = sniff_separator(head)
+    if EXCEL_HINT.match(head.split("\n", 1)[0].rstrip("\r")):
+        return sniffed
+    best, best_score = sniffed, -1
+    for sep in (sniffed, *(s for s in SEPARATORS if s != sniffed)):
+        try:
+            rows, _ = csv_records(head, sep, where, whole=False)
+        except InputError:  # a cell this separator cannot split: not the file's separator
+            continue
+        header = _find_header(rows, forced)
+        score = -1 if header is None else header_score([clean_text(c) for c in rows[header]], forced)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _row_alerts(
+    rows: list[list[str]], lines: list[int], width: int, sep: str, where: str, body: str, first: int
+) -> dict:
+    """Warnings of rows longer than the header; InputError when a quoted cell swallowed whole rows.
+
+    A record spanning several lines is parsed again strictly: a closing quote followed by anything
+    but a separator means the quote was not meant to close a cell, and lines were swallowed.
+    """
     alerts: dict[int, list[str]] = {}
-    for r, line, nxt in zip(rows, lines, [*lines[1:], end + 1], strict=True):
+    offsets = None
+    end = first + body.count("\n") + (not body.endswith("\n"))
+    for r, line, nxt in zip(rows, lines, [*lines[1:], end], strict=True):
         if len(r) > width:
             alerts.setdefault(line, []).append(
                 f"ligne de {len(r)} cellules pour {width} colonnes d’en-tête : cellules en trop gardées à "
@@ -158,16 +198,23 @@ def _row_alerts(rows: list[list[str]], lines: list[int], width: int, sep: str, w
             )
         if nxt - line < 2:
             continue
-        swallowed = [cell for cell in r if "\n" in cell and cell.count(sep) >= max(2, width // 2)]
-        if swallowed:
+        if offsets is None:
+            offsets = [0, *(m.end() for m in re.finditer("\n", body))]
+        record = body[
+            offsets[line - first] : offsets[nxt - first] if nxt - first < len(offsets) else len(body)
+        ]
+        try:
+            with large_cells():
+                list(csv.reader(io.StringIO(record), delimiter=sep, strict=True))
+        except csv.Error:
             raise InputError(
                 Problem(
                     "guillemet mal fermé : une cellule avale des lignes entières du fichier",
                     f"{where}, lignes {line} à {nxt - 1}",
-                    f"« {clean_text(swallowed[0])[:80]} » lu à l’intérieur d’une cellule",
-                    "fermer le guillemet ou le retirer (un guillemet dans une cellule s’écrit \"\")",
+                    f"« {clean_text(record)[:80]} »",
+                    'fermer le guillemet ou le retirer (un guillemet dans une cellule s’écrit "")',
                 )
-            )
+            ) from None
         if nxt - line > MAX_CELL_LINES:
             alerts.setdefault(line, []).append(
                 f"cellule sur {nxt - line} lignes (lignes {line} à {nxt - 1}) : guillemet mal fermé ?"

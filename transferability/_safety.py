@@ -51,6 +51,7 @@ SIGNATURES = (
     (b"MZ", "programme Windows"),
     (b"\x7fELF", "programme"),
     (b"\xd0\xcf\x11\xe0", "classeur Excel 97-2003 (.xls) ou classeur protégé par mot de passe"),
+    (b"PK\x03\x04", "archive zip ou classeur .xlsx (lu comme texte : format imposé ?)"),
 )
 BINARY_CONTROL_SHARE = 0.05  # more control bytes than this in the first KiB: not text
 

@@ -176,15 +176,7 @@ def _cmd_classer(args) -> int:
     table = tr.read_contracts(args.fichiers)
     model = load_model(args.modele, trusted=args.confiance) if args.modele else None
     result = classify_trades(table, model)
-    columns = [c for c in tr.CONTRACT_COLUMNS if c in result.columns] + [
-        "famille",
-        "proba_famille",
-        "metier",
-        "proba_metier",
-        "capacite",
-        "proba_capacite",
-        "explication_metier",
-    ]
+    columns = [c for c in tr.CONTRACT_COLUMNS if c in result.columns] + tr.CLASSIFICATION_COLUMNS
     _flat(result[columns]).to_csv(args.output, index=False)
     print(f"{len(result)} marchés classés ; écrit : {args.output}")
     if args.revue:

@@ -1,0 +1,169 @@
+"""Properties of the cell normalisers and of reading, for any text (hypothesis), and determinism."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import transferability as tr
+from transferability import _cells
+from transferability._geo import Place, resolve_place
+from transferability._text import fold
+from transferability.cli import main
+
+DATA = Path(__file__).parent / "data"
+MODEST = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+# Any text a cell may hold, with the characters that break CSV files over-represented.
+CELL = st.text(
+    alphabet=st.one_of(
+        st.characters(blacklist_categories=("Cs", "Cc")),
+        st.sampled_from(list(";,|\"'\t\n€ ,.-=+@0123456789")),
+    ),
+    max_size=40,
+)
+CELL_VALUES = st.one_of(
+    CELL,
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+)
+NUMBERS = st.one_of(st.integers(), st.floats(allow_nan=True, allow_infinity=True))
+
+
+def _optional(kind):
+    return lambda v: v is None or isinstance(v, kind)
+
+
+def _alert(a) -> bool:
+    return a is None or (isinstance(a, str) and a != "")
+
+
+@MODEST
+@given(CELL_VALUES)
+def test_parse_amount_never_raises(value):
+    amount, alert = _cells.parse_amount(value)
+    assert _optional(float)(amount) and _alert(alert)
+    assert amount is None or amount == amount  # never NaN
+
+
+@MODEST
+@given(CELL_VALUES, st.dates())
+def test_parse_date_never_raises(value, today):
+    date, alert = _cells.parse_date(value, today)
+    assert _optional(dt.date)(date) and not isinstance(date, dt.datetime) and _alert(alert)
+    assert date is None or date > dt.date(1900, 1, 1)
+
+
+@MODEST
+@given(CELL_VALUES)
+def test_parse_duration_never_raises(value):
+    months, alert = _cells.parse_duration(value)
+    assert _optional(float)(months) and _alert(alert)
+    assert months is None or months > 0
+
+
+@MODEST
+@given(st.one_of(CELL_VALUES, st.integers(0, 99_999_999).map(str)))
+def test_parse_cpv_never_raises(value):
+    code, alert = _cells.parse_cpv(value)
+    assert _optional(str)(code) and _alert(alert)
+    if alert is None and code is not None:
+        assert re.fullmatch(r"\d{8}", code) and code in _cells.cpv_table()
+
+
+@MODEST
+@given(CELL_VALUES)
+def test_parse_procedure_nature_and_type_never_raise(value):
+    official, category, alert = _cells.parse_procedure(value)
+    assert _optional(str)(official) and category in _cells.CATEGORIES and _alert(alert)
+    assert _optional(str)(_cells.parse_nature(value))
+    kind = _cells.parse_type(value, None)
+    assert kind in (None, "Travaux", "Fournitures", "Services")
+
+
+@MODEST
+@given(CELL, st.one_of(st.none(), st.text(max_size=8), st.integers(0, 99_999_999).map(str)))
+def test_parse_type_with_any_cpv(value, cpv):
+    assert _cells.parse_type(value, cpv) in (None, "Travaux", "Fournitures", "Services")
+
+
+@MODEST
+@given(
+    st.one_of(CELL_VALUES, st.integers(0, 99_999).map(str)),
+    st.one_of(st.none(), CELL),
+    st.one_of(st.none(), CELL),
+)
+def test_resolve_place_never_raises(code, type_code, name):
+    place = resolve_place(code, type_code, name)
+    assert isinstance(place, Place)
+    assert all(isinstance(a, str) and a for a in place.alertes)
+    assert place.departement is None or isinstance(place.departement, str)
+
+
+@MODEST
+@given(st.one_of(CELL_VALUES, st.text()))
+def test_fold_gives_plain_lower_ascii_words(value):
+    folded = fold(value)
+    assert isinstance(folded, str) and re.fullmatch(r"[0-9a-z]*( [0-9a-z]+)*", folded)
+    assert fold(folded) == folded
+
+
+@settings(MODEST, max_examples=100)  # each example writes and reads a file
+@given(st.lists(st.tuples(CELL, st.one_of(CELL, NUMBERS.map(str))), min_size=1, max_size=12))
+def test_reading_any_objects_and_amounts_never_loses_a_row(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("csv") / "marches.csv"
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Objet", "Montant HT"])
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    try:
+        table = tr.read_contracts(path)
+    except tr.InputError as exc:  # only a file with no contract at all may be refused
+        assert "aucun marché dans le fichier" in str(exc), str(exc)
+        return
+    report = table.attrs["lecture"][0]
+    lines = [ln for v in table["source_ligne"] for ln in (v if isinstance(v, list) else [v])]
+    assert report["lignes_lues"] == len(rows)
+    assert len(lines) + sum(report["lignes_ecartees"].values()) == len(rows)
+    assert len(set(lines)) == len(lines)
+    assert table["alertes"].map(lambda a: isinstance(a, list)).all()
+
+
+# -- determinism -------------------------------------------------------------------------------------------
+DETERMINISM = [
+    "aife_extrait.csv",
+    "dematis_2022_extrait.json",
+    "bretagne_2019_extrait.xml",
+    "mauvais/cellules_fusionnees.xlsx",
+    "mauvais/utf8_une_ligne_cp1252.csv",
+]
+
+
+@pytest.mark.parametrize("name", DETERMINISM)
+def test_the_same_input_gives_byte_identical_csv(name):
+    first = tr.read_contracts(DATA / name).to_csv(index=False)
+    second = tr.read_contracts(DATA / name).to_csv(index=False)
+    assert first.encode("utf-8") == second.encode("utf-8")
+
+
+@pytest.mark.parametrize("name", DETERMINISM[:3])
+def test_the_command_line_writes_byte_identical_csv(tmp_path, capsys, name):
+    outputs = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    for out in outputs:
+        assert main(["contrats", str(DATA / name), "--csv", str(out)]) == 0
+    capsys.readouterr()
+    assert outputs[0].read_bytes() == outputs[1].read_bytes()
