@@ -242,3 +242,10 @@ def test_parquet_consolidated_file(tmp_path):
     table = tr.read_contracts(path)
     assert table.attrs["lecture"][0]["format"] == "Parquet"
     assert len(table) == len(tr.read_contracts(DATA / "consolide_travaux_extrait.csv"))
+
+
+def test_a_list_of_objects_without_amounts_is_a_list_of_contracts(tmp_path):
+    path = tmp_path / "objets.csv"
+    path.write_text("Objet\nNettoyage des locaux\nTonte des pelouses\nImpression du magazine\n", encoding="utf-8")
+    table = tr.read_contracts(path)
+    assert len(table) == 3 and table.attrs["lecture"][0]["lignes_ecartees"] == {}

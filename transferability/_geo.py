@@ -86,6 +86,7 @@ class Geography:
         self.dep = dict(zip(communes["code_insee"], communes["departement"], strict=True))
         self.reg = dict(zip(communes["code_insee"], communes["region"], strict=True))
         self.lat = dict(zip(communes["code_insee"], communes["lat"], strict=True))
+        self._region_of = dict(zip(self.departements["code"], self.departements["region"], strict=True))
         self.lon = dict(zip(communes["code_insee"], communes["lon"], strict=True))
         by_name: dict[str, list[str]] = {}
         for code, name in zip(self.communes["code_insee"], self.communes["nom"], strict=True):
@@ -113,7 +114,7 @@ class Geography:
         return code if code in self.departements.index else None
 
     def region_of_department(self, dep: str | None) -> str | None:
-        return self.departements.at[dep, "region"] if dep in self.departements.index else None
+        return self._region_of.get(dep)
 
     def commune_place(self, insee: str, code: str, kind: str, alerts=()) -> Place:
         return Place(code, kind, insee, self.dep[insee], self.reg[insee], tuple(alerts))

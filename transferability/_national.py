@@ -20,13 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ._contracts import _canonical_fields, _mark_duplicates, _normalise
+from ._contracts import _canonical_fields, _normalise
 from ._diagnostic import Diagnostic, _directory, coverage_index, score_table
 from ._errors import InputError, Problem
 from ._excel import flat_lists
 from ._headers import match_headers
 from ._persistence import load_model
 from ._readers import RawTable, sniff_separator
+from ._rows import _mark_duplicates
 from ._scoring import Settings
 
 # what the summaries need: the rest of each chunk goes to the parquet detail and leaves memory
