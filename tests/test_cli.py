@@ -69,3 +69,14 @@ def test_a_user_model_needs_confiance(tmp_path, capsys):
         == 1
     )
     assert "trusted=True" in capsys.readouterr().err
+
+
+def test_csv_outputs_never_start_a_formula(tmp_path):
+    import csv
+
+    out = tmp_path / "c.csv"
+    assert main(["contrats", str(DATA / "mauvais" / "objets_formules.csv"), "--csv", str(out), "-q"]) == 0
+    with out.open(encoding="utf-8", newline="") as f:
+        cells = [cell for row in csv.reader(f) for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
+    assert any(c.startswith("'=") for c in cells)  # the text is kept, behind an apostrophe

@@ -98,9 +98,24 @@ def write_table(
 
 
 def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
-    """Lists (holders, warnings, source lines) written as « a | b », for CSV files."""
+    """A table ready for a CSV file: lists written as « a | b », and texts that a spreadsheet would take
+    for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) prefixed with an apostrophe.
+
+    Examples
+    --------
+    >>> flat_lists(pd.DataFrame({"objet": ["=1+1", "Tonte"], "alertes": [["a", "b"], []]})).values.tolist()
+    [["'=1+1", 'a | b'], ['Tonte', '']]
+    """
     table = table.copy()
     for col in table.columns:
-        if table[col].map(lambda v: isinstance(v, list)).any():
-            table[col] = table[col].map(lambda v: " | ".join(map(_item, v)) if isinstance(v, list) else v)
+        if table[col].dtype == object or isinstance(table[col].dtype, pd.StringDtype):
+            table[col] = table[col].astype(object).map(_csv_cell)
     return table
+
+
+def _csv_cell(value):
+    if isinstance(value, list):
+        value = " | ".join(map(_item, value))
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
