@@ -246,6 +246,8 @@ def test_parquet_consolidated_file(tmp_path):
 
 def test_a_list_of_objects_without_amounts_is_a_list_of_contracts(tmp_path):
     path = tmp_path / "objets.csv"
-    path.write_text("Objet\nNettoyage des locaux\nTonte des pelouses\nImpression du magazine\n", encoding="utf-8")
+    path.write_text(
+        "Objet\nNettoyage des locaux\nTonte des pelouses\nImpression du magazine\n", encoding="utf-8"
+    )
     table = tr.read_contracts(path)
     assert len(table) == 3 and table.attrs["lecture"][0]["lignes_ecartees"] == {}

@@ -167,3 +167,17 @@ def test_level_classifier_learns_from_judgements(diag):
 @parametrize_with_checks([tr.LevelClassifier()])
 def test_level_classifier_passes_scikit_learn_checks(estimator, check):
     check(estimator)
+
+
+def test_corrections_show_in_the_report(diag, tmp_path):
+    from openpyxl import load_workbook
+
+    target = diag.contrats.iloc[0]
+    sheet = pd.DataFrame(
+        {"id_contrat": [target["id_contrat"]], "acheteur_id": [target["acheteur_id"]], "capacite": ["total"]}
+    )
+    path = tr.apply_corrections(diag, sheet).to_excel(tmp_path / "r.xlsx")
+    ws = load_workbook(path)["Marchés"]
+    header = [c.value for c in ws[5]]
+    col = header.index("Correction du consultant") + 1
+    assert ws.cell(6, col).value == "capacite corrigé(e)"

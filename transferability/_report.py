@@ -321,7 +321,10 @@ def _directions(book, diag) -> None:
 
 def _marches(book, diag, max_rows: int) -> None:
     ws = _sheet(book, "Marchés", "Tous les marchés, avec leur niveau et son explication", repeat_header=True)
-    table = diag.contrats[list(MARCHES_COLUMNS)].head(max_rows).rename(columns=MARCHES_COLUMNS)
+    names = dict(MARCHES_COLUMNS)
+    if "correction_consultant" in diag.contrats.columns:  # after apply_corrections: shown as such
+        names["correction_consultant"] = "Correction du consultant"
+    table = diag.contrats[list(names)].head(max_rows).rename(columns=names)
     widths = {
         "Objet": 60,
         "Explication": 80,
