@@ -53,6 +53,8 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation of the capability model.
     char_ngrams : bool, default=False
         Use character n-grams of the object (see :class:`ContractFeatures`).
+    prefixes : bool, default=True
+        Use the words' first five letters (see :class:`ContractFeatures`).
     calibration : {"sigmoid", "isotonic"}, default="sigmoid"
         Recalibration method, used only when ``calibration_cv`` > 0.
     calibration_cv : int, default=0
@@ -89,6 +91,7 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
         C_famille: float = 10.0,
         C_capacite: float = 3.0,
         char_ngrams: bool = False,
+        prefixes: bool = True,
         calibration: str = "sigmoid",
         calibration_cv: int = 0,
         random_state: int = 0,
@@ -96,6 +99,7 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
         self.C_famille = C_famille
         self.C_capacite = C_capacite
         self.char_ngrams = char_ngrams
+        self.prefixes = prefixes
         self.calibration = calibration
         self.calibration_cv = calibration_cv
         self.random_state = random_state
@@ -125,7 +129,7 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
                 f"capacités inconnues dans y : {sorted(bad_cap)} ; attendu : total, partiel, aucun"
             )
         X = _with_cpv(X)
-        self.features_ = ContractFeatures(char_ngrams=self.char_ngrams).fit(X)
+        self.features_ = ContractFeatures(char_ngrams=self.char_ngrams, prefixes=self.prefixes).fit(X)
         Z = self.features_.transform(X)
         self.famille_model_ = self._model(self.C_famille).fit(
             Z, y["famille"].to_numpy(object), sample_weight=sample_weight

@@ -27,22 +27,18 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     family_of = table["famille"].to_dict()
     codes = X["code_cpv"] if "code_cpv" in X.columns else pd.Series([None] * len(X))
     cpv = tx.cpv_priors(codes.reset_index(drop=True))["metier_id"].to_numpy(object)
-    metiers, probas, reasons = [], [], []
-    for i, fam in enumerate(familles):
-        in_family = np.where(fam_of == fam, scores[i], 0.0)
-        if in_family.max() > 0:
-            j = int(in_family.argmax())
-            metiers.append(ids[j])
-            probas.append(in_family[j] / in_family.sum() * proba_famille[i])
-            reasons.append("lexique")
-        elif cpv[i] is not None and family_of.get(cpv[i]) == fam:
-            metiers.append(cpv[i])
-            probas.append(METIER_FROM_CPV * proba_famille[i])
-            reasons.append("cpv")
-        else:
-            metiers.append(first_of[fam])
-            probas.append(METIER_DEFAULT * proba_famille[i])
-            reasons.append("défaut")
+    familles = np.asarray(familles, dtype=object)
+    in_family = np.where(fam_of[None, :] == familles[:, None], scores, 0.0)  # contracts × métiers
+    best = in_family.argmax(axis=1)
+    best_score = in_family[np.arange(len(familles)), best]
+    total = in_family.sum(axis=1)
+    by_lexicon = best_score > 0
+    cpv_family = np.array([family_of.get(c) for c in cpv], dtype=object)
+    by_cpv = ~by_lexicon & (cpv_family == familles)
+    metiers = np.where(by_lexicon, ids[best], np.where(by_cpv, cpv, [first_of[f] for f in familles]))
+    share = np.divide(best_score, total, out=np.zeros_like(total), where=total > 0)
+    probas = proba_famille * np.where(by_lexicon, share, np.where(by_cpv, METIER_FROM_CPV, METIER_DEFAULT))
+    reasons = np.where(by_lexicon, "lexique", np.where(by_cpv, "cpv", "défaut")).tolist()
     labels = table["metier"].reindex(metiers).tolist()
     return labels, np.round(probas, 3), reasons
 

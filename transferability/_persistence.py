@@ -18,7 +18,7 @@ from ._errors import ModelError, TransferabilityWarning
 from ._resources import models_dir
 
 SHIPPED_MODEL = "trade_classifier.joblib"
-SHIPPED_MODEL_SHA256 = "f9273b6583a6f6302862f15f459a179a625b6199341a1d4095e29c216f7c777a"
+SHIPPED_MODEL_SHA256 = "9d8486c625455a634748bbd6b3db540b3fd1c4bad3a975a9178732f3591d36f8"
 
 
 def sha256(path: Path) -> str:
