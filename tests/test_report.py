@@ -57,7 +57,7 @@ def test_contracts_sheet_has_every_contract_with_numbers_and_coloured_levels(rep
 def test_synthese_shares_are_percentages_and_say_fictitious_providers_were_used(report):
     ws = load_workbook(report)["Synthèse"]
     cells = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, 30)}
-    share = cells["Part du montant des MAPA transférable (fort ou moyen)"]
+    share = cells["MAPA : transférable (fort ou moyen)"]
     assert isinstance(share.value, float) and share.number_format == "0 %"
     texts = " ".join(str(ws.cell(r, 1).value) for r in range(1, 30))
     assert "FICTIFS" in texts

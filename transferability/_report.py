@@ -130,13 +130,13 @@ def _synthese(book, diag, detail_beside, max_rows) -> None:
     write_cell(ws, 7, 2, float(kept["montant"].astype(float).sum()), EURO)
     row = 9
     for cat, label in (
-        ("MAPA", "des MAPA"),
-        ("Formalisé", "des marchés formalisés"),
-        ("Sans publicité ni mise en concurrence", "des marchés sans publicité ni mise en concurrence"),
+        ("MAPA", "MAPA"),
+        ("Formalisé", "Formalisés"),
+        ("Sans publicité ni mise en concurrence", "Sans publicité"),
     ):
         share = s.loc[cat, "part_montant_fort_ou_moyen_sur_juges"]
         fort = s.loc[cat, "part_montant_fort_sur_juges"]
-        write_cell(ws, row, 1, f"Part du montant {label} transférable (fort ou moyen)").font = Font(bold=True)
+        write_cell(ws, row, 1, f"{label} : transférable (fort ou moyen)").font = Font(bold=True)
         write_cell(ws, row, 2, None if pd.isna(share) else float(share), PERCENT)
         write_cell(ws, row, 3, "dont fort")
         write_cell(ws, row, 4, None if pd.isna(fort) else float(fort), PERCENT)
@@ -244,7 +244,7 @@ def _synthese(book, diag, detail_beside, max_rows) -> None:
         autofilter=False,
     )
     ws.freeze_panes = None
-    ws.column_dimensions["A"].width = 42
+    ws.column_dimensions["A"].width = 46
 
 
 def _familles(book, diag) -> None:
