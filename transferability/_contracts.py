@@ -25,7 +25,7 @@ from ._geo import resolve_place
 from ._headers import ColumnMatch, match_headers
 from ._readers import RawTable, detect_format, read_csv_table, read_parquet_table, read_xlsx_table
 from ._rows import _group_holders, _mark_duplicates, _row_kind
-from ._safety import check_not_binary
+from ._safety import check_not_binary, file_head
 from ._text import alert_kind, clean_text, fold
 
 __all__ = ["CONTRACT_COLUMNS", "read_contracts"]
@@ -127,12 +127,7 @@ def read_contracts(
 
 def _read_one(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict]:
     where = str(path)
-    if not path.is_file():
-        raise InputError(Problem("fichier introuvable", where, "", "vérifier le chemin"))
-    if path.stat().st_size == 0:
-        raise InputError(Problem("fichier vide", where, "0 octet", "vérifier l’export"))
-    with path.open("rb") as f:
-        head = f.read(4096)
+    head = file_head(path)
     fmt = fmt or detect_format(path, head)
     if fmt not in ("xlsx", "parquet"):
         check_not_binary(head, where)

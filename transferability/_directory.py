@@ -55,7 +55,7 @@ from ._providers import (
     parse_rome,
     structures,
 )
-from ._safety import check_not_binary
+from ._safety import check_not_binary, file_head
 from ._text import alert_kind, clean_text, fold
 
 __all__ = ["DIRECTORY_COLUMNS", "read_directory"]
@@ -151,12 +151,7 @@ def read_directory(
 
 def _read_one(path: Path, fmt: str | None) -> tuple[pd.DataFrame, dict]:
     where = str(path)
-    if not path.is_file():
-        raise InputError(Problem("fichier introuvable", where, "", "vérifier le chemin"))
-    if path.stat().st_size == 0:
-        raise InputError(Problem("fichier vide", where, "0 octet", "vérifier l’export"))
-    with path.open("rb") as f:
-        head = f.read(4096)
+    head = file_head(path)
     if not head.startswith(b"PK\x03\x04"):
         check_not_binary(head, where)
     raw = read_rows(path, where)

@@ -149,6 +149,17 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -
         )
 
 
+def file_head(path: Path, n: int = 4096) -> bytes:
+    """The first bytes of an input file, once it is known to exist and not to be empty."""
+    where = str(path)
+    if not path.is_file():
+        raise InputError(Problem("fichier introuvable", where, "", "vérifier le chemin"))
+    if path.stat().st_size == 0:
+        raise InputError(Problem("fichier vide", where, "0 octet", "vérifier l’export"))
+    with path.open("rb") as f:
+        return f.read(n)
+
+
 def check_not_binary(head: bytes, where: str) -> None:
     """Refuse a binary file or a web page given as a data file, naming what it is.
 
