@@ -125,7 +125,8 @@ def records(root):
                             (
                                 row[c].replace(" ", "") if c.startswith(("SIRET", "acheteur_id")) else row[c]
                                 for c in cols
-                            ), strict=False,
+                            ),
+                            strict=False,
                         )
                     ),
                 )
@@ -207,3 +208,151 @@ def main(root, out):
 
 if __name__ == "__main__":
     main(*sys.argv[1:3])
+
+
+# -- later rounds (seeking the rare families; same selection-only rule) ----------------------------
+ROUND2 = {
+    "admin": [
+        "numerisation",
+        "archiv",
+        "courrier",
+        "traduction",
+        "interpret",
+        "accueil",
+        "saisie",
+        "secretariat",
+        "enquete",
+        "standard telephonique",
+        "centre d appel",
+        "dactylo",
+        "gestion electronique",
+    ],
+    "industrie": [
+        "fabrication",
+        "confection",
+        "assemblage",
+        "cablage",
+        "usinage",
+        "metallerie",
+        "couture",
+        "sur mesure",
+        "chaudronnerie",
+        "palettes",
+        "serrurerie",
+        "ebenisterie",
+    ],
+    "communication": [
+        "communication",
+        "evenement",
+        "goodies",
+        "graphi",
+        "video",
+        "photograph",
+        "publicit",
+        "site internet",
+        "stand",
+        "salon",
+        "campagne",
+        "affiche",
+        "objets promotionnels",
+    ],
+    "logistique": [
+        "conditionnement",
+        "demenagement",
+        "manutention",
+        "routage",
+        "mise sous pli",
+        "coursier",
+        "livraison",
+        "logistique",
+        "stockage",
+        "colis",
+    ],
+    "impression": [
+        "impression",
+        "imprime",
+        "reprograph",
+        "signaletique",
+        "plaques",
+        "enveloppes",
+        "brochure",
+        "magazine",
+        "edition",
+    ],
+}
+ROUND3_ADMIN = (
+    r"numerisation|archiv|courrier|traduction|interpret|saisie|secretariat|transcription|standard|"
+    r"accueil telephonique|dematerialisation|mise sous pli|sondage|enquete (de|aupres|satisf|menage)|"
+    r"gestion documentaire|affranchissement"
+)
+ROUND3_INDUSTRY = (
+    r"usinage|confection|fabrication|couture|chaudronnerie|assemblage|palette|sur mesure|artisanal|"
+    r"sous traitance industrielle|decoupe|soudure|tapisserie|rembourrage|sellerie"
+)
+ROUND3_NOT = (
+    r"travaux|maitrise d oeuvre|lot \d+ (electricite|plomberie)|logiciel|repas|cuisine|enrobe|denree|"
+    r"pieces detachees|dispositifs medicaux|maintenance|geotechni|voirie|vrd|zone artisanale|"
+    r"equipements informatiques|colis|papier|implant|protheses|echographe|glaces|drogues|incubateur|"
+    r"machine|meb|vehicules|benne|motocyclettes|produits sanguins|assistance a maitrise|"
+    r"amenagement d un logement|solaire|platine|instruments|e learning|plaques offset|pieces et essais|"
+    r"clotures|prototype|unites therapeutiques|refection _ sellerie|assemblage smd"
+)
+ROUND4 = (
+    r"informatique|ordinateur|logiciel|serveur|telephon|imprimante|mobilier|fournitures de bureau|vetement|"
+    r"habillement|gardiennage|surveillance|securite|extincteur|interim|conciergerie|reparation|"
+    r"entretien des vehicules|multiservice"
+)
+
+
+def later_rounds(root, labels_dir):
+    """The selection rules of rounds 2 and 3 (each excludes the rows of the rounds before it).
+
+    The lists actually labelled are the committed ``candidats_tour*.csv``: this function documents how
+    they were drawn and gives candidates of the same kind, not necessarily the same rows. Round 2: 62
+    keyword hits per group (seed 11). Round 3: hits of ROUND3_ADMIN / ROUND3_INDUSTRY minus ROUND3_NOT,
+    then read and kept by hand (88 rows). Round 4 (not rebuilt here): 150 local rows of buyers never
+    labelled before (2 per buyer at most) and 100 hits of ROUND4 (seed 4).
+    """
+    import re
+
+    root, labels_dir = Path(root), Path(labels_dir)
+
+    def pool(exclude, seed):
+        rng, out, seen_text = random.Random(seed), [], set()
+        for path, line, origin, rec in records(root):
+            key = (str(path.relative_to(root.parent)), str(line))
+            text = fold(rec["objet"]).strip()
+            if key in exclude or len(text) < 4 or text in seen_text:
+                continue
+            seen_text.add(text)
+            rec.update(source_fichier=key[0], source_ligne=line, origine=origin)
+            out.append(rec)
+        rng.shuffle(out)
+        return out
+
+    def keys(*names):
+        return {
+            (r["source_fichier"], r["source_ligne"])
+            for n in names
+            for r in csv.DictReader((labels_dir / n).open(encoding="utf-8"))
+        }
+
+    rounds = {}
+    rows, chosen = pool(keys("candidats.csv"), 11), {}
+    for words in ROUND2.values():
+        hits = [
+            r
+            for r in rows
+            if (r["source_fichier"], r["source_ligne"]) not in chosen
+            and any(w in fold(r["objet"]) for w in words)
+        ][:62]
+        chosen.update({(r["source_fichier"], r["source_ligne"]): r for r in hits})
+    rounds["candidats_tour2.csv"] = list(chosen.values())
+    rows = pool(keys("candidats.csv", "candidats_tour2.csv"), 0)
+    rounds["candidats_tour3.csv"] = [
+        r
+        for r in rows
+        if re.search(f"{ROUND3_ADMIN}|{ROUND3_INDUSTRY}", fold(r["objet"]))
+        and not re.search(ROUND3_NOT, fold(r["objet"]))
+    ]
+    return rounds
