@@ -163,9 +163,9 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
         out = pd.DataFrame(
             {
                 "famille": famille,
-                "proba_famille": fam_p.max(1).round(3),
+                "proba_famille": fam_p.max(1).astype(float).round(3),
                 "capacite": self.classes_[1][cap_p.argmax(1)],
-                "proba_capacite": cap_p.max(1).round(3),
+                "proba_capacite": cap_p.max(1).astype(float).round(3),
             },
             index=X.index,
         )

@@ -18,7 +18,7 @@ from ._errors import ModelError, TransferabilityWarning
 from ._resources import models_dir
 
 SHIPPED_MODEL = "trade_classifier.joblib"
-SHIPPED_MODEL_SHA256 = "9d8486c625455a634748bbd6b3db540b3fd1c4bad3a975a9178732f3591d36f8"
+SHIPPED_MODEL_SHA256 = "8e02dc4daecbfc480e004f7acd495d117dee603048f2e5484c6e333b9b61df68"
 
 
 def sha256(path: Path) -> str:
