@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -248,13 +248,16 @@ def _unlist(value) -> str:
 
 
 # -- normalising --------------------------------------------------------------------------------
+def _parsed(series: pd.Series, func) -> list[tuple]:
+    """A cell parser's result for each cell, computed once per distinct value."""
+    keys = series.map(lambda v: v if isinstance(v, str | int | float | dt.date | type(None)) else str(v))
+    table = {k: func(k) for k in pd.unique(keys.astype(object))}
+    return [table[k] for k in keys]
+
+
 def _mapped(series: pd.Series, func) -> tuple[list, list]:
     """Apply a cell parser once per distinct value; returns values and alerts."""
-    keys = series.map(lambda v: v if isinstance(v, str | int | float | dt.date | type(None)) else str(v))
-    table = {}
-    for k in pd.unique(keys.astype(object)):
-        table[k] = func(k)
-    results = [table[k] for k in keys]
+    results = _parsed(series, func)
     return [r[0] for r in results], [r[-1] for r in results]
 
 
@@ -302,14 +305,10 @@ def _normalise(
     labels = _cells.cpv_table()
     out["libelle_cpv"] = [labels[c][1] if c in labels else None for c in cpv]
     out["nature"] = [_cells.parse_nature(v) for v in col("nature")]
-    procedures, a = _mapped(
-        col("procedure"), lambda v: (*_cells.parse_procedure(v)[:2], _cells.parse_procedure(v)[2])
-    )
-    add(a)
-    out["procedure"] = [p[0] if isinstance(p, tuple) else p for p in procedures]
-    out["procedure"], out["categorie_procedure"] = (
-        zip(*[_cells.parse_procedure(v)[:2] for v in col("procedure")], strict=True) if n else ([], [])
-    )
+    procedures = _parsed(col("procedure"), _cells.parse_procedure)  # (official, category, alert)
+    out["procedure"] = [p[0] for p in procedures]
+    out["categorie_procedure"] = [p[1] for p in procedures]
+    add([p[2] for p in procedures])
     out["type_marche"] = [_cells.parse_type(t, c) for t, c in zip(col("type_marche"), cpv, strict=True)]
     amounts, a = _mapped(col("montant"), _cells.parse_amount)
     add(a)
@@ -434,8 +433,3 @@ def _report(path: Path, raw: RawTable, matches: dict, table: pd.DataFrame, kinds
         "contrats_avec_alertes": int(sum(bool(a) for a in table["alertes"])),
         "alertes_par_type": dict(alert_kinds.most_common()),
     }
-
-
-def iter_reports(table: pd.DataFrame) -> Iterable[dict]:
-    """The reading reports attached to a table by :func:`read_contracts`."""
-    return table.attrs.get("lecture", [])
