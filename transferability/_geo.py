@@ -157,11 +157,6 @@ class Geography:
             return self.commune_place(insee, insee, COMMUNE, alerts)
         return None
 
-    def centroids(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Codes, latitudes and longitudes of every commune that has a centroid."""
-        c = self.communes.dropna(subset=["lat", "lon"])
-        return c["code_insee"].to_numpy(), c["lat"].to_numpy(float), c["lon"].to_numpy(float)
-
 
 _CEDEX = re.compile(r"\b(cedex|cedex \d+|cs \d+|bp \d+)\b")
 _SAINT = re.compile(r"\b(st)\b")
