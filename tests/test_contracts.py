@@ -251,3 +251,25 @@ def test_a_list_of_objects_without_amounts_is_a_list_of_contracts(tmp_path):
     )
     table = tr.read_contracts(path)
     assert len(table) == 3 and table.attrs["lecture"][0]["lignes_ecartees"] == {}
+
+
+@pytest.mark.parametrize("cpv", ["¹", "²3", "٣٣", "①2"])
+def test_unicode_digits_in_a_cpv_are_not_a_division(tmp_path, cpv):
+    """Superscripts and other Unicode digits pass ``str.isdigit`` but are no CPV division (issue 17)."""
+    from transferability import _cells
+
+    assert _cells.parse_type("", cpv) is None
+    path = tmp_path / "marches.csv"
+    path.write_text(f"Objet;Code CPV;Montant\nNettoyage des locaux;{cpv};1000\n", encoding="utf-8")
+    table = tr.read_contracts(path)
+    assert len(table) == 1 and table["type_marche"].isna().all()
+    assert any("CPV" in a for a in table["alertes"].iloc[0])
+
+
+def test_department_and_commune_codes_take_ascii_digits_only():
+    from transferability._geo import resolve_place
+    from transferability._text import is_ascii_digits
+
+    assert [is_ascii_digits(t) for t in ("73", "²", "٧٣", "", None, "7a")] == [True] + [False] * 5
+    assert resolve_place("73", "Code département", None).departement == "73"
+    assert resolve_place("٧٣", "Code département", None).departement != "73"

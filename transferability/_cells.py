@@ -12,8 +12,9 @@ import math
 import re
 from functools import cache
 
+from . import _clock
 from ._resources import read_data_csv
-from ._text import clean_text, fold
+from ._text import clean_text, fold, is_ascii_digits
 
 MAX_PLAUSIBLE_AMOUNT = 5e9  # larger than any French public contract notified so far
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -47,7 +48,9 @@ def _missing(value: object) -> bool:
             return bool(value != value)  # NaN, NaT
         except (TypeError, ValueError):
             return False
-    return isinstance(value, str) and fold(value) in _MISSING
+    # a text of punctuation alone ("-", "?", "—") is missing; a text in another script ("٣٣") is a value
+    folded = fold(value)
+    return not any(c.isalnum() for c in value) or (folded != "" and folded in _MISSING)
 
 
 def parse_amount(value: object) -> tuple[float | None, str | None]:
@@ -135,7 +138,7 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
     """
     if _missing(value):
         return None, None
-    today = today or dt.date.today()
+    today = today or _clock.today()
     date = None
     if isinstance(value, dt.datetime):
         date = value.date()
@@ -394,7 +397,7 @@ def parse_type(value: object, cpv: str | None) -> str | None:
     for word, label in TYPES.items():
         if folded.startswith(word):
             return label
-    if isinstance(cpv, str) and cpv[:2].isdigit():
+    if isinstance(cpv, str) and is_ascii_digits(cpv[:2]):
         division = int(cpv[:2])
         if division == 45:
             return "Travaux"

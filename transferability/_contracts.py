@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _cells
+from . import _cells, _clock
 from ._decp import read_json_table, read_xml_table
 from ._errors import InputError, Problem, read_each
 from ._geo import resolve_place
@@ -116,7 +116,7 @@ def read_contracts(
                 "format inconnu", "paramètre format", f"« {format} »", "choisir parmi " + ", ".join(FORMATS)
             )
         )
-    today = today or dt.date.today()
+    today = today or _clock.today()
     tables, reports = read_each(paths, lambda p: _read_one(Path(p), format, sheet, columns, today))
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     _mark_duplicates(result)

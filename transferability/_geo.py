@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 
 from ._resources import data_path, read_data_csv
-from ._text import fold
+from ._text import fold, is_ascii_digits
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -109,7 +109,7 @@ class Geography:
     def normalise_department(self, code: str) -> str | None:
         """``"1"`` → ``"01"``, ``"2a"`` → ``"2A"``; None when not a department code."""
         code = (code or "").strip().upper()
-        if code.isdigit() and len(code) == 1:
+        if is_ascii_digits(code) and len(code) == 1:
             code = "0" + code
         return code if code in self.departements.index else None
 
@@ -250,7 +250,7 @@ def resolve_place(
         raw = ""
     if not raw and re.fullmatch(r"\s*(\d{1,5}|2[ABab]\d{0,3})\s*", str(name or "")):
         raw, name = str(name).strip().upper(), ""  # a "lieu" column holding a code
-    if raw.endswith(".0") and raw[:-2].isdigit():  # a code read as a number
+    if raw.endswith(".0") and is_ascii_digits(raw[:-2]):  # a code read as a number
         raw = raw[:-2]
     if raw in ("FR", "FRA", "FRANCE") or kind == PAYS:
         return Place(raw or "FR", PAYS)

@@ -18,7 +18,7 @@ import numpy as np
 from ._geo import department_of_postal, geography, haversine_km, resolve_place
 from ._resources import read_data_csv
 from ._taxonomy import families
-from ._text import clean_text, fold
+from ._text import clean_text, fold, is_ascii_digits
 
 FRANCE, RADIUS, ZONES = "France entière", "rayon", "zones"
 MAX_COORD_GAP_KM = 50  # coordinates farther than this from the commune's centroid are not trusted
@@ -78,7 +78,7 @@ def department_code(text: str) -> str | None:
     ('01', '2A', None)
     """
     code = text.strip().upper()
-    code = code.zfill(2) if code.isdigit() and len(code) == 1 else code
+    code = code.zfill(2) if is_ascii_digits(code) and len(code) == 1 else code
     return code if len(code) <= 3 and code in _places() else None
 
 
@@ -109,7 +109,7 @@ def locate(insee: str, postal: str, city: str, department: str) -> Location:
     """
     alerts: list[str] = []
     if insee:
-        code = insee.zfill(5) if insee.isdigit() else insee.upper()
+        code = insee.zfill(5) if is_ascii_digits(insee) else insee.upper()
         if len(code) == 5 and code in _places():
             return _commune(code)
         alerts.append(f"code commune INSEE inconnu (« {insee} »)")

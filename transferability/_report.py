@@ -7,7 +7,6 @@ no cell written from data can start a formula (see :mod:`._excel`).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import _clock
 from . import _taxonomy as tx
 from ._excel import EURO, PERCENT, TITLE_FONT, flat_lists, write_cell, write_table
 from ._scoring import RECOMMENDATIONS
@@ -103,7 +103,7 @@ def write_aggregate_report(diag, path, *, detail) -> Path:
 def _sheet(book, title: str, heading: str, repeat_header: bool = False):
     ws = book.create_sheet(title)
     write_cell(ws, 1, 1, heading).font = TITLE_FONT
-    write_cell(ws, 2, 1, f"Produit le {dt.date.today():%d/%m/%Y} par transferability")
+    write_cell(ws, 2, 1, f"Produit le {_clock.today():%d/%m/%Y} par transferability")
     write_cell(ws, 3, 1, SOURCES).font = Font(italic=True, size=9)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

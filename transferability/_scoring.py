@@ -18,6 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _clock
 from ._errors import InputError, Problem
 
 LEVELS = ("fort", "moyen", "faible")
@@ -66,7 +67,7 @@ class Settings:
 
     @property
     def reference(self) -> dt.date:
-        return self.date_reference or dt.date.today()
+        return self.date_reference or _clock.today()
 
     def as_dict(self) -> dict:
         out = dataclasses.asdict(self)

@@ -10,6 +10,20 @@ import pandas as pd
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+def is_ascii_digits(text: object) -> bool:
+    """True when ``text`` is a non-empty string of the ASCII digits 0-9 only.
+
+    ``str.isdigit`` is also true for superscripts and other Unicode digits that ``int`` refuses, so every
+    check of a code typed by a user goes through this function instead.
+
+    Examples
+    --------
+    >>> is_ascii_digits("073"), is_ascii_digits("¹"), is_ascii_digits("٣"), is_ascii_digits("")
+    (True, False, False, False)
+    """
+    return isinstance(text, str) and text.isascii() and text.isdigit()
+
+
 def _fold_table() -> dict[int, str]:
     """One translate table: accented Latin letters → ASCII, ligatures spelled out."""
     table = {}
