@@ -189,3 +189,22 @@ def test_two_processes_with_other_hash_seeds_write_the_same_diagnostic(tmp_path)
         subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=300)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_inferred_trades_do_not_depend_on_the_hash_seed():
+    """Clues came in set order, and ties kept it: the directory's métiers changed from run to run."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from transferability._providers import infer_trades\n"
+        "names = ['ASSOCIATION FORET ET JARDINS ENTRETIEN', 'ACI ESPACES VERTS BOIS', 'CHANTIER ELAGAGE TONTE']\n"
+        "print([t.metiers for t in infer_trades(names, ['0240Z', '8130Z', '0210Z'], [''] * 3, [[]] * 3)])\n"
+    )
+    outs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outs) == 1, outs

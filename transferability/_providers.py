@@ -177,7 +177,7 @@ def _declared_piece(text: str) -> tuple[tuple[tuple[str, float], ...], tuple[str
             unmatched.append(item)
         for metier_id, score in matches:
             found[metier_id] = max(found.get(metier_id, 0.0), score)
-    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(ranked), tuple(unmatched)
 
 
@@ -224,7 +224,7 @@ def declared_trades(cells: list[object]) -> tuple[Trades, bool]:
         alerts.extend(f"métier déclaré non reconnu : « {u} »" for u in unmatched)
     if not found:
         return Trades(alertes=tuple(alerts)), bool(texts)
-    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
     return Trades(tuple(m for m, _ in ranked), DECLARED, round(min(found.values()), 2), tuple(alerts)), True
 
 
@@ -336,12 +336,12 @@ def infer_trades(
         if prior is not None:
             add(prior.metier_id, prior.confiance)
         grams = _ngrams(clean_text(name))
-        for gram in grams & terms.keys():
+        for gram in sorted(grams & terms.keys()):  # sorted: set order changes with the hash seed
             for metier_id, confiance in terms[gram]:
                 add(metier_id, confiance)
-        for metier_id in {m for m, term in hits if term not in silenced}:
+        for metier_id in sorted({m for m, term in hits if term not in silenced}):
             add(metier_id, NAME_LEXICON_CONFIDENCE)
-        for metier_id in {m for m, _ in dhits}:
+        for metier_id in sorted({m for m, _ in dhits}):
             n_terms = len({t for m, t in dhits if m == metier_id})
             add(metier_id, DESCRIPTION_CONFIDENCE if n_terms == 1 else 0.7)
         if kind in PLACEMENT_KINDS and (prior is None or prior.metier_id != "mise-a-disposition"):
@@ -355,7 +355,7 @@ def infer_trades(
             continue
         scores = {m: 1 - float(np.prod([1 - c for c in cs])) for m, cs in clues.items()}
         best = max(scores.values())
-        kept = sorted((kv for kv in scores.items() if kv[1] >= KEEP_RATIO * best), key=lambda kv: -kv[1])
+        kept = sorted((kv for kv in scores.items() if kv[1] >= KEEP_RATIO * best), key=lambda kv: (-kv[1], kv[0]))
         kept = kept[:MAX_INFERRED]
         out.append(Trades(tuple(m for m, _ in kept), INFERRED, round(min(s for _, s in kept), 2)))
     return out
