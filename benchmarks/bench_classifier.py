@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 import transferability as tr
-from transferability._resources import data_path
-from transferability._training import load_labelled
+from transferability._classify import load_labelled
+from transferability._utils import data_path
 
 
 def make_contracts(n: int, seed: int = 0) -> pd.DataFrame:

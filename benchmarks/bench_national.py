@@ -20,7 +20,7 @@ WORK = Path("/tmp/transferability_bench")
 def run_one(n: int) -> dict:
     import warnings
 
-    from transferability._national import diagnose_file
+    from transferability._diagnose import diagnose_file
 
     warnings.simplefilter("ignore")
     source = WORK / f"decp_{n}.parquet"

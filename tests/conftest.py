@@ -14,12 +14,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from transferability import _clock
+from transferability._utils import clock as _clock
 
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 24)
 
-_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
 settings.register_profile("ci", derandomize=True, max_examples=100, database=None, print_blob=True, **_COMMON)
 settings.register_profile("dev", max_examples=200, **_COMMON)
 settings.register_profile("long", max_examples=5_000, **_COMMON)

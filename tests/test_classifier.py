@@ -14,10 +14,18 @@ from sklearn.utils.estimator_checks import (
 )
 
 import transferability as tr
-from transferability import _baselines as bl
-from transferability._persistence import SHIPPED_MODEL_SHA256, save_model
-from transferability._resources import data_path, read_data_csv
-from transferability._training import grouped_predictions, load_labelled, read_corrections, scores, train
+from transferability._classify import (
+    SHIPPED_MODEL_SHA256,
+    grouped_predictions,
+    load_labelled,
+    read_corrections,
+    save_model,
+    scores,
+    train,
+)
+from transferability._classify import baselines as bl
+from transferability._reference import taxonomy
+from transferability._utils import data_path, read_data_csv
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +55,7 @@ def test_labelled_set_meets_the_brief(labelled):
     assert len(labelled) >= 1000 and labelled["acheteur_id"].nunique() >= 150
     assert (labelled["origine"] == "local").sum() >= 400
     counts = labelled["famille"].value_counts()
-    assert set(counts.index) == set(tr._taxonomy.family_labels())
+    assert set(counts.index) == set(taxonomy.family_labels())
     assert counts.drop("Hors champ").min() >= 25
     assert labelled.duplicated(["source_fichier", "source_ligne"]).sum() == 0
 

@@ -256,7 +256,7 @@ def test_a_list_of_objects_without_amounts_is_a_list_of_contracts(tmp_path):
 @pytest.mark.parametrize("cpv", ["¹", "²3", "٣٣", "①2"])
 def test_unicode_digits_in_a_cpv_are_not_a_division(tmp_path, cpv):
     """Superscripts and other Unicode digits pass ``str.isdigit`` but are no CPV division (issue 17)."""
-    from transferability import _cells
+    from transferability._io import cells as _cells
 
     assert _cells.parse_type("", cpv) is None
     path = tmp_path / "marches.csv"
@@ -267,8 +267,8 @@ def test_unicode_digits_in_a_cpv_are_not_a_division(tmp_path, cpv):
 
 
 def test_department_and_commune_codes_take_ascii_digits_only():
-    from transferability._geo import resolve_place
-    from transferability._text import is_ascii_digits
+    from transferability._reference import resolve_place
+    from transferability._utils import is_ascii_digits
 
     assert [is_ascii_digits(t) for t in ("73", "²", "٧٣", "", None, "7a")] == [True] + [False] * 5
     assert resolve_place("73", "Code département", None).departement == "73"

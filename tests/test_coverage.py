@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 import transferability as tr
-from transferability import _taxonomy as tx
-from transferability._coverage import CoverageIndex, PlaceKey, coverage
-from transferability._geo import geography
+from transferability._diagnose import CoverageIndex, PlaceKey, coverage
+from transferability._reference import geography
+from transferability._reference import taxonomy as tx
 
 # Fictitious providers, placed in real communes (INSEE codes) for the scenarios.
 PLACES = {

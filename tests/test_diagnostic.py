@@ -8,7 +8,8 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import transferability as tr
-from transferability._scoring import levels, recommendations
+from transferability._diagnose import levels, recommendations
+from transferability._reference import taxonomy
 
 DATA = __import__("pathlib").Path(__file__).parent / "data"
 SETTINGS = tr.Settings(date_reference=dt.date(2024, 1, 1))
@@ -115,7 +116,7 @@ def test_the_recommendation_rule(cap, h, i, n, dep, expected):
 
 def test_estimates_follow_the_seed_example(diag):
     row = diag.contrats[(diag.contrats["niveau"] == "fort") & diag.contrats["duree_mois"].notna()].iloc[0]
-    share = tr._taxonomy.families().at[row["famille"], "part_main_oeuvre"]
+    share = taxonomy.families().at[row["famille"], "part_main_oeuvre"]
     annual = row["montant"] / max(row["duree_mois"] / 12, 1)
     assert row["montant_annuel"] == pytest.approx(annual, rel=1e-6)
     assert row["heures_insertion_clause"] == pytest.approx(round(annual * share / 60 * 0.075))

@@ -8,9 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from transferability import InputError
-from transferability._datasets_directory import load_sample_directory
-from transferability._directory import DIRECTORY_COLUMNS, read_directory
-from transferability._providers import check_siret, parse_kind
+from transferability._datasets import load_sample_directory
+from transferability._directory import DIRECTORY_COLUMNS, check_siret, parse_kind, read_directory
 
 DATA = Path(__file__).parent / "data" / "annuaires"
 

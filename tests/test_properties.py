@@ -13,9 +13,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import transferability as tr
-from transferability import _cells
-from transferability._geo import Place, resolve_place
-from transferability._text import fold
+from transferability._io import cells as _cells
+from transferability._reference import Place, resolve_place
+from transferability._utils import fold
 from transferability.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -181,7 +181,7 @@ def test_two_processes_with_other_hash_seeds_write_the_same_diagnostic(tmp_path)
         env = {**os.environ, "PYTHONHASHSEED": seed}
         code = (
             "import datetime as dt, transferability as tr\n"
-            "from transferability import _clock\n"
+            "from transferability._utils import clock as _clock\n"
             "_clock.today = lambda: dt.date(2026, 11, 24)\n"
             "d = tr.diagnose(tr.load_sample_contracts_path(), tr.load_sample_directory())\n"
             f"d.contrats.to_csv({str(out)!r}, index=False)\n"
@@ -198,13 +198,18 @@ def test_inferred_trades_do_not_depend_on_the_hash_seed():
     import sys
 
     code = (
-        "from transferability._providers import infer_trades\n"
+        "from transferability._directory import infer_trades\n"
         "names = ['ASSOCIATION FORET ET JARDINS ENTRETIEN', 'ACI ESPACES VERTS BOIS', 'CHANTIER ELAGAGE TONTE']\n"
         "print([t.metiers for t in infer_trades(names, ['0240Z', '8130Z', '0210Z'], [''] * 3, [[]] * 3)])\n"
     )
     outs = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
         for seed in ("1", "2", "3", "4")
     }
     assert len(outs) == 1, outs

@@ -26,7 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet import _reader
 
 import transferability as tr
-from transferability import _safety
+from transferability._io import safety as _safety
 
 MAUVAIS = Path(__file__).parent / "data" / "mauvais"
 

@@ -5,8 +5,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from transferability import _taxonomy as tx
-from transferability._resources import data_path
+from transferability._reference import taxonomy as tx
+from transferability._utils import data_path
 
 RUBRIC_FAMILIES = [
     "Communication et marketing",

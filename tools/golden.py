@@ -47,7 +47,10 @@ def _table_text(table):
 
 def snapshot(out):
     import transferability as tr
-    from transferability import _clock
+    try:
+        from transferability._utils import clock as _clock
+    except ImportError:  # the flat layout before the subpackages
+        from transferability import _clock
 
     _clock.today = lambda: TODAY
     out = Path(out)
@@ -67,7 +70,14 @@ def snapshot(out):
             (out / f"{what}__{_name(path)}.txt").write_text(text, encoding="utf-8")
     diag = tr.diagnose(tr.load_sample_contracts_path(), tr.load_sample_directory())
     (out / "diagnostic__contrats.csv").write_text(diag.contrats.to_csv(index=False), encoding="utf-8")
-    for view in ("synthese", "synthese_annuelle", "par_famille", "par_direction", "par_acheteur", "calendrier"):
+    for view in (
+        "synthese",
+        "synthese_annuelle",
+        "par_famille",
+        "par_direction",
+        "par_acheteur",
+        "calendrier",
+    ):
         (out / f"diagnostic__{view}.csv").write_text(getattr(diag, view)().to_csv(), encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "rapport.xlsx"
@@ -79,8 +89,12 @@ def snapshot(out):
             text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("Produit le "))
             (out / f"rapport__{ws.title}.txt").write_text(text, encoding="utf-8")
         parquet = Path(tmp) / "detail.parquet"
-        tr.diagnose_file(ROOT / "tests" / "data" / "consolide_travaux_extrait.csv", parquet,
-                         directory=tr.load_sample_directory(), report=None)
+        tr.diagnose_file(
+            ROOT / "tests" / "data" / "consolide_travaux_extrait.csv",
+            parquet,
+            directory=tr.load_sample_directory(),
+            report=None,
+        )
         detail = pd.read_parquet(parquet)
         (out / "national__detail.csv").write_text(detail.to_csv(index=False), encoding="utf-8")
     print(f"{len(list(out.iterdir()))} outputs written to {out}")
@@ -89,8 +103,11 @@ def snapshot(out):
 def compare(a, b):
     a, b = Path(a), Path(b)
     names = sorted({p.name for p in a.iterdir()} | {p.name for p in b.iterdir()})
-    differ = [n for n in names if not (a / n).exists() or not (b / n).exists()
-              or (a / n).read_bytes() != (b / n).read_bytes()]
+    differ = [
+        n
+        for n in names
+        if not (a / n).exists() or not (b / n).exists() or (a / n).read_bytes() != (b / n).read_bytes()
+    ]
     print(f"{len(names)} outputs, {len(differ)} differ")
     for n in differ:
         print("  ", n)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from pyproj import Transformer
 
-from transferability._geo import geography
+from transferability._reference import geography
 
 KINDS = {
     "ACI": "Atelier chantier d'insertion (ACI)",

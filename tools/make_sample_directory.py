@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 
 from transferability._directory import DIRECTORY_COLUMNS, LIST_SEPARATOR, read_directory
-from transferability._geo import geography
-from transferability._taxonomy import families, metiers
+from transferability._reference import families, geography, metiers
 
 SEED = 84
 REGION = "84"

@@ -43,7 +43,7 @@ def main(path):
             f"{', '.join(r['metiers'])} ({r['confiance_metiers']:.2f})"
         )
     code = (
-        "import time; t = time.perf_counter(); from transferability._datasets_directory import "
+        "import time; t = time.perf_counter(); from transferability._datasets import "
         "load_sample_directory as f; t1 = time.perf_counter(); f(); t2 = time.perf_counter(); f(); "
         "print(f'{t1 - t:.2f} {t2 - t1:.2f} {time.perf_counter() - t2:.2f}')"
     )

@@ -1,24 +1,29 @@
 """transferability: diagnostic de transférabilité des marchés publics vers le secteur inclusif.
 
-The pipeline, one module per stage: reading contracts (``read_contracts``) and directories
-(``read_directory``) → trades (``TradeClassifier``) → coverage → scoring (``Settings``) →
-``diagnose`` → report (``Diagnostic.to_excel``).
+The pipeline, one private subpackage per stage: reading contracts (``read_contracts``) and directories
+(``read_directory``) → trades (``TradeClassifier``, ``classify_trades``) → coverage, levels and
+recommendations (``Settings``, ``diagnose``, ``Diagnostic``) → report (``Diagnostic.to_excel``, ``write_csv``).
 """
 
-from ._classifier import OUTPUT_COLUMNS as CLASSIFICATION_COLUMNS
-from ._classifier import TradeClassifier
-from ._contracts import CONTRACT_COLUMNS, read_contracts
-from ._corrections import apply_corrections
-from ._datasets import load_sample_contracts_path
-from ._datasets_directory import load_sample_directory
-from ._diagnostic import DIAGNOSTIC_COLUMNS, Diagnostic, diagnose
+from ._classify import OUTPUT_COLUMNS as CLASSIFICATION_COLUMNS
+from ._classify import TradeClassifier, classify_trades, load_model
+from ._classify import evaluate as evaluate_model
+from ._classify import train as train_model
+from ._contracts import CONTRACT_COLUMNS, apply_territory, read_contracts
+from ._datasets import load_sample_contracts_path, load_sample_directory
+from ._diagnose import (
+    DIAGNOSTIC_COLUMNS,
+    Diagnostic,
+    LevelClassifier,
+    Settings,
+    apply_corrections,
+    diagnose,
+    diagnose_file,
+    level_features,
+)
 from ._directory import DIRECTORY_COLUMNS, read_directory
 from ._errors import InputError, ModelError, Problem, TransferabilityWarning
-from ._national import diagnose_file
-from ._persistence import load_model
-from ._scoring import LevelClassifier, Settings, level_features
-from ._training import classify_trades, export_review
-from ._training import train as train_model
+from ._report import export_review, write_csv
 
 __all__ = [
     "CLASSIFICATION_COLUMNS",
@@ -34,9 +39,11 @@ __all__ = [
     "TradeClassifier",
     "TransferabilityWarning",
     "apply_corrections",
+    "apply_territory",
     "classify_trades",
     "diagnose",
     "diagnose_file",
+    "evaluate_model",
     "export_review",
     "level_features",
     "load_model",
@@ -45,5 +52,6 @@ __all__ = [
     "read_contracts",
     "read_directory",
     "train_model",
+    "write_csv",
 ]
 __version__ = "0.1.0"

@@ -11,8 +11,6 @@ from tqdm import tqdm
 
 import transferability as tr
 
-from ._excel import flat_lists as _flat
-
 EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
 
 
@@ -21,7 +19,7 @@ def _cmd_contrats(args) -> int:
     for report in table.attrs["lecture"]:
         _print_report(report)
     if args.csv:
-        _flat(table).to_csv(args.csv, index=False)
+        tr.write_csv(table, args.csv)
         print(f"Table écrite : {args.csv}")
     return EXIT_OK
 
@@ -69,7 +67,7 @@ def _cmd_diagnostic(args) -> int:
         source = tr.load_sample_contracts_path() if args.exemple else args.contrats
         contracts = tr.read_contracts(source, today=settings.reference)
         if args.territoire:
-            contracts = _default_territory(contracts, args.territoire)
+            contracts = tr.apply_territory(contracts, args.territoire)
         directory = tr.read_directory(args.annuaire) if args.annuaire else None
         bar.update()
         bar.set_description(steps[1])
@@ -79,7 +77,7 @@ def _cmd_diagnostic(args) -> int:
         bar.update()
         bar.set_description(steps[2])
         if args.csv:
-            _flat(diag.contrats).to_csv(args.csv, index=False)
+            tr.write_csv(diag.contrats, args.csv)
         out = diag.to_excel(args.output) if args.output else None
         bar.update()
     if args.verbose:
@@ -139,56 +137,26 @@ def _cmd_prestataires(args) -> int:
             if key not in ("fichier", "format"):
                 print(f"  {key} : {value}")
     if args.csv:
-        _flat(table).to_csv(args.csv, index=False)
+        tr.write_csv(table, args.csv)
         print(f"Table écrite : {args.csv}")
     return EXIT_OK
 
 
-def _default_territory(contracts, code: str):
-    """Contracts whose place is unknown take the diagnostic's territory (a department or region code)."""
-    from ._geo import geography
-
-    geo = geography()
-    dep = geo.normalise_department(code)
-    region = geo.region_of_department(dep) if dep else (code if code in geo.regions.index else None)
-    if dep is None and region is None:
-        raise tr.InputError(
-            tr.Problem(
-                "territoire inconnu",
-                "option --territoire",
-                f"« {code} »",
-                "donner un code de département (73, 2A, 974) ou de région (84)",
-            )
-        )
-    missing = contracts["departement"].isna() & contracts["region"].isna()
-    contracts = contracts.copy()
-    contracts.loc[missing, "departement"] = dep
-    contracts.loc[missing, "region"] = region
-    note = f"lieu absent : territoire du diagnostic ({code}) retenu"
-    contracts.loc[missing, "alertes"] = contracts.loc[missing, "alertes"].map(lambda a: [*a, note])
-    return contracts
-
-
 def _cmd_classer(args) -> int:
-    from ._persistence import load_model
-    from ._training import classify_trades, export_review
-
     table = tr.read_contracts(args.fichiers)
-    model = load_model(args.modele, trusted=args.confiance) if args.modele else None
-    result = classify_trades(table, model)
+    model = tr.load_model(args.modele, trusted=args.confiance) if args.modele else None
+    result = tr.classify_trades(table, model)
     columns = [c for c in tr.CONTRACT_COLUMNS if c in result.columns] + tr.CLASSIFICATION_COLUMNS
-    _flat(result[columns]).to_csv(args.output, index=False)
+    tr.write_csv(result[columns], args.output)
     print(f"{len(result)} marchés classés ; écrit : {args.output}")
     if args.revue:
-        export_review(result, args.revue, n=args.n_revue)
+        tr.export_review(result, args.revue, n=args.n_revue)
         print(f"Les {args.n_revue} prédictions les moins sûres sont à revoir dans : {args.revue}")
     return EXIT_OK
 
 
 def _cmd_entrainer(args) -> int:
-    from ._training import train
-
-    out = train(
+    out = tr.train_model(
         Path(args.sortie) / "trade_classifier.joblib",
         corrections=args.corrections,
         evaluate_model=not args.sans_evaluation,
@@ -200,9 +168,7 @@ def _cmd_entrainer(args) -> int:
 def _cmd_evaluer(args) -> int:
     import pandas as pd
 
-    from ._training import evaluate
-
-    result = evaluate()
+    result = tr.evaluate_model()
     print(
         f"Validation croisée groupée par acheteur : {result['n']} marchés étiquetés, {result['acheteurs']} "
         f"acheteurs, {result['plis']} plis (aucun acheteur à la fois en apprentissage et en test)"

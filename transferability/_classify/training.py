@@ -1,0 +1,269 @@
+"""Training, grouped evaluation, corrections and the review loop of the trade classifier."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedGroupKFold
+
+from .._errors import InputError, Problem
+from .._reference import taxonomy as tx
+from .._utils import data_path
+from .baselines import cpv_baseline, lemarche_baseline
+from .classifier import TradeClassifier
+from .persistence import load_model, save_model, sha256
+
+LABELS_FILE = "etiquettes_marches.csv"
+N_SPLITS = 5
+CHUNK = 20_000
+SEED = 0
+
+
+def load_labelled(path: str | Path | None = None) -> pd.DataFrame:
+    """The hand-labelled contracts (``data/etiquettes_marches.csv`` by default)."""
+    path = Path(path) if path else data_path(LABELS_FILE)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table["montant"] = pd.to_numeric(table["montant"].str.replace(",", "."), errors="coerce")
+    return table
+
+
+def grouped_predictions(
+    data: pd.DataFrame, make_model=TradeClassifier, n_splits: int = N_SPLITS, seed: int = SEED
+) -> pd.DataFrame:
+    """Out-of-fold predictions of the model and of both baselines, folds grouped by buyer."""
+    y = data["famille"].to_numpy(object)
+    folds = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
+    pred = pd.DataFrame(
+        index=data.index, columns=["famille", "capacite", "p_famille", "p_capacite"], dtype=object
+    )
+    for train, test in folds.split(data, y, data["acheteur_id"].to_numpy(object)):
+        model = make_model().fit(data.iloc[train], data.iloc[train][["famille", "capacite"]])
+        fam, cap = model.predict_proba(data.iloc[test])
+        pred.iloc[test, 0] = model.classes_[0][fam.argmax(1)]
+        pred.iloc[test, 1] = model.classes_[1][cap.argmax(1)]
+        pred.iloc[test, 2] = fam.max(1)
+        pred.iloc[test, 3] = cap.max(1)
+    cpv = cpv_baseline(_codes(data))
+    return pd.DataFrame(
+        {
+            "famille": data["famille"],
+            "capacite": data["capacite"],
+            "modele_famille": pred["famille"],
+            "modele_capacite": pred["capacite"],
+            "modele_p_famille": pred["p_famille"].astype(float),
+            "modele_p_capacite": pred["p_capacite"].astype(float),
+            "cpv_famille": cpv["famille"],
+            "cpv_capacite": cpv["capacite"],
+            "lemarche_famille": lemarche_baseline(data["objet"]),
+        }
+    )
+
+
+def _codes(data: pd.DataFrame) -> pd.Series:
+    from .._io import parse_cpv
+
+    return data["code_cpv"].map(lambda c: parse_cpv(c)[0] if c else None)
+
+
+def calibration_error(correct, confidence, n_bins: int = 10) -> float:
+    """Expected calibration error: mean gap between confidence and accuracy over confidence bins."""
+    correct, confidence = np.asarray(correct, float), np.asarray(confidence, float)
+    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
+    return float(
+        sum(
+            abs(correct[bins == b].mean() - confidence[bins == b].mean()) * (bins == b).mean()
+            for b in np.unique(bins)
+        )
+    )
+
+
+def scores(true_fam, pred_fam, true_cap=None, pred_cap=None) -> dict:
+    """Family accuracy and macro-F1; capability macro-F1 and transferable-vs-aucun F1 when given."""
+    out = {
+        "famille_exactitude": accuracy_score(true_fam, pred_fam),
+        "famille_f1_macro": f1_score(true_fam, pred_fam, average="macro", zero_division=0),
+    }
+    if pred_cap is not None:
+        out["capacite_f1_macro"] = f1_score(true_cap, pred_cap, average="macro", zero_division=0)
+        out["transferable_f1"] = f1_score(np.asarray(true_cap) != "aucun", np.asarray(pred_cap) != "aucun")
+    return {k: round(float(v), 3) for k, v in out.items()}
+
+
+def evaluate(data: pd.DataFrame | None = None) -> dict:
+    """Grouped cross-validation of the model and both baselines: scores, per-class tables, confusions."""
+    data = load_labelled() if data is None else data
+    p = grouped_predictions(data)
+    families = list(tx.family_labels())
+    result = {
+        "n": len(data),
+        "acheteurs": int(data["acheteur_id"].nunique()),
+        "plis": N_SPLITS,
+        "modele": {
+            **scores(p["famille"], p["modele_famille"], p["capacite"], p["modele_capacite"]),
+            "famille_ece": round(
+                calibration_error(p["famille"] == p["modele_famille"], p["modele_p_famille"]), 3
+            ),
+            "capacite_ece": round(
+                calibration_error(p["capacite"] == p["modele_capacite"], p["modele_p_capacite"]), 3
+            ),
+        },
+        "base_cpv": scores(p["famille"], p["cpv_famille"], p["capacite"], p["cpv_capacite"]),
+        "base_lemarche": scores(p["famille"], p["lemarche_famille"]),
+    }
+    prec, rec, f1, support = precision_recall_fscore_support(
+        p["famille"], p["modele_famille"], labels=families, zero_division=0
+    )
+    result["par_famille"] = pd.DataFrame(
+        {"precision": prec, "rappel": rec, "f1": f1, "effectif": support}, index=families
+    ).round(3)
+    result["confusion_famille"] = pd.DataFrame(
+        confusion_matrix(p["famille"], p["modele_famille"], labels=families), index=families, columns=families
+    )
+    caps = list(tx.CAPACITIES)
+    result["confusion_capacite"] = pd.DataFrame(
+        confusion_matrix(p["capacite"], p["modele_capacite"], labels=caps), index=caps, columns=caps
+    )
+    return result
+
+
+def read_corrections(path: str | Path) -> pd.DataFrame:
+    """Rows a consultant corrected in a review sheet (columns ``famille_corrigee`` / ``capacite_corrigee``)."""
+    path = Path(path)
+    try:
+        sheet = pd.read_excel(path, dtype=str)
+    except Exception as exc:
+        raise InputError(
+            Problem(
+                "fichier de corrections illisible",
+                str(path),
+                type(exc).__name__,
+                "fournir la feuille de revue produite par « transferability classer --revue »",
+            )
+        ) from None
+    needed = {"objet", "famille_corrigee", "capacite_corrigee"}
+    if not needed <= set(sheet.columns):
+        raise InputError(
+            Problem(
+                "colonnes absentes de la feuille de corrections",
+                str(path),
+                ", ".join(sorted(needed - set(sheet.columns))),
+                "garder les colonnes de la feuille de revue et remplir famille_corrigee, capacite_corrigee",
+            )
+        )
+    sheet = sheet.fillna("")
+    done = sheet[(sheet["famille_corrigee"] != "") | (sheet["capacite_corrigee"] != "")].copy()
+    problems = []
+    for i, row in done.iterrows():
+        if row["famille_corrigee"] and row["famille_corrigee"] not in tx.family_labels():
+            problems.append(
+                Problem(
+                    "famille inconnue",
+                    f"{path}, ligne {i + 2}, colonne famille_corrigee",
+                    f"« {row['famille_corrigee']} »",
+                    "choisir une des 14 familles de la grille",
+                )
+            )
+        if row["capacite_corrigee"] and row["capacite_corrigee"] not in tx.CAPACITIES:
+            problems.append(
+                Problem(
+                    "capacité inconnue",
+                    f"{path}, ligne {i + 2}, colonne capacite_corrigee",
+                    f"« {row['capacite_corrigee']} »",
+                    "total, partiel ou aucun",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    done["famille"] = done["famille_corrigee"].where(done["famille_corrigee"] != "", done.get("famille", ""))
+    done["capacite"] = done["capacite_corrigee"].where(
+        done["capacite_corrigee"] != "", done.get("capacite", "")
+    )
+    done["acheteur_id"] = done.get("acheteur_id", pd.Series("correction", index=done.index)).replace(
+        "", "correction"
+    )
+    return (
+        done[["acheteur_id", "objet", "code_cpv", "famille", "capacite"]]
+        if "code_cpv" in done
+        else done.assign(code_cpv="")[["acheteur_id", "objet", "code_cpv", "famille", "capacite"]]
+    )
+
+
+def train(output: str | Path, corrections: str | Path | None = None, evaluate_model: bool = True) -> Path:
+    """Fit on every labelled contract (plus corrections), write the model and its card."""
+    data = load_labelled()
+    extra = read_corrections(corrections) if corrections else None
+    fit_data = pd.concat([data, extra], ignore_index=True) if extra is not None else data
+    model = TradeClassifier().fit(fit_data, fit_data[["famille", "capacite"]])
+    card = {
+        "modele": "TradeClassifier",
+        "parametres": model.get_params(),
+        "date": dt.date.today().isoformat(),
+        "donnees": {
+            "fichier": LABELS_FILE,
+            "sha256": sha256(data_path(LABELS_FILE)),
+            "contrats": len(data),
+            "acheteurs": int(data["acheteur_id"].nunique()),
+            "corrections": {"fichier": str(corrections), "lignes": len(extra)} if extra is not None else None,
+        },
+        "versions": _versions(),
+        "regles_cpv": tx.CPV_RULES_VERSION,
+        "limites": [
+            "étiquettes posées par des modèles de langue suivant la grille LABELLING.md, pas par des consultants",
+            "marchés de 2016 à 2026 ; objets très courts ou opaques (« LOT 4 ») jugés surtout sur le code CPV",
+            "la capacité juge l’objet seul : la géographie et le montant sont jugés à part",
+        ],
+    }
+    if evaluate_model:
+        result = evaluate(data)
+        card["validation_croisee_groupee_par_acheteur"] = {
+            k: result[k] for k in ("n", "acheteurs", "plis", "modele", "base_cpv", "base_lemarche")
+        }
+    return save_model(model, output, card)
+
+
+def _versions() -> dict:
+    import joblib
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = None) -> pd.DataFrame:
+    """One-shot twin of :class:`TradeClassifier`: the contracts with the classification columns.
+
+    Parameters
+    ----------
+    contracts : DataFrame
+        The canonical contract table (from :func:`read_contracts`).
+    model : TradeClassifier, optional
+        A fitted model; the shipped one by default.
+    n_jobs : int, optional
+        Processes (joblib) over chunks of 20,000 contracts; joblib's active backend is used, so a
+        ``with joblib.parallel_backend("dask"):`` block spreads the work over a Dask cluster.
+
+    Examples
+    --------
+    >>> import transferability as tr
+    >>> table = classify_trades(tr.read_contracts(tr.load_sample_contracts_path()))
+    >>> table[["objet", "famille", "capacite"]].shape
+    (710, 3)
+    """
+    model = load_model() if model is None else model
+    if n_jobs in (None, 1) or len(contracts) <= CHUNK:
+        return pd.concat([contracts, model.classify(contracts)], axis=1)
+    from joblib import Parallel, delayed
+
+    chunks = [contracts.iloc[i : i + CHUNK] for i in range(0, len(contracts), CHUNK)]
+    parts = Parallel(n_jobs=n_jobs)(delayed(model.classify)(chunk) for chunk in chunks)
+    return pd.concat([contracts, pd.concat(parts)], axis=1)

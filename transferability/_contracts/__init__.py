@@ -1,0 +1,17 @@
+"""Reading contract files (buyer exports, DECP JSON/XML, consolidated tables) into the contracts table."""
+
+from .headers import header_score, match_headers
+from .reader import CONTRACT_COLUMNS, canonical_fields, normalise, read_contracts
+from .rows import mark_duplicates
+from .territory import apply_territory
+
+__all__ = [
+    "apply_territory",
+    "CONTRACT_COLUMNS",
+    "canonical_fields",
+    "header_score",
+    "mark_duplicates",
+    "match_headers",
+    "normalise",
+    "read_contracts",
+]

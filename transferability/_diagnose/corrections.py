@@ -1,0 +1,106 @@
+"""A consultant's per-contract overrides of famille, capacité or niveau, applied to a diagnostic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .._errors import InputError, Problem
+from .._reference import taxonomy as tx
+from .scoring import LEVELS, UNDETERMINED, levels, recommendations
+
+KEYS = ("id_contrat", "acheteur_id")
+
+
+def read_level_corrections(path: str | Path) -> pd.DataFrame:
+    """Read a corrections sheet: ``id_contrat`` (and ``acheteur_id`` when ids repeat across buyers),
+    then any of ``famille``, ``capacite``, ``niveau``. Every bad cell is listed in one error."""
+    path = Path(path)
+    try:
+        sheet = pd.read_excel(path, dtype=str).fillna("")
+    except Exception as exc:
+        raise InputError(
+            Problem(
+                "classeur de corrections illisible",
+                str(path),
+                type(exc).__name__,
+                "fournir un .xlsx avec les colonnes id_contrat et famille / capacite / niveau",
+            )
+        ) from None
+    problems = []
+    if "id_contrat" not in sheet.columns:
+        problems.append(
+            Problem(
+                "colonne id_contrat absente",
+                str(path),
+                ", ".join(sheet.columns),
+                "ajouter la référence du marché en colonne id_contrat",
+            )
+        )
+    if not {"famille", "capacite", "niveau"} & set(sheet.columns):
+        problems.append(
+            Problem(
+                "aucune colonne à corriger",
+                str(path),
+                ", ".join(sheet.columns),
+                "ajouter une colonne famille, capacite ou niveau",
+            )
+        )
+    allowed = {"famille": tx.family_labels(), "capacite": tx.CAPACITIES, "niveau": LEVELS}
+    for col, values in allowed.items():
+        if col in sheet.columns:
+            for i, v in sheet[col].items():
+                if v and v not in values:
+                    problems.append(
+                        Problem(
+                            f"{col} inconnu(e)",
+                            f"{path}, ligne {i + 2}, colonne {col}",
+                            f"« {v} »",
+                            "choisir parmi : " + ", ".join(values),
+                        )
+                    )
+    if problems:
+        raise InputError(problems)
+    return sheet
+
+
+def apply_corrections(diag, corrections):
+    """A copy of the diagnostic with the consultant's overrides; ``correction_consultant`` says what changed.
+
+    Where the capability changes and no level is given, the level and the recommendation follow the rule.
+    """
+    from .diagnostic import Diagnostic
+
+    sheet = corrections if isinstance(corrections, pd.DataFrame) else read_level_corrections(corrections)
+    table = diag.contrats.copy()
+    table["correction_consultant"] = None
+    by_buyer = "acheteur_id" in sheet.columns
+    unknown = []
+    for i, row in sheet.iterrows():
+        mask = table["id_contrat"].astype(str) == str(row["id_contrat"])
+        if by_buyer and row.get("acheteur_id"):
+            mask &= table["acheteur_id"].astype(str) == str(row["acheteur_id"])
+        if not mask.any():
+            unknown.append(
+                Problem(
+                    "marché introuvable",
+                    f"corrections, ligne {i + 2}",
+                    f"« {row['id_contrat']} »",
+                    "vérifier la référence (colonne id_contrat)",
+                )
+            )
+            continue
+        changed = []
+        for col in ("famille", "capacite", "niveau"):
+            if row.get(col):
+                table.loc[mask, col] = row[col]
+                changed.append(f"{col} corrigé(e)")
+        if row.get("capacite") and not row.get("niveau"):
+            sub = table[mask].assign(juge=table.loc[mask, "niveau"] != UNDETERMINED)
+            table.loc[mask, "niveau"] = levels(sub, diag.parametres)
+        table.loc[mask, "correction_consultant"] = " ; ".join(changed)
+    if unknown:
+        raise InputError(unknown)
+    table["recommandation"] = recommendations(table, diag.parametres)
+    return Diagnostic(table, diag.annuaire, diag.parametres, diag._providers)

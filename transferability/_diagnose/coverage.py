@@ -1,0 +1,200 @@
+"""Which providers cover each contract's place, computed per place and per métier, never per pair.
+
+A provider covers a place when it works in the whole country, when one of its zones holds
+the place, when the place is within its radius (from its commune's centroid to the commune,
+or to the nearest commune of a department or region), or when it is located in the place.
+Distances are computed with numpy over every provider at once, once per distinct place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError, Problem
+from .._reference import geography, haversine_km
+
+HANDICAP_KINDS = ("ESAT", "EA", "EATT")
+INSERTION_KINDS = ("EI", "ACI", "AI", "ETTI", "EITI")  # may receive contracts reserved under L2113-13
+N_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class PlaceKey:
+    """A contract's place: ``("commune", "73065")``, ``("département", "73")``, ``("région", "84")``
+    or ``("pays", "FR")`` when the territory is unknown."""
+
+    kind: str
+    code: str
+
+
+def place_keys(contracts: pd.DataFrame) -> list[PlaceKey]:
+    """The most precise known place of each contract (commune, else department, else region)."""
+    keys = []
+    for commune, dep, reg in zip(
+        contracts["commune_insee"], contracts["departement"], contracts["region"], strict=True
+    ):
+        if isinstance(commune, str) and commune:
+            keys.append(PlaceKey("commune", commune))
+        elif isinstance(dep, str) and dep:
+            keys.append(PlaceKey("département", dep))
+        elif isinstance(reg, str) and reg:
+            keys.append(PlaceKey("région", reg))
+        else:
+            keys.append(PlaceKey("pays", "FR"))
+    return keys
+
+
+class CoverageIndex:
+    """A directory prepared for coverage queries: provider arrays and the métier incidence."""
+
+    def __init__(self, directory: pd.DataFrame, metier_ids: list[str], families: list[str]):
+        usable = directory["lat"].notna() & directory["lon"].notna()
+        if not usable.any():
+            raise InputError(
+                Problem(
+                    "aucun prestataire localisable dans l’annuaire",
+                    directory.attrs.get("source", "annuaire"),
+                    f"{len(directory)} prestataires sans coordonnées ni commune reconnue",
+                    "ajouter une commune (code INSEE ou code postal et ville) à chaque prestataire",
+                )
+            )
+        self.directory = directory.reset_index(drop=True)
+        d = self.directory
+        self.lat = d["lat"].astype(float).to_numpy()
+        self.lon = d["lon"].astype(float).to_numpy()
+        self.located = usable.to_numpy()
+        self.commune = d["commune_insee"].fillna("").astype(str).to_numpy()
+        self.departement = d["departement"].fillna("").astype(str).to_numpy()
+        self.region = d["region"].fillna("").astype(str).to_numpy()
+        self.national = (d["perimetre"] == "France entière").to_numpy()
+        self.radius = np.array(pd.to_numeric(d["rayon_km"], errors="coerce").fillna(-1), dtype=float)
+        self.radius[~self.located] = -1
+        self.by_zone: dict[str, list[int]] = {}  # "dep:73" → providers whose zones include it
+        for i, zones in enumerate(d["zones"]):
+            for z in zones if isinstance(zones, list) else []:
+                self.by_zone.setdefault(z, []).append(i)
+        kinds = d["type_structure"].fillna("")
+        self.handicap = kinds.isin(HANDICAP_KINDS).to_numpy()
+        self.insertion = kinds.isin(INSERTION_KINDS).to_numpy()
+        self.names = d["raison_sociale"].fillna("").astype(str).to_numpy()
+        col = {m: j for j, m in enumerate(metier_ids)}
+        self.by_metier = np.zeros((len(d), len(metier_ids)), dtype=bool)
+        fam_col = {f: j for j, f in enumerate(families)}
+        self.by_family = np.zeros((len(d), len(families)), dtype=bool)
+        for i, (ms, fs) in enumerate(zip(d["metiers"], d["familles"], strict=True)):
+            for m in ms if isinstance(ms, list) else []:
+                if m in col:
+                    self.by_metier[i, col[m]] = True
+            for f in fs if isinstance(fs, list) else []:
+                if f in fam_col:
+                    self.by_family[i, fam_col[f]] = True
+        # "Hors champ" is what no inclusive provider family covers: providers inferred there never count.
+        from .._reference import HORS_CHAMP, metiers
+
+        out_of_scope = [col[m] for m in metiers().index[metiers()["famille"] == HORS_CHAMP] if m in col]
+        self.by_metier[:, out_of_scope] = False
+        if HORS_CHAMP in fam_col:
+            self.by_family[:, fam_col[HORS_CHAMP]] = False
+        self.metier_col, self.family_col = col, fam_col
+        self._cache: dict[PlaceKey, tuple[np.ndarray, np.ndarray]] = {}
+
+    def reach(self, place: PlaceKey) -> tuple[np.ndarray, np.ndarray]:
+        """For one place: which providers cover it, and their distance to it (km; nan if unknown)."""
+        if place in self._cache:
+            return self._cache[place]
+        geo = geography()
+        n = len(self.lat)
+        if place.kind == "pays":
+            covers, dist = self.located | self.national, np.full(n, np.nan)
+        else:
+            if place.kind == "commune":
+                lat, lon = geo.lat.get(place.code, np.nan), geo.lon.get(place.code, np.nan)
+                dist = haversine_km(self.lat, self.lon, lat, lon)
+                inside = self.commune == place.code
+                dep, reg = geo.dep.get(place.code, ""), geo.reg.get(place.code, "")
+                zone_keys = {f"com:{place.code}", f"dep:{dep}", f"reg:{reg}"}
+            else:
+                field = "departement" if place.kind == "département" else "region"
+                communes = geo.communes[geo.communes[field] == place.code].dropna(subset=["lat", "lon"])
+                dist = _min_distance(
+                    self.lat, self.lon, communes["lat"].to_numpy(float), communes["lon"].to_numpy(float)
+                )
+                inside = (self.departement if field == "departement" else self.region) == place.code
+                reg = geo.region_of_department(place.code) if field == "departement" else place.code
+                zone_keys = (
+                    {f"dep:{place.code}", f"reg:{reg}"} if field == "departement" else {f"reg:{place.code}"}
+                )
+            in_zone = np.zeros(n, dtype=bool)
+            for z in zone_keys:
+                in_zone[self.by_zone.get(z, [])] = True
+            within = np.nan_to_num(dist, nan=np.inf) <= self.radius
+            covers = self.national | in_zone | within | inside
+        self._cache[place] = (covers, dist)
+        return covers, dist
+
+
+def _min_distance(lat, lon, clat, clon, block: int = 2048) -> np.ndarray:
+    """Distance from each provider to the nearest of a set of communes."""
+    out = np.full(len(lat), np.nan)
+    if len(clat) == 0:
+        return out
+    for start in range(0, len(lat), block):
+        d = haversine_km(
+            lat[start : start + block, None], lon[start : start + block, None], clat[None, :], clon[None, :]
+        )
+        out[start : start + block] = np.nanmin(d, axis=1)
+    return out
+
+
+def coverage(contracts: pd.DataFrame, index: CoverageIndex) -> pd.DataFrame:
+    """Coverage columns for each contract (``metier_id`` and ``famille`` must be set).
+
+    Providers of the contract's métier count; where none of them covers the place, the providers of
+    its family do (``base_couverture`` says which). One computation per distinct (place, métier).
+    """
+    keys = place_keys(contracts)
+    combos: dict[tuple, dict] = {}
+    rows = []
+    for key, metier, family in zip(keys, contracts["metier_id"], contracts["famille"], strict=True):
+        combo = (key, metier, family)
+        if combo not in combos:
+            combos[combo] = _one(index, key, metier, family)
+        rows.append(combos[combo])
+    out = pd.DataFrame(rows, index=contracts.index)
+    out["territoire"] = [("inconnu" if k.kind == "pays" else k.kind) for k in keys]
+    return out
+
+
+def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> dict:
+    covers, dist = index.reach(key)
+    by_metier = index.by_metier[:, index.metier_col[metier]] if metier in index.metier_col else None
+    mask, base = (covers & by_metier, "métier") if by_metier is not None else (None, "")
+    if mask is None or not mask.any():
+        fam = (
+            index.by_family[:, index.family_col[family]]
+            if family in index.family_col
+            else np.zeros_like(covers)
+        )
+        mask, base = covers & fam, "famille"
+    chosen = np.flatnonzero(mask)
+    order = chosen[np.argsort(np.nan_to_num(dist[chosen], nan=np.inf), kind="stable")]
+    nearest = float(np.nanmin(dist[chosen])) if len(chosen) and not np.isnan(dist[chosen]).all() else np.nan
+    local_dep = None
+    if key.kind == "commune":
+        local_dep = geography().dep.get(key.code)
+    elif key.kind == "département":
+        local_dep = key.code
+    return {
+        "nb_prestataires": int(len(chosen)),
+        "nb_prestataires_tous_metiers": int(covers.sum()),
+        "nb_handicap": int(index.handicap[chosen].sum()),
+        "nb_insertion": int(index.insertion[chosen].sum()),
+        "nb_locaux": int((index.departement[chosen] == local_dep).sum()) if local_dep else 0,
+        "distance_plus_proche_km": round(nearest, 1) if nearest == nearest else np.nan,
+        "candidats": list(index.names[order[:N_CANDIDATES]]),
+        "base_couverture": base,
+        "_prestataires": order,
+    }

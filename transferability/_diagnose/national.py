@@ -1,0 +1,228 @@
+"""``diagnose_file``: the whole consolidated DECP, chunk by chunk, to parquet and an aggregate report.
+
+The file (parquet or CSV) is read in chunks of ``chunksize`` rows; each chunk goes through every
+stage (normalise, classify, coverage, score) with the model and the coverage index loaded once
+(the index keeps its per-place cache across chunks); the per-contract result is appended to a
+parquet file, and only the columns the summaries need stay in memory. Rows of one contract
+(one per holder) that straddle two chunks are carried over to the next chunk, so a contract is
+never split when the file keeps its rows together (the national file is sorted by ``uid``).
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .._classify import load_model
+from .._contracts import canonical_fields, mark_duplicates, match_headers, normalise
+from .._errors import InputError, Problem
+from .._io import RawTable, sniff_separator
+from .._utils import flat_lists
+from .diagnostic import Diagnostic, _directory, coverage_index, score_table
+from .scoring import Settings
+
+# what the summaries need: the rest of each chunk goes to the parquet detail and leaves memory
+SUMMARY_COLUMNS = [
+    "id_contrat", "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant", "montant_nature",
+    "montant_annuel", "famille", "metier", "niveau", "recommandation", "doublon", "date_notification",
+    "date_renouvellement", "departement", "nb_prestataires", "nb_prestataires_tous_metiers", "base_couverture",
+]  # fmt: skip
+CATEGORICAL = (
+    "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant_nature", "famille", "metier",
+    "niveau", "recommandation", "departement", "base_couverture",
+)  # fmt: skip
+STAGES = ("lecture", "normalisation", "classement, couverture et niveau", "écriture")
+
+
+def _chunks(source: Path, chunksize: int) -> Iterator[pd.DataFrame]:
+    if source.suffix.lower() == ".parquet":
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=chunksize):
+            yield batch.to_pandas().astype(object).where(lambda f: f.notna(), None)
+        return
+    with source.open("rb") as f:
+        head = f.read(65536)
+    encoding = "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    sep = sniff_separator(head.decode(encoding, errors="replace"))
+    reader = pd.read_csv(
+        source,
+        sep=sep,
+        dtype=object,
+        keep_default_na=False,
+        encoding=encoding,
+        chunksize=chunksize,
+        quoting=csv.QUOTE_MINIMAL,
+    )
+    yield from reader
+
+
+def diagnose_file(
+    source,
+    output,
+    *,
+    directory=None,
+    settings: Settings | None = None,
+    model=None,
+    chunksize: int = 200_000,
+    report: str | Path | None = None,
+    n_jobs: int | None = None,
+) -> dict:
+    """Diagnose a national-size contract table without holding it in memory.
+
+    Parameters
+    ----------
+    source : path
+        The consolidated DECP as parquet or CSV (one row per contract × holder).
+    output : path
+        The per-contract result, written as parquet (lists joined as « a | b »).
+    directory, settings, model : optional
+        As for :func:`diagnose`.
+    chunksize : int, default=200_000
+        Rows per chunk.
+    report : path, optional
+        Where to write the aggregate Excel report (Synthèse, Familles, Directions, Méthode; the
+        detail is in ``output``).
+    n_jobs : int, optional
+        Processes for the classification (joblib).
+
+    Returns
+    -------
+    dict
+        Rows read, contracts, seconds per stage, rows per second, and the :class:`Diagnostic` of
+        the summary columns under ``"diagnostic"``.
+    """
+    source, output = Path(source), Path(output)
+    if not source.is_file():
+        raise InputError(Problem("fichier introuvable", str(source), "", "vérifier le chemin"))
+    settings = settings or Settings()
+    model = load_model() if model is None else model
+    index = coverage_index(_directory(directory))
+    timings = dict.fromkeys(STAGES, 0.0)
+    writer, schema = None, None
+    summaries, seen = [], set()
+    rows_read, start_line, carry = 0, 2, None
+    key_cols = None
+    t0 = time.perf_counter()
+    chunks = _chunks(source, chunksize)
+    while True:
+        t = time.perf_counter()
+        chunk = next(chunks, None)
+        timings["lecture"] += time.perf_counter() - t
+        last = chunk is None
+        if last and carry is None:
+            break
+        if chunk is not None:
+            rows_read += len(chunk)
+            chunk.index = range(start_line, start_line + len(chunk))
+            start_line += len(chunk)
+            if key_cols is None:
+                key_cols = _key_columns(chunk)
+        frame = (
+            pd.concat([carry, chunk])
+            if carry is not None and chunk is not None
+            else (carry if chunk is None else chunk)
+        )
+        carry = None
+        if not last and key_cols:
+            frame, carry = _hold_back_last_contract(frame, key_cols)
+            if frame.empty:
+                continue
+        t = time.perf_counter()
+        raw = RawTable(frame.reset_index(drop=True), list(frame.index), "Consolidé par lots")
+        fields, _ = canonical_fields(raw, str(source), None)
+        table, _kinds = normalise(fields, raw, source.name, settings.reference)
+        mark_duplicates(table)
+        _cross_chunk_duplicates(table, seen)
+        table = table.drop(columns="_cle_objet")
+        timings["normalisation"] += time.perf_counter() - t
+        t = time.perf_counter()
+        scored, _providers = score_table(table, index, settings, model, n_jobs=n_jobs)
+        timings["classement, couverture et niveau"] += time.perf_counter() - t
+        t = time.perf_counter()
+        arrow = _to_arrow(flat_lists(scored), schema)
+        schema = arrow.schema
+        writer = writer or pq.ParquetWriter(output, schema)
+        writer.write_table(arrow)
+        summaries.append(scored[SUMMARY_COLUMNS].astype(dict.fromkeys(CATEGORICAL, "category")))
+        timings["écriture"] += time.perf_counter() - t
+        if last:
+            break
+    if writer is not None:
+        writer.close()
+    contracts = (
+        pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(columns=SUMMARY_COLUMNS)
+    )
+    diag = Diagnostic(contracts, index.directory, settings, None)
+    total = time.perf_counter() - t0
+    if report is not None:
+        t = time.perf_counter()
+        from .._report import write_aggregate_report
+
+        write_aggregate_report(diag, report, detail=output)
+        timings["rapport"] = time.perf_counter() - t
+    return {
+        "lignes_lues": rows_read,
+        "contrats": len(contracts),
+        "secondes": round(total, 2),
+        "secondes_par_etape": {k: round(v, 2) for k, v in timings.items()},
+        "lignes_par_seconde": {k: round(rows_read / v) for k, v in timings.items() if v > 0},
+        "diagnostic": diag,
+    }
+
+
+def _key_columns(chunk: pd.DataFrame) -> list[str] | None:
+    matches = {m.field: m.header for m in match_headers(list(chunk.columns)) if m}
+    if "id_contrat" in matches:
+        return [matches[f] for f in ("acheteur_id", "id_contrat") if f in matches]
+    return None
+
+
+def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: int = 5_000):
+    """Split off the rows of the chunk's last contract, which may go on in the next chunk."""
+    tail = frame[key_cols].iloc[-window:].astype(str)
+    key = tail.iloc[:, 0].str.cat(tail.iloc[:, 1:], sep="\x1f") if len(key_cols) > 1 else tail.iloc[:, 0]
+    same = (key.to_numpy() == key.iloc[-1])[::-1]
+    if same.all() and len(tail) < len(frame):
+        same = (
+            frame[key_cols].astype(str).agg("\x1f".join, axis=1).to_numpy() == "\x1f".join(tail.iloc[-1])
+        )[::-1]
+    n_last = int(np.argmin(same)) if not same.all() else len(same)
+    # the whole chunk may be one contract's rows: then everything waits for the next chunk
+    return frame.iloc[: len(frame) - n_last], frame.iloc[len(frame) - n_last :]
+
+
+def _cross_chunk_duplicates(table: pd.DataFrame, seen: set) -> None:
+    keys = pd.util.hash_pandas_object(
+        table[["acheteur_id", "id_contrat", "_cle_objet"]].astype(str).assign(m=table["montant"].astype(str)),
+        index=False,
+    ).to_numpy()
+    again = np.fromiter((k in seen for k in keys), dtype=bool, count=len(keys)) & ~table["doublon"].to_numpy(
+        bool
+    )
+    again &= table["id_contrat"].notna().to_numpy()
+    seen.update(keys.tolist())
+    if again.any():
+        table.loc[again, "doublon"] = True
+        note = "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)"
+        table.loc[again, "alertes"] = table.loc[again, "alertes"].map(lambda a: [*a, note])
+
+
+def _to_arrow(frame: pd.DataFrame, schema: pa.Schema | None) -> pa.Table:
+    frame = frame.copy()
+    frame["source_ligne"] = frame["source_ligne"].astype(str)  # a list where rows were grouped
+    for c in frame.columns:
+        if frame[c].dtype == object:
+            frame[c] = frame[c].map(lambda v: None if v is None or v != v else str(v)).astype("string")
+    if schema is None:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False, safe=False)

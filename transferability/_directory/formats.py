@@ -1,0 +1,433 @@
+"""Recognising a directory's format and columns, and reading its raw rows (CSV, xlsx, FINESS).
+
+Each format is known by a few headers only it has (its *signature*); every header then maps
+to a raw field through aliases compared on folded text. The national FINESS extraction
+(``finess;etalab;...`` then ``structureet`` and ``geolocalisation`` records, no header) is
+turned into a table with FINESS's own field names first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .._errors import InputError, Problem
+from .._io import (
+    close_workbook,
+    csv_records,
+    decode,
+    open_workbook,
+    sheet_rows,
+    sniff_separator,
+    visible_sheets,
+)
+from .._utils import clean_text, fold
+
+HEADER_SEARCH_ROWS = 15
+FORMATS = ("lemarche", "lemarche_esat", "gesat", "finess", "asp", "canonique")
+FORMAT_NAMES = {
+    "lemarche": "Le marché de l'inclusion (téléchargement)",
+    "lemarche_esat": "Le marché de l'inclusion (import ESAT)",
+    "gesat": "annuaire GESAT",
+    "finess": "FINESS (extraction des établissements)",
+    "asp": "liste ASP des SIAE",
+    "canonique": "table canonique",
+}
+_SIGNATURES = {
+    "lemarche": {
+        "enseigne",
+        "reference client 1",
+        "reference client 2",
+        "reference client 3",
+        "secteurs d activite",
+        "perimetre d intervention",
+    },
+    "lemarche_esat": {
+        "metiers proposes",
+        "nombre de travailleurs dans la structure en etp",
+        "adresse e mail",
+    },
+    "gesat": {"poles de competences", "lieudit bp", "capacite d accueil nombre de th total", "domaine 1"},
+    "finess": {"nofinesset", "categetab", "coordxet", "coordyet", "rslongue", "ligneacheminement"},
+    "asp": {"kind", "name", "naf", "post code", "geo match", "legal form"},
+}
+# Canonical column names (matched exactly, not folded) that only the canonical table has.
+_CANONICAL_SIGNATURE = {
+    "id_prestataire",
+    "raison_sociale",
+    "type_structure",
+    "commune_insee",
+    "metiers",
+    "source_metiers",
+    "perimetre",
+    "rayon_km",
+    "zones",
+    "perimetre_par_defaut",
+    "fictif",
+}
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "id_prestataire": ("id prestataire", "identifiant", "id"),
+    "raison_sociale": (
+        "raison sociale",
+        "name",
+        "nom",
+        "denomination",
+        "nom de la structure",
+        "rs",
+        "structure",
+    ),
+    "raison_sociale_longue": ("rslongue",),
+    "enseigne": ("enseigne", "brand", "nom commercial"),
+    "siret": ("siret", "n siret", "numero siret", "siret de la structure"),
+    "type_structure": ("type de structure", "type structure", "kind", "type", "categorie de structure"),
+    "categorie_finess": ("categetab",),
+    "naf": ("naf", "code naf", "ape", "code ape", "codeape"),
+    "adresse": ("adresse", "address", "adresse postale"),
+    "complement": ("lieudit bp", "lieuditbp", "complement d adresse", "compldistrib"),
+    "numvoie": ("numvoie",),
+    "typvoie": ("typvoie",),
+    "voie": ("voie",),
+    "compvoie": ("compvoie",),
+    "code_postal": ("code postal", "post code", "cp", "codepostal"),
+    "ville": ("ville", "city", "commune", "libelle commune", "localite"),
+    "commune_insee": ("commune insee", "code insee", "code commune", "insee", "code commune insee"),
+    "departement": ("departement", "department", "code departement"),
+    "region": ("region",),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "lng", "longitude"),
+    "x": ("coordxet", "x lambert 93"),
+    "y": ("coordyet", "y lambert 93"),
+    "source_coord": ("sourcecoordet",),
+    "acheminement": ("ligneacheminement", "ligne d acheminement"),
+    "metiers_texte": (
+        "metiers proposes",
+        "poles de competences",
+        "pole de competences",
+        "secteurs d activite",
+        "secteur d activite",
+        "secteurs",
+        "activites",
+        "prestations",
+        "metiers",
+        "domaines d activite",
+    ),
+    "description": ("description", "presentation", "descriptif", "activite"),
+    "rome": ("rome", "codes rome", "code rome"),
+    "perimetre": ("perimetre d intervention", "perimetre", "zone d intervention", "perimetre geographique"),
+    "rayon_km": (
+        "rayon km",
+        "rayon",
+        "distance d intervention",
+        "distance d intervention km",
+        "rayon d intervention",
+        "rayon d intervention km",
+    ),
+    "zones": ("zones", "zones d intervention"),
+    "effectif": (
+        "effectif",
+        "nombre de travailleurs dans la structure en etp",
+        "capacite d accueil nombre de th total",
+        "nombre de salaries",
+        "employees",
+        "salaries",
+        "effectifs",
+        "nombre de travailleurs",
+    ),
+    "chiffre_affaires": ("chiffre d affaires", "chiffre affaires", "ca"),
+    "fictif": ("fictif",),
+    "source_metiers": ("source metiers",),
+    "confiance_metiers": ("confiance metiers",),
+    "perimetre_par_defaut": ("perimetre par defaut",),
+    "alertes": ("alertes",),
+    "finess_et": ("nofinesset",),
+    "derive": ("familles", "secteur", "cadre legal", "source fichier", "source ligne"),  # recomputed here
+}
+_BY_ALIAS = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+_OVERRIDES = {
+    "finess": {"commune": "commune_finess", "departement": "departement_finess"},
+    "canonique": {"metiers": "metiers"},
+}
+_REPEATED = re.compile(r"^(domaine|secteur d activite|metier) \d+$")
+# Fields that may come from several columns (joined, in order).
+MULTI = {"metiers_texte"}
+NAME_FIELDS = ("raison_sociale", "raison_sociale_longue", "enseigne")
+LOCATION_FIELDS = (
+    "commune_insee",
+    "code_postal",
+    "ville",
+    "lat",
+    "x",
+    "acheminement",
+    "departement",
+    "commune_finess",
+    "departement_finess",
+)
+
+# The national FINESS extraction: field names of its ``structureet`` and ``geolocalisation`` records.
+FINESS_FIELDS = (
+    "section",
+    "nofinesset",
+    "nofinessej",
+    "rs",
+    "rslongue",
+    "complrs",
+    "compldistrib",
+    "numvoie",
+    "typvoie",
+    "voie",
+    "compvoie",
+    "lieuditbp",
+    "commune",
+    "departement",
+    "libdepartement",
+    "ligneacheminement",
+    "telephone",
+    "telecopie",
+    "categetab",
+    "libcategetab",
+    "categagretab",
+    "libcategagretab",
+    "siret",
+    "codeape",
+    "codemft",
+    "libmft",
+    "codesph",
+    "libsph",
+    "dateouv",
+    "dateautor",
+    "datemaj",
+    "numuai",
+)
+FINESS_GEO_FIELDS = ("section", "nofinesset", "coordxet", "coordyet", "sourcecoordet", "datemaj")
+
+
+@dataclass
+class RawRows:
+    """Cells as found (header row recognised), each row's line in the file, and notes."""
+
+    frame: pd.DataFrame
+    lines: list[int]
+    support: str
+    sheet: str | None = None
+    header_line: int | None = None
+    notes: list[str] = field(default_factory=list)
+    alerts: dict[int, list[str]] = field(default_factory=dict)  # line → warnings of its row
+
+
+def field_of(header: str, fmt: str | None) -> str | None:
+    """Raw field of a header in a format (None when unknown).
+
+    Examples
+    --------
+    >>> field_of("Métiers proposés", "lemarche_esat"), field_of("Domaine 7", "gesat")
+    ('metiers_texte', 'metiers_texte')
+    >>> field_of("commune", "finess"), field_of("Commune", "asp"), field_of("Tel", "gesat")
+    ('commune_finess', 'ville', None)
+    """
+    key = fold(header)
+    override = _OVERRIDES.get(fmt or "", {})
+    if key in override:
+        return override[key]
+    if _REPEATED.match(key):
+        return "metiers_texte"
+    return _BY_ALIAS.get(key)
+
+
+def detect_format(headers: list[str]) -> str:
+    """The format whose signature headers are most present; ``canonique`` when none is.
+
+    Examples
+    --------
+    >>> detect_format(["Raison Sociale", "Code Postal", "Pôles de compétences", "Domaine 1"])
+    'gesat'
+    >>> detect_format(["kind", "siret", "name", "naf", "post_code", "geo_match"])
+    'asp'
+    """
+    folded = {fold(h) for h in headers}
+    scores = {fmt: len(folded & sig) for fmt, sig in _SIGNATURES.items()}
+    scores["canonique"] = len(set(headers) & _CANONICAL_SIGNATURE)
+    best = max(FORMATS, key=lambda f: scores[f])
+    return best if scores[best] > 0 else "canonique"
+
+
+def map_columns(headers: list[str], fmt: str) -> dict[str, str | None]:
+    """Header → raw field (None when unrecognised); a single-valued field keeps its first column."""
+    mapping: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for header in headers:
+        name = field_of(header, fmt)
+        if name is not None and name not in MULTI and name != "derive" and name in taken:
+            name = None
+        mapping[header] = name
+        if name:
+            taken.add(name)
+    return mapping
+
+
+def check_columns(mapping: dict[str, str | None], where: str) -> None:
+    """Raise one InputError naming what is missing: a name column, a location column."""
+    fields = set(mapping.values())
+    missing = []
+    if not fields & set(NAME_FIELDS):
+        missing.append("une colonne de nom (« Raison sociale », « Nom », « name », « rs »)")
+    if not fields & set(LOCATION_FIELDS):
+        missing.append(
+            "une colonne de localisation (« Code postal », « Ville », « Code commune INSEE », "
+            "« Département », « latitude/longitude », « coordxet/coordyet »)"
+        )
+    if missing:
+        found = ", ".join(f"« {h} »" for h in mapping)[:400] or "aucune colonne"
+        raise InputError(
+            [
+                Problem(
+                    f"colonne manquante : {m}",
+                    where,
+                    f"colonnes : {found}",
+                    "renommer la colonne ou choisir le format avec format=…",
+                )
+                for m in missing
+            ]
+        )
+
+
+def _header_row(rows: list[list[object]]) -> int:
+    scores = [
+        sum(
+            field_of(clean_text(c), None) is not None or clean_text(c) in _CANONICAL_SIGNATURE
+            for c in r
+            if clean_text(c)
+        )
+        for r in rows[:HEADER_SEARCH_ROWS]
+    ]
+    return scores.index(max(scores)) if scores and max(scores) >= 2 else 0
+
+
+def _unique(columns: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for c in columns:
+        seen[c] = seen.get(c, 0) + 1
+        out.append(c if seen[c] == 1 else f"{c}_{seen[c]}")
+    return out
+
+
+def read_rows(path: Path, where: str) -> RawRows:
+    """Raw rows of a CSV, xlsx or FINESS extraction file."""
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, where)
+    text, notes = decode(path.read_bytes(), where)
+    if not text.strip():
+        raise InputError(Problem("fichier vide", where, "aucune ligne", "vérifier l’export"))
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    if first.startswith(("finess;", "structureet;")):
+        return _read_finess_extraction(text, notes)
+    sep = sniff_separator(text)
+    rows, starts = csv_records(text, sep, where)  # a quoted cell may span lines: starting lines kept
+    header = _header_row(rows)
+    columns = [clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])]
+    width = len(columns)
+    longest = max(len(r) for r in rows[header:])
+    alerts = {
+        line: [
+            f"ligne de {len(r)} cellules pour {width} colonnes d’en-tête : cellules en trop gardées à part"
+        ]
+        for r, line in zip(rows[header + 1 :], starts[header + 1 :], strict=True)
+        if len(r) > width
+    }
+    columns = _unique(columns + [f"colonne_{i + 1}" for i in range(width, longest)])
+    body = [(r + [""] * longest)[:longest] for r in rows[header + 1 :]]
+    if sep != ",":
+        notes.append(f"séparateur « {'tabulation' if sep == chr(9) else sep} »")
+    frame = pd.DataFrame(body, columns=columns, dtype=object)
+    return RawRows(frame, starts[header + 1 :], "CSV", None, starts[header], notes, alerts)
+
+
+def _read_xlsx(path: Path, where: str) -> RawRows:
+    book = open_workbook(path, where)
+    try:
+        names = visible_sheets(book)
+        for name in names:
+            got = sheet_rows(book, name, where)
+            rows = got.rows
+            if not any(clean_text(c) for r in rows for c in r):
+                continue
+            header = _header_row(rows)
+            columns = [clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])]
+            longest = max(len(r) for r in rows[header:])
+            columns = _unique(columns + [f"colonne_{i + 1}" for i in range(len(columns), longest)])
+            body = [(r + [None] * longest)[:longest] for r in rows[header + 1 :]]
+            start = header + 2
+            frame = pd.DataFrame(body, columns=columns, dtype=object)
+            alerts = {ln: a for ln, a in got.alerts.items() if ln >= start}
+            lines = list(range(start, start + len(body)))
+            return RawRows(frame, lines, "Excel", name, header + 1, got.notes, alerts)
+        raise InputError(
+            Problem(
+                "classeur sans feuille remplie",
+                where,
+                f"{len(names)} feuille(s) visible(s), toutes vides"
+                + (
+                    f" ; {len(book.sheetnames) - len(names)} feuille(s) masquée(s)"
+                    if len(book.sheetnames) > len(names)
+                    else ""
+                ),
+                "vérifier l’export, ou afficher la feuille masquée qui porte l’annuaire",
+            )
+        )
+    finally:
+        close_workbook(book)
+
+
+def _read_finess_extraction(text: str, notes: list[str]) -> RawRows:
+    rows, lines, coords = [], [], {}
+    for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
+        if not record:
+            continue
+        if record[0] == "structureet":
+            rows.append(dict(zip(FINESS_FIELDS, record, strict=False)))
+            lines.append(number)
+        elif record[0] == "geolocalisation":
+            geo = dict(zip(FINESS_GEO_FIELDS, record, strict=False))
+            coords[geo.get("nofinesset")] = geo
+    for row in rows:
+        geo = coords.get(row.get("nofinesset"), {})
+        for name in ("coordxet", "coordyet", "sourcecoordet"):
+            row[name] = geo.get(name, "")
+    columns = [*FINESS_FIELDS, "coordxet", "coordyet", "sourcecoordet"]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    notes.append(f"extraction FINESS : {len(rows)} établissements, {len(coords)} géolocalisations")
+    return RawRows(frame.fillna(""), lines, "CSV (extraction FINESS)", None, None, notes)
+
+
+def parse_headcount(text: str) -> tuple[float | None, str | None]:
+    """Staff from a number, or the middle of a band ("10 à 49 salariés"), flagged.
+
+    Examples
+    --------
+    >>> parse_headcount("321"), parse_headcount("")
+    ((321.0, None), (None, None))
+    >>> parse_headcount("10 à 49 salariés")
+    (29.5, 'effectif donné par tranche (« 10 à 49 salariés ») : milieu retenu')
+    """
+    key = fold(text)
+    if not key or key in ("non renseigne", "nc", "n c", "inconnu"):
+        return None, None
+    try:
+        return float(re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")), None
+    except ValueError:
+        pass
+    m = re.match(r"^(?:de )?(\d+) (?:a )?(\d+)\b", key)
+    if m:
+        middle = (int(m.group(1)) + int(m.group(2))) / 2
+        return middle, f"effectif donné par tranche (« {text} ») : milieu retenu"
+    m = re.match(r"^(?:plus de|au moins) (\d+)\b", key)
+    if m:
+        return float(m.group(1)), f"effectif donné par tranche (« {text} ») : borne basse retenue"
+    return None, f"effectif illisible (« {text} »)"

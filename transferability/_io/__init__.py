@@ -1,0 +1,32 @@
+"""Reading files safely: safety checks, decoding, workbook rows, the table reader, cell parsers."""
+
+from . import cells, safety
+from .cells import CATEGORIES, parse_amount, parse_cpv
+from .decoding import csv_records, decode, sniff_separator
+from .safety import check_archive, check_not_binary, file_head, looks_utf16
+from .sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
+from .tables import RawTable, detect_format, read_csv_table, read_parquet_table, read_xlsx_table
+
+__all__ = [
+    "CATEGORIES",
+    "RawTable",
+    "cells",
+    "check_archive",
+    "check_not_binary",
+    "close_workbook",
+    "csv_records",
+    "decode",
+    "detect_format",
+    "file_head",
+    "looks_utf16",
+    "open_workbook",
+    "parse_amount",
+    "parse_cpv",
+    "read_csv_table",
+    "read_parquet_table",
+    "read_xlsx_table",
+    "safety",
+    "sheet_rows",
+    "sniff_separator",
+    "visible_sheets",
+]

@@ -1,0 +1,22 @@
+"""Shared utilities: French text folding, today's date, bundled resources, tables written to CSV."""
+
+from . import clock
+from .frames import FORMULA_TRIGGERS, flat_lists, join_items
+from .resources import data_dir, data_path, models_dir, read_data_csv
+from .text import alert_kind, clean_text, fold, fold_series, is_ascii_digits
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "alert_kind",
+    "clean_text",
+    "clock",
+    "data_dir",
+    "data_path",
+    "flat_lists",
+    "fold",
+    "fold_series",
+    "is_ascii_digits",
+    "join_items",
+    "models_dir",
+    "read_data_csv",
+]

@@ -1,0 +1,44 @@
+"""Tables written to CSV or parquet: lists flattened, and no text a spreadsheet would take for a formula."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def join_items(values) -> str:
+    """A list cell as « a | b »; a dict item (a holder) by its non-empty values.
+
+    Examples
+    --------
+    >>> join_items(["a", {"id": "1", "nom": ""}])
+    'a | 1'
+    """
+    return " | ".join(
+        " ".join(str(x) for x in v.values() if x) if isinstance(v, dict) else str(v) for v in values
+    )
+
+
+def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
+    """A table ready for a CSV file: lists written as « a | b », and texts that a spreadsheet would take
+    for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) prefixed with an apostrophe.
+
+    Examples
+    --------
+    >>> flat_lists(pd.DataFrame({"objet": ["=1+1", "Tonte"], "alertes": [["a", "b"], []]})).values.tolist()
+    [["'=1+1", 'a | b'], ['Tonte', '']]
+    """
+    table = table.copy()
+    for col in table.columns:
+        if table[col].dtype == object or isinstance(table[col].dtype, pd.StringDtype):
+            table[col] = table[col].astype(object).map(_csv_cell)
+    return table
+
+
+def _csv_cell(value):
+    if isinstance(value, list):
+        value = join_items(value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
