@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .._utils import fold
+from .._errors import InputError, Problem
+from .._io import HEADER_SEARCH_ROWS, HeaderRule
+from .._utils import clean_text, fold
 
 FUZZY_CUTOFF = 90
 
@@ -256,3 +258,22 @@ def header_score(cells: list[object], forced: dict[str, str] | None = None) -> i
     if not fields & {"objet", "code_cpv"}:
         return 0
     return len(fields)
+
+
+def _no_header(where: str, rows: list[list[object]], fix: str = "") -> InputError:
+    shown = " | ".join(clean_text(c) for c in (rows[0] if rows else []) if clean_text(c))[:200]
+    return InputError(
+        Problem(
+            f"aucune colonne d’objet ni de code CPV dans les {HEADER_SEARCH_ROWS} premières lignes",
+            where,
+            f"première ligne : « {shown} »" if shown else "aucun en-tête",
+            fix
+            or "ajouter une colonne « Objet » (ou « Code CPV »), ou indiquer les colonnes avec columns={'objet': '…'}",
+        )
+    )
+
+
+def header_rule(forced: dict[str, str] | None = None) -> HeaderRule:
+    """The header of a contract file: the row of the first ones naming most contract fields, with an object or
+    a CPV column (and every column ``forced`` by the caller); none is an error."""
+    return HeaderRule(lambda cells: header_score(cells, forced), 1, _no_header)

@@ -24,16 +24,14 @@ from .._io import (
     check_not_binary,
     detect_format,
     file_head,
-    read_csv_table,
-    read_parquet_table,
-    read_xlsx_table,
+    read_table,
 )
 from .._io import cells as _cells
 from .._reference import resolve_place
 from .._utils import alert_kind, clean_text, fold
 from .._utils import clock as _clock
 from .decp import read_json_table, read_xml_table
-from .headers import ColumnMatch, match_headers
+from .headers import ColumnMatch, header_rule, match_headers
 from .rows import _group_holders, _row_kind, mark_duplicates
 
 __all__ = ["CONTRACT_COLUMNS", "read_contracts"]
@@ -135,20 +133,12 @@ def read_contracts(
 
 def _read_one(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict]:
     where = str(path)
-    head = file_head(path)
-    fmt = fmt or detect_format(path, head)
-    if fmt not in ("xlsx", "parquet"):
-        check_not_binary(head, where)
-    if fmt == "xlsx":
-        raw = read_xlsx_table(path, where, sheet, forced)
-    elif fmt == "parquet":
-        raw = read_parquet_table(path, where)
+    fmt = fmt or detect_format(path, file_head(path))
+    if fmt in ("json", "xml"):
+        check_not_binary(file_head(path), where)
+        raw = {"json": read_json_table, "xml": read_xml_table}[fmt](path.read_bytes(), where)
     else:
-        data = path.read_bytes()
-        if fmt == "csv":
-            raw = read_csv_table(data, where, forced)
-        else:
-            raw = {"json": read_json_table, "xml": read_xml_table}[fmt](data, where)
+        raw = read_table(path, where, header_rule(forced), sheet, fmt)
     if sheet is not None and fmt != "xlsx":
         raw.notes.append(f"paramètre sheet ignoré (fichier {raw.format})")
     frame, matches = (raw.frame, {}) if raw.canonical else canonical_fields(raw, where, forced)

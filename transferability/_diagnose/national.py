@@ -10,9 +10,7 @@ never split when the file keeps its rows together (the national file is sorted b
 
 from __future__ import annotations
 
-import csv
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +21,7 @@ import pyarrow.parquet as pq
 from .._classify import load_model
 from .._contracts import canonical_fields, mark_duplicates, match_headers, normalise
 from .._errors import InputError, Problem
-from .._io import RawTable, sniff_separator
+from .._io import RawTable, read_chunks
 from .._utils import flat_lists
 from .diagnostic import Diagnostic, _directory, coverage_index, score_table
 from .scoring import Settings
@@ -39,31 +37,6 @@ CATEGORICAL = (
     "niveau", "recommandation", "departement", "base_couverture",
 )  # fmt: skip
 STAGES = ("lecture", "normalisation", "classement, couverture et niveau", "écriture")
-
-
-def _chunks(source: Path, chunksize: int) -> Iterator[pd.DataFrame]:
-    if source.suffix.lower() == ".parquet":
-        for batch in pq.ParquetFile(source).iter_batches(batch_size=chunksize):
-            yield batch.to_pandas().astype(object).where(lambda f: f.notna(), None)
-        return
-    with source.open("rb") as f:
-        head = f.read(65536)
-    encoding = "utf-8-sig"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    sep = sniff_separator(head.decode(encoding, errors="replace"))
-    reader = pd.read_csv(
-        source,
-        sep=sep,
-        dtype=object,
-        keep_default_na=False,
-        encoding=encoding,
-        chunksize=chunksize,
-        quoting=csv.QUOTE_MINIMAL,
-    )
-    yield from reader
 
 
 def diagnose_file(
@@ -113,7 +86,7 @@ def diagnose_file(
     rows_read, start_line, carry = 0, 2, None
     key_cols = None
     t0 = time.perf_counter()
-    chunks = _chunks(source, chunksize)
+    chunks = read_chunks(source, str(source), chunksize)
     while True:
         t = time.perf_counter()
         chunk = next(chunks, None)

@@ -11,24 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .._errors import InputError, Problem
 from .._io import (
-    close_workbook,
-    csv_records,
+    HeaderRule,
+    RawTable,
+    check_not_binary,
     decode,
-    open_workbook,
-    sheet_rows,
-    sniff_separator,
-    visible_sheets,
+    file_head,
+    read_table,
 )
-from .._utils import clean_text, fold
+from .._utils import fold
 
-HEADER_SEARCH_ROWS = 15
 FORMATS = ("lemarche", "lemarche_esat", "gesat", "finess", "asp", "canonique")
 FORMAT_NAMES = {
     "lemarche": "Le marché de l'inclusion (téléchargement)",
@@ -206,19 +203,6 @@ FINESS_FIELDS = (
 FINESS_GEO_FIELDS = ("section", "nofinesset", "coordxet", "coordyet", "sourcecoordet", "datemaj")
 
 
-@dataclass
-class RawRows:
-    """Cells as found (header row recognised), each row's line in the file, and notes."""
-
-    frame: pd.DataFrame
-    lines: list[int]
-    support: str
-    sheet: str | None = None
-    header_line: int | None = None
-    notes: list[str] = field(default_factory=list)
-    alerts: dict[int, list[str]] = field(default_factory=dict)  # line → warnings of its row
-
-
 def field_of(header: str, fmt: str | None) -> str | None:
     """Raw field of a header in a format (None when unknown).
 
@@ -295,97 +279,24 @@ def check_columns(mapping: dict[str, str | None], where: str) -> None:
         )
 
 
-def _header_row(rows: list[list[object]]) -> int:
-    scores = [
-        sum(
-            field_of(clean_text(c), None) is not None or clean_text(c) in _CANONICAL_SIGNATURE
-            for c in r
-            if clean_text(c)
-        )
-        for r in rows[:HEADER_SEARCH_ROWS]
-    ]
-    return scores.index(max(scores)) if scores and max(scores) >= 2 else 0
+def _header_score(cells: list[str]) -> int:
+    return sum(field_of(c, None) is not None or c in _CANONICAL_SIGNATURE for c in cells if c)
 
 
-def _unique(columns: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for c in columns:
-        seen[c] = seen.get(c, 0) + 1
-        out.append(c if seen[c] == 1 else f"{c}_{seen[c]}")
-    return out
+# a directory's header names at least two known fields; else its first row, whose columns are checked after
+HEADER_RULE = HeaderRule(_header_score, 2)
 
 
-def read_rows(path: Path, where: str) -> RawRows:
-    """Raw rows of a CSV, xlsx or FINESS extraction file."""
-    with path.open("rb") as f:
-        head = f.read(4)
-    if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, where)
-    text, notes = decode(path.read_bytes(), where)
-    if not text.strip():
-        raise InputError(Problem("fichier vide", where, "aucune ligne", "vérifier l’export"))
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    if first.startswith(("finess;", "structureet;")):
-        return _read_finess_extraction(text, notes)
-    sep = sniff_separator(text)
-    rows, starts = csv_records(text, sep, where)  # a quoted cell may span lines: starting lines kept
-    header = _header_row(rows)
-    columns = [clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])]
-    width = len(columns)
-    longest = max(len(r) for r in rows[header:])
-    alerts = {
-        line: [
-            f"ligne de {len(r)} cellules pour {width} colonnes d’en-tête : cellules en trop gardées à part"
-        ]
-        for r, line in zip(rows[header + 1 :], starts[header + 1 :], strict=True)
-        if len(r) > width
-    }
-    columns = _unique(columns + [f"colonne_{i + 1}" for i in range(width, longest)])
-    body = [(r + [""] * longest)[:longest] for r in rows[header + 1 :]]
-    if sep != ",":
-        notes.append(f"séparateur « {'tabulation' if sep == chr(9) else sep} »")
-    frame = pd.DataFrame(body, columns=columns, dtype=object)
-    return RawRows(frame, starts[header + 1 :], "CSV", None, starts[header], notes, alerts)
+def read_rows(path: Path, where: str, sheet: str | None = None) -> RawTable:
+    """Raw rows of a CSV, xlsx or FINESS extraction file (the FINESS lines are records, not a table)."""
+    head = file_head(path)
+    if head.removeprefix(b"\xef\xbb\xbf").startswith((b"finess;", b"structureet;")):
+        check_not_binary(head, where)
+        return _read_finess_extraction(*decode(path.read_bytes(), where))
+    return read_table(path, where, HEADER_RULE, sheet)
 
 
-def _read_xlsx(path: Path, where: str) -> RawRows:
-    book = open_workbook(path, where)
-    try:
-        names = visible_sheets(book)
-        for name in names:
-            got = sheet_rows(book, name, where)
-            rows = got.rows
-            if not any(clean_text(c) for r in rows for c in r):
-                continue
-            header = _header_row(rows)
-            columns = [clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(rows[header])]
-            longest = max(len(r) for r in rows[header:])
-            columns = _unique(columns + [f"colonne_{i + 1}" for i in range(len(columns), longest)])
-            body = [(r + [None] * longest)[:longest] for r in rows[header + 1 :]]
-            start = header + 2
-            frame = pd.DataFrame(body, columns=columns, dtype=object)
-            alerts = {ln: a for ln, a in got.alerts.items() if ln >= start}
-            lines = list(range(start, start + len(body)))
-            return RawRows(frame, lines, "Excel", name, header + 1, got.notes, alerts)
-        raise InputError(
-            Problem(
-                "classeur sans feuille remplie",
-                where,
-                f"{len(names)} feuille(s) visible(s), toutes vides"
-                + (
-                    f" ; {len(book.sheetnames) - len(names)} feuille(s) masquée(s)"
-                    if len(book.sheetnames) > len(names)
-                    else ""
-                ),
-                "vérifier l’export, ou afficher la feuille masquée qui porte l’annuaire",
-            )
-        )
-    finally:
-        close_workbook(book)
-
-
-def _read_finess_extraction(text: str, notes: list[str]) -> RawRows:
+def _read_finess_extraction(text: str, notes: list[str]) -> RawTable:
     rows, lines, coords = [], [], {}
     for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
         if not record:
@@ -403,7 +314,7 @@ def _read_finess_extraction(text: str, notes: list[str]) -> RawRows:
     columns = [*FINESS_FIELDS, "coordxet", "coordyet", "sourcecoordet"]
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     notes.append(f"extraction FINESS : {len(rows)} établissements, {len(coords)} géolocalisations")
-    return RawRows(frame.fillna(""), lines, "CSV (extraction FINESS)", None, None, notes)
+    return RawTable(frame.fillna(""), lines, "CSV (extraction FINESS)", None, notes, header_line=None)
 
 
 def parse_headcount(text: str) -> tuple[float | None, str | None]:

@@ -19,12 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, Problem, read_each
-from .._io import check_not_binary, file_head, parse_amount
+from .._io import RawTable, parse_amount
 from .._utils import alert_kind, clean_text, fold
 from .formats import (
     FORMAT_NAMES,
     FORMATS,
-    RawRows,
     check_columns,
     detect_format,
     map_columns,
@@ -94,7 +93,7 @@ _TRUE = {"true", "vrai", "oui", "1", "x", "yes"}
 
 
 def read_directory(
-    source: str | os.PathLike | Sequence[str | os.PathLike], *, format: str | None = None
+    source: str | os.PathLike | Sequence[str | os.PathLike], *, format: str | None = None, sheet: str | None = None
 ) -> pd.DataFrame:
     """Read provider directories into the canonical providers table.
 
@@ -107,6 +106,8 @@ def read_directory(
         (:data:`DIRECTORY_COLUMNS`, lists written ``a | b``).
     format : {"lemarche", "lemarche_esat", "gesat", "finess", "asp", "canonique"}, optional
         Forces the format instead of recognising it from the headers.
+    sheet : str, optional
+        The workbook's sheet to read; by default the first visible sheet whose first rows hold a header.
 
     Returns
     -------
@@ -140,7 +141,7 @@ def read_directory(
                 "choisir parmi " + ", ".join(FORMATS),
             )
         )
-    tables, reports = read_each(paths, lambda p: _read_one(Path(p), format))
+    tables, reports = read_each(paths, lambda p: _read_one(Path(p), format, sheet))
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     if len(tables) > 1:
         _flag_repeated_siret(result)
@@ -148,14 +149,11 @@ def read_directory(
     return result
 
 
-def _read_one(path: Path, fmt: str | None) -> tuple[pd.DataFrame, dict]:
+def _read_one(path: Path, fmt: str | None, sheet: str | None) -> tuple[pd.DataFrame, dict]:
     where = str(path)
-    head = file_head(path)
-    if not head.startswith(b"PK\x03\x04"):
-        check_not_binary(head, where)
-    raw = read_rows(path, where)
+    raw = read_rows(path, where, sheet)
     headers = list(raw.frame.columns)
-    fmt = fmt or ("finess" if raw.support.startswith("CSV (extraction FINESS") else detect_format(headers))
+    fmt = fmt or ("finess" if raw.format.startswith("CSV (extraction FINESS") else detect_format(headers))
     mapping = map_columns(headers, fmt)
     check_columns(mapping, where)
     cells = _cells(raw.frame, mapping)
@@ -399,7 +397,7 @@ def _flag_repeated_siret(table: pd.DataFrame) -> None:
             table.at[i, "alertes"] = [*table.at[i, "alertes"], alert]
 
 
-def _report(path: Path, raw: RawRows, fmt: str, mapping: dict, table: pd.DataFrame, aside: Counter) -> dict:
+def _report(path: Path, raw: RawTable, fmt: str, mapping: dict, table: pd.DataFrame, aside: Counter) -> dict:
     kinds: Counter = Counter()
     for alerts in table["alertes"]:
         kinds.update(alert_kind(a) for a in alerts)
@@ -407,7 +405,7 @@ def _report(path: Path, raw: RawRows, fmt: str, mapping: dict, table: pd.DataFra
         "fichier": str(path),
         "format": fmt,
         "format_libelle": FORMAT_NAMES[fmt],
-        "support": raw.support,
+        "support": raw.format,
         "feuille": raw.sheet,
         "ligne_entete": raw.header_line,
         "lignes_lues": len(raw.lines),

@@ -2,13 +2,15 @@
 
 from . import cells, safety
 from .cells import CATEGORIES, parse_amount, parse_cpv
-from .decoding import csv_records, decode, sniff_separator
+from .decoding import HEADER_SEARCH_ROWS, csv_records, decode, sniff_separator
 from .safety import check_archive, check_not_binary, file_head, looks_utf16
 from .sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
-from .tables import RawTable, detect_format, read_csv_table, read_parquet_table, read_xlsx_table
+from .tables import HeaderRule, RawTable, detect_format, read_chunks, read_table
 
 __all__ = [
     "CATEGORIES",
+    "HEADER_SEARCH_ROWS",
+    "HeaderRule",
     "RawTable",
     "cells",
     "check_archive",
@@ -22,9 +24,8 @@ __all__ = [
     "open_workbook",
     "parse_amount",
     "parse_cpv",
-    "read_csv_table",
-    "read_parquet_table",
-    "read_xlsx_table",
+    "read_chunks",
+    "read_table",
     "safety",
     "sheet_rows",
     "sniff_separator",

@@ -13,13 +13,14 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
-from .._contracts import header_score
 from .._errors import InputError, Problem
 from .._utils import clean_text
 from .decoding import (
@@ -35,18 +36,51 @@ from .decoding import (
     sniff_separator,
     utf16_codec,
 )
-from .safety import looks_utf16
+from .safety import check_not_binary, file_head, looks_utf16
 from .sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
 
 __all__ = [
+    "HeaderRule",
     "RawTable",
     "decode",
     "detect_format",
+    "read_chunks",
     "read_csv_table",
     "read_parquet_table",
+    "read_table",
     "read_xlsx_table",
     "sniff_separator",
 ]
+
+
+@dataclass(frozen=True)
+class HeaderRule:
+    """How a reader finds the header row among the first rows of a table.
+
+    ``score`` rates a row's cleaned cells (the contracts' and the directories' header vocabularies);
+    the best row of the first ``HEADER_SEARCH_ROWS`` is the header when it scores at least ``min_score``.
+    When no row does, ``missing(where, rows, fix)`` gives the error to raise; without ``missing``, the
+    first row is taken as the header (a directory whose columns are checked afterwards).
+    """
+
+    score: Callable[[list[str]], float]
+    min_score: float = 1
+    missing: Callable[[str, list[list[object]], str], InputError] | None = None
+
+    def find(self, rows: list[list[object]]) -> int | None:
+        """Index of the header row among ``rows``, or None."""
+        scores = [self.score([clean_text(c) for c in r]) for r in rows[:HEADER_SEARCH_ROWS]]
+        if not scores or max(scores) < self.min_score:
+            return None
+        return scores.index(max(scores))
+
+    def find_or_fail(self, rows: list[list[object]], where: str, fix: str = "") -> int:
+        header = self.find(rows)
+        if header is not None:
+            return header
+        if self.missing is None:
+            return 0
+        raise self.missing(where, rows, fix)
 
 
 @dataclass
@@ -60,7 +94,7 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     set_aside: Counter = field(default_factory=Counter)
     canonical: bool = False  # columns are canonical fields already (JSON, XML)
-    header_line: int = 0
+    header_line: int | None = 0  # None: records without a header row (FINESS extraction)
     alerts: dict[int, list[str]] = field(default_factory=dict)  # source line → warnings of its row
 
 
@@ -79,13 +113,6 @@ def detect_format(path: Path, head: bytes) -> str:
     if stripped.startswith(b"<"):
         return "xml"
     return "csv"
-
-
-def _find_header(rows: list[list[object]], forced: dict[str, str] | None = None) -> int | None:
-    scores = [header_score([clean_text(c) for c in r], forced) for r in rows[:HEADER_SEARCH_ROWS]]
-    if not scores or max(scores) < 1:
-        return None
-    return scores.index(max(scores))
 
 
 def _fast_body(body: str, sep: str, width: int) -> pd.DataFrame | None:
@@ -112,7 +139,7 @@ def _fast_body(body: str, sep: str, width: int) -> pd.DataFrame | None:
     return frame if len(frame) == expected else None  # fewer rows: a quoted cell spans lines
 
 
-def read_csv_table(raw: bytes, where: str, forced: dict[str, str] | None = None) -> RawTable:
+def read_csv_table(raw: bytes, where: str, rule: HeaderRule) -> RawTable:
     text, notes = decode(raw, where)
     if not text.strip():
         raise InputError(Problem("fichier vide", where, "aucune ligne", "vérifier l’export"))
@@ -120,13 +147,11 @@ def read_csv_table(raw: bytes, where: str, forced: dict[str, str] | None = None)
         text = text.replace("\r", "\n")
         notes.append("fins de ligne Mac (CR seul) converties")
     head = head_lines(text)
-    sep = _separator(head, where, forced)
+    sep = _separator(head, where, rule)
     if EXCEL_HINT.match(head.split("\n", 1)[0].rstrip("\r")):
         notes.append(f"ligne « sep={sep} » d’Excel ignorée")
     head_rows, head_starts = csv_records(head, sep, where, whole=head == text)
-    header = _find_header(head_rows, forced)
-    if header is None:
-        raise _no_header(where, head_rows)
+    header = rule.find_or_fail(head_rows, where)
     columns = [clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(head_rows[header])]
     width = len(columns)
     header_line = head_starts[header]
@@ -158,7 +183,7 @@ def read_csv_table(raw: bytes, where: str, forced: dict[str, str] | None = None)
     return RawTable(frame, lines, "CSV", None, notes, aside, header_line=header_line, alerts=alerts)
 
 
-def _separator(head: str, where: str, forced: dict[str, str] | None) -> str:
+def _separator(head: str, where: str, rule: HeaderRule) -> str:
     """The separator that best splits the header row; the most regular one on a tie.
 
     Objects full of commas can make ``,`` look regular in a ``;`` file: the header decides.
@@ -172,8 +197,8 @@ def _separator(head: str, where: str, forced: dict[str, str] | None) -> str:
             rows, _ = csv_records(head, sep, where, whole=False)
         except InputError:  # a cell this separator cannot split: not the file's separator
             continue
-        header = _find_header(rows, forced)
-        score = -1 if header is None else header_score([clean_text(c) for c in rows[header]], forced)
+        header = rule.find(rows)
+        score = -1 if header is None else rule.score([clean_text(c) for c in rows[header]])
         if score > best_score:
             best, best_score = sep, score
     return best
@@ -246,68 +271,28 @@ def _unique(columns: list[str]) -> list[str]:
     return out
 
 
-def _no_header(where: str, rows: list[list[object]], fix: str = "") -> InputError:
-    shown = " | ".join(clean_text(c) for c in (rows[0] if rows else []) if clean_text(c))[:200]
-    return InputError(
-        Problem(
-            "aucune colonne d’objet ni de code CPV dans les 15 premières lignes",
-            where,
-            f"première ligne : « {shown} »" if shown else "aucun en-tête",
-            fix
-            or "ajouter une colonne « Objet » (ou « Code CPV »), ou indiquer les colonnes avec columns={'objet': '…'}",
-        )
-    )
-
-
 # -- spreadsheets ---------------------------------------------------------------------------
-def read_xlsx_table(
-    path: Path, where: str, sheet: str | None, forced: dict[str, str] | None = None
-) -> RawTable:
+def read_xlsx_table(path: Path, where: str, sheet: str | None, rule: HeaderRule) -> RawTable:
+    """The first visible sheet (or ``sheet``) whose first rows hold a header, as a :class:`RawTable`."""
     book = open_workbook(path, where)
     try:
-        visible = visible_sheets(book)
         notes: list[str] = []
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             notes.append(f"classeur Excel nommé « {path.suffix or 'sans extension'} » : lu comme classeur")
-        if sheet is not None:
-            if sheet not in book.sheetnames:
-                raise InputError(
-                    Problem(
-                        "feuille introuvable",
-                        where,
-                        f"« {sheet} »",
-                        "choisir une de : " + ", ".join(f"« {s} »" for s in book.sheetnames),
-                    )
-                )
-            names = [sheet]
-        else:
-            names = visible
-            hidden = len(book.sheetnames) - len(visible)
-            if hidden:
-                notes.append(f"{hidden} feuille(s) masquée(s) ignorée(s)")
+        names = _sheets_to_read(book, sheet, where, notes)
         first, empty = None, []
         for name in names:
             got = sheet_rows(book, name, where)
-            rows = got.rows
-            if not any(clean_text(c) for r in rows for c in r):
+            if not any(clean_text(c) for r in got.rows for c in r):
                 empty.append(name)
                 continue
-            header = _find_header(rows, forced)
+            header = rule.find(got.rows)
             if header is None:
-                first = first or (name, rows)
+                first = first or (name, got)
                 continue
             notes.extend(got.notes)
-            return _sheet_table(rows, header, name, notes, got.alerts, len(names) > 1)
-        hidden_hit = [
-            n
-            for n in book.sheetnames
-            if n not in names and _find_header(sheet_rows(book, n, where).rows, forced) is not None
-        ]
-        fix = (
-            f"la feuille masquée « {hidden_hit[0]} » a des en-têtes : la lire avec sheet='{hidden_hit[0]}'"
-            if hidden_hit
-            else ""
-        )
+            return _sheet_table(got.rows, header, name, notes, got.alerts, len(names) > 1)
+        fix = _hidden_sheet_hint(book, names, rule, where)
         if first is None:
             raise InputError(
                 Problem(
@@ -317,9 +302,41 @@ def read_xlsx_table(
                     fix or "vérifier l’export, ou choisir la feuille avec sheet=…",
                 )
             )
-        raise _no_header(f"{where}, feuille « {first[0]} »", first[1], fix)
+        name, got = first
+        if rule.missing is None:  # no sheet has a header: the first filled one, from its first row
+            notes.extend(got.notes)
+            return _sheet_table(got.rows, 0, name, notes, got.alerts, len(names) > 1)
+        raise rule.missing(f"{where}, feuille « {name} »", got.rows, fix)
     finally:
         close_workbook(book)
+
+
+def _sheets_to_read(book, sheet: str | None, where: str, notes: list[str]) -> list[str]:
+    """``[sheet]`` when asked for (it must exist), else the visible sheets in order."""
+    if sheet is not None:
+        if sheet not in book.sheetnames:
+            raise InputError(
+                Problem(
+                    "feuille introuvable",
+                    where,
+                    f"« {sheet} »",
+                    "choisir une de : " + ", ".join(f"« {s} »" for s in book.sheetnames),
+                )
+            )
+        return [sheet]
+    visible = visible_sheets(book)
+    hidden = len(book.sheetnames) - len(visible)
+    if hidden:
+        notes.append(f"{hidden} feuille(s) masquée(s) ignorée(s)")
+    return visible
+
+
+def _hidden_sheet_hint(book, read: list[str], rule: HeaderRule, where: str) -> str:
+    """How to fix a workbook whose table sits on a hidden sheet ("" when none has a header)."""
+    for name in book.sheetnames:
+        if name not in read and rule.find(sheet_rows(book, name, where).rows) is not None:
+            return f"la feuille masquée « {name} » a des en-têtes : la lire avec sheet='{name}'"
+    return ""
 
 
 def _sheet_table(rows, header, name, notes, alerts, several) -> RawTable:
@@ -361,3 +378,50 @@ def read_parquet_table(path: Path, where: str) -> RawTable:
         ) from None
     frame = frame.where(frame.notna(), None)
     return RawTable(frame, list(range(2, len(frame) + 2)), "Parquet")
+
+
+def read_table(
+    path: Path, where: str, rule: HeaderRule, sheet: str | None = None, fmt: str | None = None
+) -> RawTable:
+    """A CSV, xlsx or parquet file as a :class:`RawTable`, after the safety checks.
+
+    ``fmt`` (``csv``, ``xlsx``, ``parquet``) is told from the content when not given.
+    """
+    head = file_head(path)
+    fmt = fmt or detect_format(path, head)
+    if fmt == "xlsx":
+        return read_xlsx_table(path, where, sheet, rule)
+    if fmt == "parquet":
+        return read_parquet_table(path, where)
+    check_not_binary(head, where)
+    return read_csv_table(path.read_bytes(), where, rule)
+
+
+def read_chunks(path: Path, where: str, chunksize: int) -> Iterator[pd.DataFrame]:
+    """A large parquet or CSV file in chunks of ``chunksize`` rows, every cell as text (None when empty).
+
+    The CSV's encoding (UTF-8, else Windows-1252) and separator are told from its first 64 KiB, after the
+    same safety checks as any file; the national file is too large to decode whole.
+    """
+    head = file_head(path, 65536)
+    if detect_format(path, head) == "parquet":
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize):
+            yield batch.to_pandas().astype(object).where(lambda f: f.notna(), None)
+        return
+    check_not_binary(head, where)
+    encoding = "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
+            encoding = "cp1252"
+    sep = sniff_separator(head.decode(encoding, errors="replace"))
+    yield from pd.read_csv(
+        path,
+        sep=sep,
+        dtype=object,
+        keep_default_na=False,
+        encoding=encoding,
+        chunksize=chunksize,
+        quoting=csv.QUOTE_MINIMAL,
+    )
