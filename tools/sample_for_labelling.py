@@ -75,6 +75,7 @@ def records(root):
                     "code_cpv": str(rec.get("codeCPV", "")),
                     "nature": rec.get("nature", ""),
                     "montant": str(rec.get("montant", "")),
+                    "duree_mois": str(rec.get("dureeMois", "") or ""),
                 },
             )
     flat = root / "local" / "antoninsanz__decp_flat_2021_2026.csv"
@@ -91,6 +92,7 @@ def records(root):
                     "code_cpv": "",
                     "nature": "",
                     "montant": row["montant_marche"],
+                    "duree_mois": "",
                 },
             )
     exports = [
@@ -98,13 +100,13 @@ def records(root):
             root / "buyer_exports" / "region_bretagne_2019_export.csv",
             "cp1252",
             ";",
-            ("SIRET acheteur", "Id du marché ", "Objet marché", "Code CPV", "Nature", "Montant prévu"),
+            ("SIRET acheteur", "Id du marché ", "Objet marché", "Code CPV", "Nature", "Montant prévu", "Durée mois"),
         ),
         (
             root / "buyer_exports" / "region_bretagne_2021_export.csv",
             "utf-8",
             "|",
-            ("acheteur_id", "id", "objet", "codeCPV", "nature", "montant"),
+            ("acheteur_id", "id", "objet", "codeCPV", "nature", "montant", "DureeMois"),
         ),
     ]
     for path, enc, sep, cols in exports:
@@ -121,7 +123,7 @@ def records(root):
                     "local",
                     dict(
                         zip(
-                            ("acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant"),
+                            ("acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant", "duree_mois"),
                             (
                                 row[c].replace(" ", "") if c.startswith(("SIRET", "acheteur_id")) else row[c]
                                 for c in cols
@@ -144,6 +146,7 @@ def records(root):
                     "code_cpv": row["codeCPV"],
                     "nature": row["nature"],
                     "montant": row["montant"],
+                    "duree_mois": row["dureeMois"],
                 },
             )
 

@@ -24,10 +24,17 @@ CHUNK = 20_000
 SEED = 0
 
 
-def load_labelled(path: str | Path | None = None) -> pd.DataFrame:
-    """The hand-labelled contracts (``data/etiquettes_marches.csv`` by default)."""
+def load_labelled(path: str | Path | None = None, jeu: str | None = "entrainement") -> pd.DataFrame:
+    """The hand-labelled contracts (``data/etiquettes_marches.csv`` by default).
+
+    ``jeu`` keeps the rows of one set: ``entrainement`` (the default: every training and model choice),
+    ``test`` (the held-out source files, for the final measure only), ``exclu`` (rows of the held-out
+    buyers found in other files), or None for all.
+    """
     path = Path(path) if path else data_path(LABELS_FILE)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if jeu is not None and "jeu" in table.columns:
+        table = table[table["jeu"] == jeu].reset_index(drop=True)
     table["montant"] = pd.to_numeric(table["montant"].str.replace(",", "."), errors="coerce")
     return table
 
