@@ -80,3 +80,18 @@ def test_csv_outputs_never_start_a_formula(tmp_path):
         cells = [cell for row in csv.reader(f) for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
     assert any(c.startswith("'=") for c in cells)  # the text is kept, behind an apostrophe
+
+
+def test_the_two_corrections_flags_have_distinct_names_and_the_old_one_still_works(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["id_contrat", "niveau"])
+    book.active.append(["inexistant", "fort"])
+    path = tmp_path / "corrections.xlsx"
+    book.save(path)
+    for flag in ("--corrections-niveaux", "--corrections"):
+        code = main(["diagnostic", "--exemple", flag, str(path), "-q"])
+        err = capsys.readouterr().err
+        assert code == 1 and "marché introuvable" in err  # the file was read as level corrections
+        assert ("remplacé par --corrections-niveaux" in err) == (flag == "--corrections")

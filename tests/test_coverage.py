@@ -111,7 +111,8 @@ def test_counts_by_metier_then_family_and_by_sector():
             "famille": ["Nettoyage et entretien", "Nettoyage et entretien"],
         }
     )
-    out = coverage(contracts, idx)
+    out, providers = coverage(contracts, idx, contracts["metier_id"])
+    assert [len(p) for p in providers] == out["nb_prestataires"].tolist()
     assert out.loc[0, ["nb_prestataires", "nb_handicap", "nb_insertion", "nb_locaux"]].tolist() == [
         2,
         1,
@@ -134,7 +135,7 @@ def test_out_of_scope_providers_never_count():
             "famille": ["Hors champ"],
         }
     )
-    assert coverage(contracts, idx).loc[0, "nb_prestataires"] == 0
+    assert coverage(contracts, idx, contracts["metier_id"])[0].loc[0, "nb_prestataires"] == 0
 
 
 def test_a_directory_without_any_location_is_refused():

@@ -81,12 +81,12 @@ def test_the_rule_table():
             "proba_capacite": [0.9, 0.9, 0.4, 0.9, 0.9, 0.9],
             "nb_prestataires": [5, 2, 5, 5, 5, 0],
             "dependance_economique": [0.1, 0.1, 0.1, 0.1, 0.1, np.nan],
-            "juge": [True] * 6,
         }
     )
-    assert levels(table, tr.Settings()).tolist() == ["fort", "moyen", "moyen", "moyen", "faible", "faible"]
-    table["juge"] = [False] + [True] * 5
-    assert levels(table, tr.Settings())[0] == "indéterminé"
+    judged = np.ones(6, dtype=bool)
+    assert levels(table, tr.Settings(), judged).tolist() == ["fort", "moyen", "moyen", "moyen", "faible", "faible"]
+    judged[0] = False
+    assert levels(table, tr.Settings(), judged)[0] == "indéterminé"
 
 
 @pytest.mark.parametrize(

@@ -72,8 +72,8 @@ def _cmd_diagnostic(args) -> int:
         bar.update()
         bar.set_description(steps[1])
         diag = tr.diagnose(contracts, directory, settings=settings)
-        if args.corrections:
-            diag = tr.apply_corrections(diag, args.corrections)
+        if args.corrections_niveaux:
+            diag = tr.apply_corrections(diag, args.corrections_niveaux)
         bar.update()
         bar.set_description(steps[2])
         if args.csv:
@@ -158,7 +158,7 @@ def _cmd_classer(args) -> int:
 def _cmd_entrainer(args) -> int:
     out = tr.train_model(
         Path(args.sortie) / "trade_classifier.joblib",
-        corrections=args.corrections,
+        corrections=args.revue_corrigee,
         evaluate_model=not args.sans_evaluation,
     )
     print(f"Modèle écrit : {out} (fiche : {out.with_suffix('.card.json')})")
@@ -189,16 +189,19 @@ def _cmd_evaluer(args) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="transferability",
-        description="Diagnostic de transférabilité des marchés publics vers le secteur inclusif.",
-        epilog="Exemple : transferability diagnostic --exemple -o rapport.xlsx",
-    )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-q", "--quiet", action="store_true", help="n'afficher que les erreurs")
-    common.add_argument("-v", "--verbose", action="store_true", help="afficher le détail de la lecture")
-    sub = parser.add_subparsers(dest="commande", required=True, metavar="COMMANDE")
+class _Deprecated(argparse.Action):
+    """An old flag kept working: stores into the new one and says, once, what replaces it."""
+
+    def __init__(self, option_strings, dest, replacement: str, **kwargs):
+        self.replacement = replacement
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"Note : {option_string} est remplacé par {self.replacement}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
+def _add_contrats(sub, common) -> None:
     p = sub.add_parser(
         "contrats",
         parents=[common],
@@ -210,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feuille", help="feuille du classeur à lire")
     p.add_argument("--csv", help="écrire la table canonique dans ce CSV")
     p.set_defaults(func=_cmd_contrats)
+
+
+def _add_diagnostic(sub, common) -> None:
     p = sub.add_parser(
         "diagnostic",
         parents=[common],
@@ -227,7 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--territoire", help="département ou région des marchés sans lieu (ex. 73)")
     p.add_argument("--parametres", help="fichier TOML de paramètres (seuils, date de référence)")
-    p.add_argument("--corrections", help="classeur des corrections du consultant (famille, capacité, niveau)")
+    p.add_argument(
+        "--corrections-niveaux",
+        dest="corrections_niveaux",
+        help="classeur des corrections du consultant, marché par marché (famille, capacité, niveau)",
+    )
+    p.add_argument(
+        "--corrections", dest="corrections_niveaux", action=_Deprecated, replacement="--corrections-niveaux",
+        help=argparse.SUPPRESS,
+    )  # fmt: skip
     p.add_argument("-o", "--output", help="rapport Excel à écrire")
     p.add_argument("--csv", help="table par marché à écrire en CSV")
     p.add_argument(
@@ -242,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--taille-lot", type=int, default=200_000, help="avec --par-lots : lignes par lot (200 000)"
     )
     p.set_defaults(func=_cmd_diagnostic)
+
+
+def _add_prestataires(sub, common) -> None:
     p = sub.add_parser(
         "prestataires",
         parents=[common],
@@ -252,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("fichiers", nargs="+", help="fichiers d'annuaire")
     p.add_argument("--csv", help="écrire la table canonique dans ce CSV")
     p.set_defaults(func=_cmd_prestataires)
+
+
+def _add_classer(sub, common) -> None:
     p = sub.add_parser(
         "classer",
         parents=[common],
@@ -265,16 +285,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--modele", help="fichier de modèle entraîné (par défaut : le modèle livré)")
     p.add_argument("--confiance", action="store_true", help="charger --modele : il vient de vous")
     p.set_defaults(func=_cmd_classer)
+
+
+def _add_entrainer(sub, common) -> None:
     p = sub.add_parser(
         "entrainer",
         parents=[common],
         help="entraîner le classifieur sur les marchés étiquetés",
-        description="Exemple : transferability entrainer --corrections a_revoir.xlsx --sortie mes_modeles",
+        description="Exemple : transferability entrainer --revue-corrigee a_revoir.xlsx --sortie mes_modeles",
     )
-    p.add_argument("--corrections", help="feuille de revue corrigée à ajouter aux données")
+    p.add_argument(
+        "--revue-corrigee",
+        dest="revue_corrigee",
+        help="feuille de revue corrigée (classer --revue) à ajouter",
+    )
+    p.add_argument(
+        "--corrections", dest="revue_corrigee", action=_Deprecated, replacement="--revue-corrigee",
+        help=argparse.SUPPRESS,
+    )  # fmt: skip
     p.add_argument("--sortie", default="models", help="dossier du modèle et de sa fiche (models)")
     p.add_argument("--sans-evaluation", action="store_true", help="ne pas refaire la validation croisée")
     p.set_defaults(func=_cmd_entrainer)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="transferability",
+        description="Diagnostic de transférabilité des marchés publics vers le secteur inclusif.",
+        epilog="Exemple : transferability diagnostic --exemple -o rapport.xlsx",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="n'afficher que les erreurs")
+    common.add_argument("-v", "--verbose", action="store_true", help="afficher le détail de la lecture")
+    sub = parser.add_subparsers(dest="commande", required=True, metavar="COMMANDE")
+    for add in (_add_contrats, _add_diagnostic, _add_prestataires, _add_classer, _add_entrainer):
+        add(sub, common)
     p = sub.add_parser(
         "evaluer",
         parents=[common],

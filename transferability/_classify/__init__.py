@@ -1,10 +1,9 @@
 """The trade classifier: features, TradeClassifier, explanations, baselines, training, persistence."""
 
 from . import baselines
-from .classifier import OUTPUT_COLUMNS, TradeClassifier
+from .classifier import OUTPUT_COLUMNS, TradeClassifier, classify_trades
 from .persistence import SHIPPED_MODEL_SHA256, load_model, save_model
 from .training import (
-    classify_trades,
     evaluate,
     grouped_predictions,
     load_labelled,

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from .._reference import taxonomy as tx
-from .._utils import read_data_csv
 
 PG_TRGM_THRESHOLD = 0.2
 _WORD = re.compile(r"[^\W_]+")
@@ -54,7 +53,7 @@ def similarity(a: object, b: object) -> float:
 
 @cache
 def _sectors() -> tuple[list[frozenset[str]], list[str], list[str]]:
-    sectors = read_data_csv("secteurs_lemarche.csv")
+    sectors = tx.lemarche_sectors()
     # the group's family: the family most of its sectors map to
     group_family = sectors.groupby("group")["famille"].agg(lambda s: s.value_counts().index[0]).to_dict()
     grams = [trigrams(s) for s in sectors["sector"]]

@@ -15,8 +15,12 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
+from .._io import parse_cpv
 from .._reference import taxonomy as tx
 from .features import ContractFeatures
+from .persistence import load_model
+
+CHUNK = 20_000  # contracts per joblib task in classify_trades
 
 OUTPUT_COLUMNS = [
     "famille",
@@ -190,10 +194,43 @@ def _with_cpv(X: pd.DataFrame) -> pd.DataFrame:
     """Contracts whose CPV codes are normalised (labelled files keep codes as written)."""
     if "code_cpv" not in X.columns:
         return X
-    from .._io import parse_cpv
-
-    codes = [c if isinstance(c, str) else None for c in X["code_cpv"].astype(object)]
+    raw = X["code_cpv"].astype(object)
+    if raw.map(
+        lambda c: c is None or (isinstance(c, str) and len(c) == 8 and c.isascii() and c.isdigit())
+    ).all():
+        return X  # read_contracts normalised them already
+    codes = [c if isinstance(c, str) else None for c in raw]
     table = {c: parse_cpv(c)[0] for c in set(codes)}
     X = X.copy()
     X["code_cpv"] = pd.Series([table[c] for c in codes], index=X.index, dtype=object)
     return X
+
+
+def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = None) -> pd.DataFrame:
+    """One-shot twin of :class:`TradeClassifier`: the contracts with the classification columns.
+
+    Parameters
+    ----------
+    contracts : DataFrame
+        The canonical contract table (from :func:`read_contracts`).
+    model : TradeClassifier, optional
+        A fitted model; the shipped one by default.
+    n_jobs : int, optional
+        Processes (joblib) over chunks of 20,000 contracts; joblib's active backend is used, so a
+        ``with joblib.parallel_backend("dask"):`` block spreads the work over a Dask cluster.
+
+    Examples
+    --------
+    >>> import transferability as tr
+    >>> table = classify_trades(tr.read_contracts(tr.load_sample_contracts_path()))
+    >>> table[["objet", "famille", "capacite"]].shape
+    (710, 3)
+    """
+    model = load_model() if model is None else model
+    if n_jobs in (None, 1) or len(contracts) <= CHUNK:
+        return pd.concat([contracts, model.classify(contracts)], axis=1)
+    from joblib import Parallel, delayed
+
+    chunks = [contracts.iloc[i : i + CHUNK] for i in range(0, len(contracts), CHUNK)]
+    parts = Parallel(n_jobs=n_jobs)(delayed(model.classify)(chunk) for chunk in chunks)
+    return pd.concat([contracts, pd.concat(parts)], axis=1)

@@ -16,11 +16,10 @@ from .._reference import taxonomy as tx
 from .._utils import data_path
 from .baselines import cpv_baseline, lemarche_baseline
 from .classifier import TradeClassifier
-from .persistence import load_model, save_model, sha256
+from .persistence import save_model, sha256
 
 LABELS_FILE = "etiquettes_marches.csv"
 N_SPLITS = 5
-CHUNK = 20_000
 SEED = 0
 
 
@@ -244,33 +243,3 @@ def _versions() -> dict:
         "numpy": np.__version__,
         "joblib": joblib.__version__,
     }
-
-
-def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = None) -> pd.DataFrame:
-    """One-shot twin of :class:`TradeClassifier`: the contracts with the classification columns.
-
-    Parameters
-    ----------
-    contracts : DataFrame
-        The canonical contract table (from :func:`read_contracts`).
-    model : TradeClassifier, optional
-        A fitted model; the shipped one by default.
-    n_jobs : int, optional
-        Processes (joblib) over chunks of 20,000 contracts; joblib's active backend is used, so a
-        ``with joblib.parallel_backend("dask"):`` block spreads the work over a Dask cluster.
-
-    Examples
-    --------
-    >>> import transferability as tr
-    >>> table = classify_trades(tr.read_contracts(tr.load_sample_contracts_path()))
-    >>> table[["objet", "famille", "capacite"]].shape
-    (710, 3)
-    """
-    model = load_model() if model is None else model
-    if n_jobs in (None, 1) or len(contracts) <= CHUNK:
-        return pd.concat([contracts, model.classify(contracts)], axis=1)
-    from joblib import Parallel, delayed
-
-    chunks = [contracts.iloc[i : i + CHUNK] for i in range(0, len(contracts), CHUNK)]
-    parts = Parallel(n_jobs=n_jobs)(delayed(model.classify)(chunk) for chunk in chunks)
-    return pd.concat([contracts, pd.concat(parts)], axis=1)

@@ -2,7 +2,7 @@
 
 from .headers import header_score, match_headers
 from .reader import CONTRACT_COLUMNS, canonical_fields, normalise, read_contracts
-from .rows import mark_duplicates
+from .rows import mark_duplicates, object_keys
 from .territory import apply_territory
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "mark_duplicates",
     "match_headers",
     "normalise",
+    "object_keys",
     "read_contracts",
 ]

@@ -73,7 +73,7 @@ def _is_concession(rec: dict) -> bool:
     )
 
 
-def _kind(value) -> str:
+def _json_kind(value) -> str:
     names = {str: "texte", int: "nombre", float: "nombre", bool: "booléen", list: "liste", dict: "objet"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
@@ -95,7 +95,7 @@ def _records_table(records: list, fmt: str, where: str, notes: list[str]) -> Raw
             Problem(
                 "aucun marché dans la liste : ses éléments ne sont pas des objets marché",
                 where,
-                f"{len(records)} élément(s) de type {_kind(shown)}, dont « {str(shown)[:60]} »",
+                f"{len(records)} élément(s) de type {_json_kind(shown)}, dont « {str(shown)[:60]} »",
                 'fournir un fichier DECP {"marches": [{"id": …, "objet": …}, …]}',
             )
         )
@@ -147,11 +147,11 @@ def read_json_table(raw: bytes, where: str) -> RawTable:
         fmt, records, concessions = "DECP JSON 2019", marches, []
     if not isinstance(records, list):
         if isinstance(data, dict) and "marches" in data:
-            found = f"« marches » est un(e) {_kind(marches)} : {str(marches)[:60]}"
+            found = f"« marches » est un(e) {_json_kind(marches)} : {str(marches)[:60]}"
         elif isinstance(data, dict):
             found = "clés : " + ", ".join(map(str, data))[:200]
         else:
-            found = f"un(e) {_kind(data)}"
+            found = f"un(e) {_json_kind(data)}"
         raise InputError(
             Problem(
                 "pas de liste de marchés",

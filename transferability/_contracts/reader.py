@@ -25,14 +25,16 @@ from .._io import (
     detect_format,
     file_head,
     read_table,
+    reading_report,
+    source_column,
 )
 from .._io import cells as _cells
 from .._reference import resolve_place
-from .._utils import alert_kind, clean_text, fold
+from .._utils import clean_text, fold
 from .._utils import clock as _clock
 from .decp import read_json_table, read_xml_table
 from .headers import ColumnMatch, header_rule, match_headers
-from .rows import _group_holders, _row_kind, mark_duplicates
+from .rows import group_holders, mark_duplicates, row_kinds
 
 __all__ = ["CONTRACT_COLUMNS", "read_contracts"]
 
@@ -123,15 +125,14 @@ def read_contracts(
             )
         )
     today = today or _clock.today()
-    tables, reports = read_each(paths, lambda p: _read_one(Path(p), format, sheet, columns, today))
+    tables, reports = read_each(paths, lambda p: _read_file(Path(p), format, sheet, columns, today))
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     mark_duplicates(result)
-    result = result.drop(columns="_cle_objet")
     result.attrs["lecture"] = reports
     return result
 
 
-def _read_one(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict]:
+def _read_file(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict]:
     where = str(path)
     fmt = fmt or detect_format(path, file_head(path))
     if fmt in ("json", "xml"):
@@ -155,7 +156,7 @@ def _read_one(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict
                 "vérifier l’export (filtre actif, mauvaise feuille, extraction interrompue ?)",
             )
         )
-    report = _report(path, raw, matches, table, kinds)
+    report = _reading_report(path, raw, matches, table, kinds)
     return table, report
 
 
@@ -203,10 +204,7 @@ def canonical_fields(raw: RawTable, where: str, forced: dict[str, str] | None) -
     out["titulaires"] = _holders(src, holder_ids, holder_names)
     for col in src.columns:
         if col not in used:
-            name = "source_" + (fold(col).replace(" ", "_") or "colonne")
-            while name in out.columns:
-                name += "_"
-            out[name] = src[col]
+            out[source_column(col, out.columns)] = src[col]
     return out, {str(c): m for c, m in zip(src.columns, matches, strict=True)}
 
 
@@ -266,7 +264,7 @@ def normalise(
     lines = list(raw.lines)
     kinds = Counter(raw.set_aside)
     if not raw.canonical and len(frame):
-        kind = _row_kind(frame)
+        kind = row_kinds(frame)
         kinds.update(kind[kind != ""].tolist())
         keep = (kind == "").to_numpy()
         frame = frame[keep].reset_index(drop=True)
@@ -331,7 +329,9 @@ def normalise(
     months = pd.to_numeric(out["duree_mois"], errors="coerce").astype(float)
     out["date_fin_estimee"] = out["date_notification"] + pd.to_timedelta(months * 30.4375, unit="D")
     out["date_fin_estimee"] = out["date_fin_estimee"].dt.normalize()
-    _places(out, col("lieu_code"), col("lieu_type"), col("lieu_nom"), col("acheteur_departement"), alerts)
+    _resolve_places(
+        out, col("lieu_code"), col("lieu_type"), col("lieu_nom"), col("acheteur_departement"), alerts
+    )
     out["titulaires"] = list(col("titulaires")) if "titulaires" in frame.columns else [[] for _ in range(n)]
     out["considerations_sociales"] = [_social(v) for v in col("considerations_sociales")]
     out["doublon"] = False
@@ -352,9 +352,8 @@ def normalise(
     for c in out.columns:  # plain Python strings: the later per-row passes are much faster on them
         if isinstance(out[c].dtype, pd.StringDtype):
             out[c] = out[c].astype(object)
-    out["_cle_objet"] = [fold(o) if isinstance(o, str) else "" for o in out["objet"]]
     if not raw.canonical:
-        out = _group_holders(out)
+        out = group_holders(out)
     return out, kinds
 
 
@@ -365,7 +364,7 @@ def _social(value) -> list[str]:
     return [text] if text and fold(text) not in ("pas de consideration sociale", "non", "sans objet") else []
 
 
-def _places(out, codes, types, names, buyer_deps, alerts) -> None:
+def _resolve_places(out, codes, types, names, buyer_deps, alerts) -> None:
     """Resolve places once per distinct (code, type, name); then fill gaps with the buyer's department."""
     cache: dict = {}
     places = []
@@ -410,24 +409,11 @@ def _places(out, codes, types, names, buyer_deps, alerts) -> None:
     out.loc[fill, "lieu_type"] = "département de l’acheteur"
 
 
-def _report(path: Path, raw: RawTable, matches: dict, table: pd.DataFrame, kinds: Counter) -> dict:
-    n_rows = len(raw.lines) + sum(raw.set_aside.values())
-    alert_kinds: Counter = Counter()
-    for al in table["alertes"]:
-        for a in al:
-            alert_kinds[alert_kind(a)] += 1
+def _reading_report(path: Path, raw: RawTable, matches: dict, table: pd.DataFrame, kinds: Counter) -> dict:
     recognised = {h: f"{m.field} ({m.how})" for h, m in matches.items() if m}
-    return {
-        "fichier": str(path),
-        "format": raw.format,
-        "feuille": raw.sheet,
-        "ligne_entete": raw.header_line or None,
-        "lignes_lues": n_rows,
-        "contrats": len(table),
-        "lignes_ecartees": dict(kinds),
-        "colonnes_reconnues": recognised,
-        "colonnes_non_reconnues": [h for h, m in matches.items() if m is None],
-        "notes": list(raw.notes),
-        "contrats_avec_alertes": int(sum(bool(a) for a in table["alertes"])),
-        "alertes_par_type": dict(alert_kinds.most_common()),
-    }
+    unrecognised = [h for h, m in matches.items() if m is None]
+    report = reading_report(path, raw, recognised, unrecognised, table, kinds)
+    report["format"] = raw.format
+    report["contrats"] = len(table)
+    report["contrats_avec_alertes"] = int(sum(bool(a) for a in table["alertes"]))
+    return report

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .._utils import fold
+from .._utils import fold, fold_series
 
 
 def _is_filled(value) -> bool:
@@ -24,7 +24,7 @@ def _filled_column(col: pd.Series) -> np.ndarray:
     return np.fromiter((_is_filled(v) for v in values), dtype=bool, count=len(values))
 
 
-def _row_kind(frame: pd.DataFrame) -> pd.Series:
+def row_kinds(frame: pd.DataFrame) -> pd.Series:
     """Why a row is not a contract ('' when it is one).
 
     Rows with an object, a CPV code or an amount are contracts unless their first filled cell says
@@ -67,7 +67,19 @@ def _row_kind(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(kinds, index=frame.index)
 
 
-def _group_holders(table: pd.DataFrame) -> pd.DataFrame:
+def object_keys(objets: pd.Series) -> pd.Series:
+    """The folded object of each contract, to tell the same contract twice ("" where there is none).
+
+    Examples
+    --------
+    >>> object_keys(pd.Series(["Tonte des Pelouses", None])).tolist()
+    ['tonte des pelouses', '']
+    """
+    text = objets.map(lambda v: v if isinstance(v, str) else "")
+    return fold_series(text)
+
+
+def group_holders(table: pd.DataFrame) -> pd.DataFrame:
     """One row per contract where a tabular file has one row per holder (or per modification)."""
     if table.empty:
         return table
@@ -77,7 +89,7 @@ def _group_holders(table: pd.DataFrame) -> pd.DataFrame:
         + "\x1f"
         + table["id_contrat"].fillna("").astype(str)
         + "\x1f"
-        + table["_cle_objet"]
+        + object_keys(table["objet"])
     )
     key = key.where(has_id, "\x1e" + table.index.astype(str))
     repeated = key.duplicated(keep=False).to_numpy()
@@ -153,7 +165,7 @@ def mark_duplicates(table: pd.DataFrame) -> None:
         {
             "a": table["acheteur_id"].fillna(""),
             "i": table["id_contrat"].fillna(""),
-            "o": table["_cle_objet"],
+            "o": object_keys(table["objet"]),
             "m": table["montant"].astype(str),
         }
     )

@@ -2,13 +2,18 @@
 
 from .corrections import apply_corrections
 from .coverage import CoverageIndex, PlaceKey, coverage
-from .diagnostic import DIAGNOSTIC_COLUMNS, Diagnostic, diagnose
+from .diagnostic import Diagnostic
+from .level_model import LevelClassifier, level_features
 from .national import diagnose_file
-from .scoring import LevelClassifier, Settings, level_features, levels, recommendations
+from .pipeline import DIAGNOSTIC_COLUMNS, diagnose
+from .rules import LEVELS, UNDETERMINED, levels, recommendations
+from .settings import Settings
 
 __all__ = [
-    "CoverageIndex",
     "DIAGNOSTIC_COLUMNS",
+    "LEVELS",
+    "UNDETERMINED",
+    "CoverageIndex",
     "Diagnostic",
     "LevelClassifier",
     "PlaceKey",

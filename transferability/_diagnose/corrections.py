@@ -8,9 +8,8 @@ import pandas as pd
 
 from .._errors import InputError, Problem
 from .._reference import taxonomy as tx
-from .scoring import LEVELS, UNDETERMINED, levels, recommendations
-
-KEYS = ("id_contrat", "acheteur_id")
+from .diagnostic import Diagnostic
+from .rules import LEVELS, UNDETERMINED, levels, recommendations
 
 
 def read_level_corrections(path: str | Path) -> pd.DataFrame:
@@ -70,8 +69,6 @@ def apply_corrections(diag, corrections):
 
     Where the capability changes and no level is given, the level and the recommendation follow the rule.
     """
-    from .diagnostic import Diagnostic
-
     sheet = corrections if isinstance(corrections, pd.DataFrame) else read_level_corrections(corrections)
     table = diag.contrats.copy()
     table["correction_consultant"] = None
@@ -97,10 +94,10 @@ def apply_corrections(diag, corrections):
                 table.loc[mask, col] = row[col]
                 changed.append(f"{col} corrigé(e)")
         if row.get("capacite") and not row.get("niveau"):
-            sub = table[mask].assign(juge=table.loc[mask, "niveau"] != UNDETERMINED)
-            table.loc[mask, "niveau"] = levels(sub, diag.parametres)
+            judged = (table.loc[mask, "niveau"] != UNDETERMINED).to_numpy()
+            table.loc[mask, "niveau"] = levels(table[mask], diag.parametres, judged)
         table.loc[mask, "correction_consultant"] = " ; ".join(changed)
     if unknown:
         raise InputError(unknown)
     table["recommandation"] = recommendations(table, diag.parametres)
-    return Diagnostic(table, diag.annuaire, diag.parametres, diag._providers)
+    return Diagnostic(table, diag.annuaire, diag.parametres, diag.prestataires_par_marche)

@@ -149,26 +149,30 @@ def _min_distance(lat, lon, clat, clon, block: int = 2048) -> np.ndarray:
     return out
 
 
-def coverage(contracts: pd.DataFrame, index: CoverageIndex) -> pd.DataFrame:
-    """Coverage columns for each contract (``metier_id`` and ``famille`` must be set).
+def coverage(
+    contracts: pd.DataFrame, index: CoverageIndex, metier_ids
+) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """Coverage columns for each contract (of métier ``metier_ids``, family ``famille``), and the row
+    numbers in the directory of the providers that cover it, nearest first.
 
     Providers of the contract's métier count; where none of them covers the place, the providers of
     its family do (``base_couverture`` says which). One computation per distinct (place, métier).
     """
     keys = place_keys(contracts)
-    combos: dict[tuple, dict] = {}
-    rows = []
-    for key, metier, family in zip(keys, contracts["metier_id"], contracts["famille"], strict=True):
+    combos: dict[tuple, tuple[dict, np.ndarray]] = {}
+    rows, providers = [], []
+    for key, metier, family in zip(keys, metier_ids, contracts["famille"], strict=True):
         combo = (key, metier, family)
         if combo not in combos:
             combos[combo] = _one(index, key, metier, family)
-        rows.append(combos[combo])
+        rows.append(combos[combo][0])
+        providers.append(combos[combo][1])
     out = pd.DataFrame(rows, index=contracts.index)
     out["territoire"] = [("inconnu" if k.kind == "pays" else k.kind) for k in keys]
-    return out
+    return out, providers
 
 
-def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> dict:
+def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> tuple[dict, np.ndarray]:
     covers, dist = index.reach(key)
     by_metier = index.by_metier[:, index.metier_col[metier]] if metier in index.metier_col else None
     mask, base = (covers & by_metier, "métier") if by_metier is not None else (None, "")
@@ -187,7 +191,7 @@ def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> dict:
         local_dep = geography().dep.get(key.code)
     elif key.kind == "département":
         local_dep = key.code
-    return {
+    columns = {
         "nb_prestataires": int(len(chosen)),
         "nb_prestataires_tous_metiers": int(covers.sum()),
         "nb_handicap": int(index.handicap[chosen].sum()),
@@ -196,5 +200,5 @@ def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> dict:
         "distance_plus_proche_km": round(nearest, 1) if nearest == nearest else np.nan,
         "candidats": list(index.names[order[:N_CANDIDATES]]),
         "base_couverture": base,
-        "_prestataires": order,
     }
+    return columns, order

@@ -19,12 +19,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._classify import load_model
-from .._contracts import canonical_fields, mark_duplicates, match_headers, normalise
+from .._contracts import canonical_fields, mark_duplicates, match_headers, normalise, object_keys
 from .._errors import InputError, Problem
 from .._io import RawTable, read_chunks
 from .._utils import flat_lists
-from .diagnostic import Diagnostic, _directory, coverage_index, score_table
-from .scoring import Settings
+from .diagnostic import Diagnostic
+from .pipeline import coverage_index, resolve_directory, score_table
+from .settings import Settings
 
 # what the summaries need: the rest of each chunk goes to the parquet detail and leaves memory
 SUMMARY_COLUMNS = [
@@ -79,7 +80,7 @@ def diagnose_file(
         raise InputError(Problem("fichier introuvable", str(source), "", "vérifier le chemin"))
     settings = settings or Settings()
     model = load_model() if model is None else model
-    index = coverage_index(_directory(directory))
+    index = coverage_index(resolve_directory(directory))
     timings = dict.fromkeys(STAGES, 0.0)
     writer, schema = None, None
     summaries, seen = [], set()
@@ -116,10 +117,9 @@ def diagnose_file(
         table, _kinds = normalise(fields, raw, source.name, settings.reference)
         mark_duplicates(table)
         _cross_chunk_duplicates(table, seen)
-        table = table.drop(columns="_cle_objet")
         timings["normalisation"] += time.perf_counter() - t
         t = time.perf_counter()
-        scored, _providers = score_table(table, index, settings, model, n_jobs=n_jobs)
+        scored, _ = score_table(table, index, settings, model, n_jobs=n_jobs)
         timings["classement, couverture et niveau"] += time.perf_counter() - t
         t = time.perf_counter()
         arrow = _to_arrow(flat_lists(scored), schema)
@@ -176,7 +176,9 @@ def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: i
 
 def _cross_chunk_duplicates(table: pd.DataFrame, seen: set) -> None:
     keys = pd.util.hash_pandas_object(
-        table[["acheteur_id", "id_contrat", "_cle_objet"]].astype(str).assign(m=table["montant"].astype(str)),
+        table[["acheteur_id", "id_contrat"]]
+        .astype(str)
+        .assign(o=object_keys(table["objet"]), m=table["montant"].astype(str)),
         index=False,
     ).to_numpy()
     again = np.fromiter((k in seen for k in keys), dtype=bool, count=len(keys)) & ~table["doublon"].to_numpy(

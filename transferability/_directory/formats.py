@@ -222,14 +222,14 @@ def field_of(header: str, fmt: str | None) -> str | None:
     return _BY_ALIAS.get(key)
 
 
-def detect_format(headers: list[str]) -> str:
+def recognise_format(headers: list[str]) -> str:
     """The format whose signature headers are most present; ``canonique`` when none is.
 
     Examples
     --------
-    >>> detect_format(["Raison Sociale", "Code Postal", "Pôles de compétences", "Domaine 1"])
+    >>> recognise_format(["Raison Sociale", "Code Postal", "Pôles de compétences", "Domaine 1"])
     'gesat'
-    >>> detect_format(["kind", "siret", "name", "naf", "post_code", "geo_match"])
+    >>> recognise_format(["kind", "siret", "name", "naf", "post_code", "geo_match"])
     'asp'
     """
     folded = {fold(h) for h in headers}

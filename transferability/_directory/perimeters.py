@@ -15,8 +15,16 @@ from functools import cache
 
 import numpy as np
 
-from .._reference import department_of_postal, families, geography, haversine_km, resolve_place
-from .._utils import clean_text, fold, is_ascii_digits, read_data_csv
+from .._reference import (
+    department_of_postal,
+    families,
+    geography,
+    haversine_km,
+    place_coordinates,
+    region_codes,
+    resolve_place,
+)
+from .._utils import clean_text, fold, is_ascii_digits
 
 FRANCE, RADIUS, ZONES = "France entière", "rayon", "zones"
 MAX_COORD_GAP_KM = 50  # coordinates farther than this from the commune's centroid are not trusted
@@ -44,29 +52,6 @@ class Location:
     alertes: tuple[str, ...] = ()
 
 
-@cache
-def _places() -> dict[str, tuple]:
-    """INSEE code or department code → (department, region, lat, lon), as plain tuples.
-
-    Read from the bundled CSVs directly: a directory whose rows all carry a valid INSEE code
-    is located without building the whole :func:`geography` (names, postal codes).
-    """
-    out = {}
-    deps = read_data_csv("geo/departements.csv", ("code", "region", "chef_lieu"))
-    communes = read_data_csv("geo/communes.csv", ("code_insee", "departement", "region", "codes_postaux"))
-    for frame, code_col, dep_col in ((deps, "code", "code"), (communes, "code_insee", "departement")):
-        columns = [frame[c].tolist() for c in (code_col, dep_col, "region", "lat", "lon")]
-        for code, dep, reg, lat, lon in zip(*columns, strict=True):
-            ok = lat == lat and lon == lon
-            out[code] = (dep, reg, float(lat) if ok else None, float(lon) if ok else None)
-    return out
-
-
-@cache
-def _regions() -> frozenset[str]:
-    return frozenset(read_data_csv("geo/regions.csv", ("code", "chef_lieu"))["code"].tolist())
-
-
 def department_code(text: str) -> str | None:
     """A valid department code ("1" → "01", "2a" → "2A"), else None ("59L", "").
 
@@ -77,16 +62,16 @@ def department_code(text: str) -> str | None:
     """
     code = text.strip().upper()
     code = code.zfill(2) if is_ascii_digits(code) and len(code) == 1 else code
-    return code if len(code) <= 3 and code in _places() else None
+    return code if len(code) <= 3 and code in place_coordinates() else None
 
 
 def _commune(insee: str, alerts=()) -> Location:
-    dep, reg, lat, lon = _places()[insee]
+    dep, reg, lat, lon = place_coordinates()[insee]
     return Location(insee, dep, reg, lat, lon, tuple(alerts))
 
 
 def _department(dep: str, alerts=()) -> Location:
-    _, reg, lat, lon = _places()[dep]
+    _, reg, lat, lon = place_coordinates()[dep]
     return Location(
         None, dep, reg, lat, lon, (*alerts, f"localisation au centre du département {dep} (commune inconnue)")
     )
@@ -108,7 +93,7 @@ def locate(insee: str, postal: str, city: str, department: str) -> Location:
     alerts: list[str] = []
     if insee:
         code = insee.zfill(5) if is_ascii_digits(insee) else insee.upper()
-        if len(code) == 5 and code in _places():
+        if len(code) == 5 and code in place_coordinates():
             return _commune(code)
         alerts.append(f"code commune INSEE inconnu (« {insee} »)")
     geo = geography()
@@ -264,7 +249,11 @@ def _zone(item: str, home: Location) -> str | None:
     if m:
         kind, code = m.group(1).lower(), m.group(2).upper()
         is_commune = len(code) == 5
-        known = code in _regions() if kind == "reg" else code in _places() and is_commune == (kind == "com")
+        known = (
+            code in region_codes()
+            if kind == "reg"
+            else code in place_coordinates() and is_commune == (kind == "com")
+        )
         return f"{kind}:{code}" if known else None
     geo = geography()
     key = fold(text)

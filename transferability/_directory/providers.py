@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .._reference import family_of, lexicon, match_trade_text, metiers, naf_prior, stem
+from .._reference import family_of, lemarche_sectors, lexicon, match_trade_text, metiers, naf_prior, stem
 from .._utils import clean_text, fold, read_data_csv
 
 DECLARED, INFERRED = "déclaré", "déduit"
@@ -44,9 +44,9 @@ def structures() -> pd.DataFrame:
     >>> structures().loc["ESAT", ["secteur", "reservation"]].tolist()
     ['Handicap', 'L2113-12']
     """
-    table = read_data_csv("structures.csv")
-    table["clause_sociale"] = table["clause_sociale"].astype(str).str.lower().eq("true")
-    return table.set_index("type_structure", drop=False)
+    table = read_data_csv("structures.csv")  # the cached frame is shared: derived, never modified
+    clause = table["clause_sociale"].astype(str).str.lower().eq("true")
+    return table.assign(clause_sociale=clause).set_index("type_structure", drop=False)
 
 
 @cache
@@ -147,7 +147,7 @@ def _soft(text: str) -> str:
 
 @cache
 def _sector_phrases() -> list[tuple[str, str]]:
-    sectors = read_data_csv("secteurs_lemarche.csv")
+    sectors = lemarche_sectors()
     pairs = {(_soft(s), m) for s, m in zip(sectors["sector"], sectors["metier_id"], strict=True)}
     return sorted(pairs, key=lambda p: -len(p[0]))
 

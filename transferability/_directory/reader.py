@@ -19,16 +19,16 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, Problem, read_each
-from .._io import RawTable, parse_amount
-from .._utils import alert_kind, clean_text, fold
+from .._io import RawTable, parse_amount, reading_report, source_column
+from .._utils import clean_text
 from .formats import (
     FORMAT_NAMES,
     FORMATS,
     check_columns,
-    detect_format,
     map_columns,
     parse_headcount,
     read_rows,
+    recognise_format,
 )
 from .perimeters import (
     RADIUS,
@@ -93,7 +93,10 @@ _TRUE = {"true", "vrai", "oui", "1", "x", "yes"}
 
 
 def read_directory(
-    source: str | os.PathLike | Sequence[str | os.PathLike], *, format: str | None = None, sheet: str | None = None
+    source: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    format: str | None = None,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Read provider directories into the canonical providers table.
 
@@ -141,7 +144,7 @@ def read_directory(
                 "choisir parmi " + ", ".join(FORMATS),
             )
         )
-    tables, reports = read_each(paths, lambda p: _read_one(Path(p), format, sheet))
+    tables, reports = read_each(paths, lambda p: _read_file(Path(p), format, sheet))
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     if len(tables) > 1:
         _flag_repeated_siret(result)
@@ -149,14 +152,14 @@ def read_directory(
     return result
 
 
-def _read_one(path: Path, fmt: str | None, sheet: str | None) -> tuple[pd.DataFrame, dict]:
+def _read_file(path: Path, fmt: str | None, sheet: str | None) -> tuple[pd.DataFrame, dict]:
     where = str(path)
     raw = read_rows(path, where, sheet)
     headers = list(raw.frame.columns)
-    fmt = fmt or ("finess" if raw.format.startswith("CSV (extraction FINESS") else detect_format(headers))
+    fmt = fmt or ("finess" if raw.format.startswith("CSV (extraction FINESS") else recognise_format(headers))
     mapping = map_columns(headers, fmt)
     check_columns(mapping, where)
-    cells = _cells(raw.frame, mapping)
+    cells = _field_cells(raw.frame, mapping)
     keep, aside = _rows_kept(raw.frame, cells, fmt)
     if not any(keep) and set(aside) <= {"ligne vide"}:
         raise InputError(
@@ -178,28 +181,26 @@ def _read_one(path: Path, fmt: str | None, sheet: str | None) -> tuple[pd.DataFr
     _flag_repeated_siret(table)
     for header, name in mapping.items():
         if name is None:
-            column = "source_" + (fold(header).replace(" ", "_") or "colonne")
-            while column in table.columns:
-                column += "_"
+            column = source_column(header, table.columns)
             table[column] = raw.frame[header].to_numpy(dtype=object)[np.asarray(keep, dtype=bool)]
-    return table, _report(path, raw, fmt, mapping, table, aside)
+    return table, _reading_report(path, raw, fmt, mapping, table, aside)
 
 
-def _text(value: object) -> str:
+def _cell_text(value: object) -> str:
     """A cell as clean text; integral floats lose their ``.0`` (codes read as numbers)."""
     if isinstance(value, float) and value == value and value.is_integer():
         value = int(value)
     return clean_text(value)
 
 
-def _cells(frame: pd.DataFrame, mapping: dict[str, str | None]) -> dict[str, list]:
+def _field_cells(frame: pd.DataFrame, mapping: dict[str, str | None]) -> dict[str, list]:
     """Field → list of cell texts; repeated fields (trade columns) → list of lists."""
     n = len(frame)
     out: dict[str, list] = {}
     for header, name in mapping.items():
         if name is None or name == "derive":
             continue
-        values = [_text(v) for v in frame[header].to_numpy(dtype=object)]
+        values = [_cell_text(v) for v in frame[header].to_numpy(dtype=object)]
         if name == "metiers_texte":
             out.setdefault(name, [[] for _ in range(n)])
             for i, v in enumerate(values):
@@ -212,7 +213,7 @@ def _cells(frame: pd.DataFrame, mapping: dict[str, str | None]) -> dict[str, lis
 
 def _rows_kept(frame: pd.DataFrame, cells: dict[str, list], fmt: str) -> tuple[list[bool], Counter]:
     aside: Counter = Counter()
-    blank = [not any(_text(v) for v in row) for row in frame.to_numpy(dtype=object)]
+    blank = [not any(_cell_text(v) for v in row) for row in frame.to_numpy(dtype=object)]
     keep = [not b for b in blank]
     aside["ligne vide"] = sum(blank)
     if fmt == "finess" and "categorie_finess" in cells:
@@ -241,7 +242,7 @@ def _assemble(
             alerts[i].append("raison sociale absente")
         siret, alert = check_siret(r.get("siret"))
         alerts[i].extend([alert] if alert else [])
-        kind = _kind(r, fmt, name, alerts[i])
+        kind = _provider_kind(r, fmt, name, alerts[i])
         loc = with_coordinates(locate_row(r, fmt == "finess"), *coords[i])
         alerts[i].extend(loc.alertes)
         if loc.lat is None and loc.departement:
@@ -313,7 +314,7 @@ def _assemble(
     return table
 
 
-def _kind(r: dict, fmt: str, name: str, alerts: list[str]) -> str | None:
+def _provider_kind(r: dict, fmt: str, name: str, alerts: list[str]) -> str | None:
     if fmt == "finess":
         return FINESS_CATEGORIES.get(r.get("categorie_finess", ""))
     if r.get("type_structure"):
@@ -397,26 +398,20 @@ def _flag_repeated_siret(table: pd.DataFrame) -> None:
             table.at[i, "alertes"] = [*table.at[i, "alertes"], alert]
 
 
-def _report(path: Path, raw: RawTable, fmt: str, mapping: dict, table: pd.DataFrame, aside: Counter) -> dict:
-    kinds: Counter = Counter()
-    for alerts in table["alertes"]:
-        kinds.update(alert_kind(a) for a in alerts)
-    return {
-        "fichier": str(path),
-        "format": fmt,
-        "format_libelle": FORMAT_NAMES[fmt],
-        "support": raw.format,
-        "feuille": raw.sheet,
-        "ligne_entete": raw.header_line,
-        "lignes_lues": len(raw.lines),
-        "prestataires": len(table),
-        "lignes_ecartees": dict(aside),
-        "colonnes_reconnues": {h: f for h, f in mapping.items() if f},
-        "colonnes_non_reconnues": [h for h, f in mapping.items() if f is None],
-        "notes": list(raw.notes),
-        "metiers": dict(Counter(table["source_metiers"].fillna("aucun"))),
-        "perimetres_par_defaut": int(table["perimetre_par_defaut"].sum()),
-        "sans_localisation": int(table["departement"].isna().sum()),
-        "prestataires_avec_alertes": int(sum(bool(a) for a in table["alertes"])),
-        "alertes_par_type": dict(kinds.most_common()),
-    }
+def _reading_report(
+    path: Path, raw: RawTable, fmt: str, mapping: dict, table: pd.DataFrame, aside: Counter
+) -> dict:
+    recognised = {h: f for h, f in mapping.items() if f}
+    unrecognised = [h for h, f in mapping.items() if f is None]
+    report = reading_report(path, raw, recognised, unrecognised, table, aside)
+    report.update(
+        format=fmt,
+        format_libelle=FORMAT_NAMES[fmt],
+        support=raw.format,
+        prestataires=len(table),
+        metiers=dict(Counter(table["source_metiers"].fillna("aucun"))),
+        perimetres_par_defaut=int(table["perimetre_par_defaut"].sum()),
+        sans_localisation=int(table["departement"].isna().sum()),
+        prestataires_avec_alertes=int(sum(bool(a) for a in table["alertes"])),
+    )
+    return report

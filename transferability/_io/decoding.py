@@ -8,8 +8,8 @@ a quoted cell spanning lines does not shift the source lines of the rows after i
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import functools
 import io
 import re
 from collections import Counter
@@ -162,8 +162,8 @@ def sniff_separator(text: str) -> str:
         return hint.group(1)
     best, best_score = ",", -1.0
     for sep in SEPARATORS:
-        with large_cells():
-            counts = [len(next(csv.reader([ln], delimiter=sep))) - 1 for ln in lines]
+        allow_large_cells()
+        counts = [len(next(csv.reader([ln], delimiter=sep))) - 1 for ln in lines]
         if not counts or max(counts) == 0:
             continue
         mode = Counter(counts).most_common(1)[0][0]
@@ -173,14 +173,15 @@ def sniff_separator(text: str) -> str:
     return best
 
 
-@contextlib.contextmanager
-def large_cells():
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, MAX_CELL_CHARS))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(limit)
+@functools.cache
+def allow_large_cells() -> None:
+    """Raise the csv module's cell limit (128 KiB) to ``MAX_CELL_CHARS``, once, never lowering it.
+
+    The limit is the csv module's global state: raising it once, the first time a file is read, leaves
+    it stable for every thread, where setting and restoring it around each read would race.
+    """
+    if csv.field_size_limit() < MAX_CELL_CHARS:
+        csv.field_size_limit(MAX_CELL_CHARS)
 
 
 def csv_records(
@@ -192,17 +193,17 @@ def csv_records(
     closed: the rest of the file would be read as one cell.
     """
     rows, starts, line = [], [], first_line
-    with large_cells():
-        reader = csv.reader(io.StringIO(text), delimiter=sep)
-        try:
-            for record in reader:
-                rows.append(record)
-                starts.append(line)
-                line = first_line + reader.line_num
-        except csv.Error as exc:
-            raise InputError(
-                Problem("CSV illisible", f"{where}, ligne {line}", str(exc), "vérifier l’export")
-            ) from None
+    allow_large_cells()
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        for record in reader:
+            rows.append(record)
+            starts.append(line)
+            line = first_line + reader.line_num
+    except csv.Error as exc:
+        raise InputError(
+            Problem("CSV illisible", f"{where}, ligne {line}", str(exc), "vérifier l’export")
+        ) from None
     if whole and rows and line - starts[-1] > 1:
         span = line - starts[-1]
         tail = text.rstrip("\r\n").rsplit("\n", span)[-span:]

@@ -29,10 +29,10 @@ from .decoding import (
     HEADER_SEARCH_ROWS,
     MAX_CELL_LINES,
     SEPARATORS,
+    allow_large_cells,
     csv_records,
     decode,
     head_lines,
-    large_cells,
     sniff_separator,
     utf16_codec,
 )
@@ -229,8 +229,8 @@ def _row_alerts(
             offsets[line - first] : offsets[nxt - first] if nxt - first < len(offsets) else len(body)
         ]
         try:
-            with large_cells():
-                list(csv.reader(io.StringIO(record), delimiter=sep, strict=True))
+            allow_large_cells()
+            list(csv.reader(io.StringIO(record), delimiter=sep, strict=True))
         except csv.Error:
             raise InputError(
                 Problem(

@@ -1,12 +1,21 @@
 """Reference data: trade taxonomy (families, métiers, lexicon, CPV and NAF mappings) and French geography."""
 
 from . import taxonomy
-from .geo import Place, department_of_postal, geography, haversine_km, resolve_place
+from .geo import (
+    Place,
+    department_of_postal,
+    geography,
+    haversine_km,
+    place_coordinates,
+    region_codes,
+    resolve_place,
+)
 from .taxonomy import (
     HORS_CHAMP,
     families,
     family_labels,
     family_of,
+    lemarche_sectors,
     lexicon,
     match_trade_text,
     metiers,
@@ -23,10 +32,13 @@ __all__ = [
     "family_of",
     "geography",
     "haversine_km",
+    "lemarche_sectors",
     "lexicon",
     "match_trade_text",
     "metiers",
     "naf_prior",
+    "place_coordinates",
+    "region_codes",
     "resolve_place",
     "stem",
     "taxonomy",

@@ -6,14 +6,14 @@ copied into ``data/geo``; loaded once. Codes stay strings ("01", "2A", "974").
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
-from .._utils import data_path, fold, is_ascii_digits, read_data_csv
+from .._utils import fold, is_ascii_digits, read_data_csv
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -65,20 +65,54 @@ class Place:
     alertes: tuple[str, ...] = field(default=())
 
 
+# The bundled geography files are read here and nowhere else (each once: read_data_csv caches them).
+def _communes_csv() -> pd.DataFrame:
+    return read_data_csv("geo/communes.csv", ("code_insee", "departement", "region", "codes_postaux"))
+
+
+def _departements_csv() -> pd.DataFrame:
+    return read_data_csv("geo/departements.csv", ("code", "region", "chef_lieu"))
+
+
+def _regions_csv() -> pd.DataFrame:
+    return read_data_csv("geo/regions.csv", ("code", "chef_lieu"))
+
+
+@cache
+def place_coordinates() -> dict[str, tuple]:
+    """INSEE code or department code → (department, region, lat, lon), as plain tuples.
+
+    Cheaper than :func:`geography` (no names, no postal codes): a directory whose rows all carry a valid
+    INSEE code is located without building it.
+    """
+    out = {}
+    for frame, code_col, dep_col in (
+        (_departements_csv(), "code", "code"),
+        (_communes_csv(), "code_insee", "departement"),
+    ):
+        columns = [frame[c].tolist() for c in (code_col, dep_col, "region", "lat", "lon")]
+        for code, dep, reg, lat, lon in zip(*columns, strict=True):
+            ok = lat == lat and lon == lon
+            out[code] = (dep, reg, float(lat) if ok else None, float(lon) if ok else None)
+    return out
+
+
+@cache
+def region_codes() -> frozenset[str]:
+    """The codes of the 18 regions and 8 overseas collectivities."""
+    return frozenset(_regions_csv()["code"].tolist())
+
+
 class Geography:
     """Lookup tables over the bundled geography; use :func:`geography` to get the shared one."""
 
     def __init__(self):
-        communes = read_data_csv("geo/communes.csv", ("code_insee", "departement", "region", "codes_postaux"))
+        communes = _communes_csv()
         self.communes = communes.set_index("code_insee", drop=False)
-        self.departements = read_data_csv("geo/departements.csv", ("code", "region", "chef_lieu")).set_index(
-            "code", drop=False
-        )
-        self.regions = read_data_csv("geo/regions.csv", ("code", "chef_lieu")).set_index("code", drop=False)
+        self.departements = _departements_csv().set_index("code", drop=False)
+        self.regions = _regions_csv().set_index("code", drop=False)
         postal = read_data_csv("geo/codes_postaux.csv", ("code_postal", "codes_insee"))
         self.postal = {r.code_postal: r.codes_insee.split() for r in postal.itertuples()}
-        with data_path("geo/departements_adjacency.json").open(encoding="utf-8") as f:
-            self.adjacency = json.load(f)
         self._population = self.communes["population"].fillna(0).to_dict()
         # plain dicts for the hot look-ups (DataFrame row access costs microseconds each)
         self.nom = dict(zip(communes["code_insee"], communes["nom"], strict=True))

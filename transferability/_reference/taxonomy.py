@@ -209,6 +209,12 @@ def lexicon() -> Lexicon:
     return Lexicon()
 
 
+def lemarche_sectors() -> pd.DataFrame:
+    """Le marché de l'inclusion's 154 sectors with the family and métier holding each
+    (``data/secteurs_lemarche.csv``; the cached frame is shared: never modify it)."""
+    return read_data_csv("secteurs_lemarche.csv")
+
+
 @cache
 def _fuzzy_choices() -> tuple[list[str], list[str]]:
     """Every name a trade goes by (terms, métier names, Le marché sectors) → métier."""
@@ -217,7 +223,7 @@ def _fuzzy_choices() -> tuple[list[str], list[str]]:
     for m in metiers().itertuples():
         names.append(stem(m.metier))
         ids.append(m.metier_id)
-    for s in read_data_csv("secteurs_lemarche.csv").itertuples():
+    for s in lemarche_sectors().itertuples():
         names.append(stem(s.sector))
         ids.append(s.metier_id)
     return names, ids

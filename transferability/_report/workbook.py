@@ -114,10 +114,6 @@ def _sheet(book, title: str, heading: str, repeat_header: bool = False):
     return ws
 
 
-def _frame(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    return frame.rename(columns=names)
-
-
 def _synthese(book, diag, detail_beside, max_rows) -> None:
     ws = _sheet(book, "Synthèse", "Diagnostic de transférabilité vers le secteur inclusif")
     s = diag.synthese()
@@ -357,7 +353,7 @@ def _prestataires(book, diag) -> None:
         "Prestataires couvrant le territoire, par famille transférable",
         repeat_header=True,
     )
-    used = sorted({int(i) for rows in diag._providers for i in rows}) if diag._providers else []
+    used = diag.prestataires_utilises()
     d = diag.annuaire.iloc[used].copy()
     label = tx.metiers()["metier"].to_dict()
     rows = []

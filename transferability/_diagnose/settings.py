@@ -1,8 +1,4 @@
-"""The level (fort / moyen / faible), the recommendation and the estimates of each contract.
-
-Every threshold lives in :class:`Settings`; the rule is written once, vectorised, in
-:func:`levels`. ``LevelClassifier`` learns the level from a consultant's past judgements instead.
-"""
+"""``Settings``: every threshold of the diagnostic, and the sentences of the report that quote them."""
 
 from __future__ import annotations
 
@@ -13,16 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
-from sklearn.utils.multiclass import unique_labels
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._errors import InputError, Problem
 from .._utils import clock as _clock
-
-LEVELS = ("fort", "moyen", "faible")
-UNDETERMINED = "indéterminé"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,110 +135,3 @@ class Settings:
         if problems:
             raise InputError(problems)
         return cls(**values)
-
-
-def annual_amounts(montant: pd.Series, duree_mois: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Annual amount (amount ÷ duration in years, at least one year) and where the duration was missing."""
-    amount = pd.to_numeric(montant, errors="coerce").astype(float).to_numpy()
-    months = pd.to_numeric(duree_mois, errors="coerce").astype(float).to_numpy()
-    missing = np.isnan(months)
-    years = np.where(missing, 1.0, np.maximum(months / 12.0, 1.0))
-    return amount / years, missing
-
-
-def levels(table: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """The default rule, over columns capacite, proba_capacite, nb_prestataires, dependance_economique,
-    juge (False where the library cannot judge)."""
-    cap = table["capacite"].to_numpy(object)
-    proba = table["proba_capacite"].astype(float).to_numpy()
-    n = table["nb_prestataires"].to_numpy()
-    dep_ok = settings.dependency_ok(table["dependance_economique"].astype(float).to_numpy())
-    faible = (cap == "aucun") | (n == 0)
-    fort = (
-        (cap == "total")
-        & (proba >= settings.seuil_proba_capacite)
-        & (n >= settings.min_prestataires_fort)
-        & dep_ok
-    )
-    out = np.where(faible, "faible", np.where(fort, "fort", "moyen")).astype(object)
-    out[~table["juge"].to_numpy(bool)] = UNDETERMINED
-    return out
-
-
-def recommendations(table: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """The recommendation of each contract (rule: :meth:`Settings.recommendation_rules`)."""
-    level = table["niveau"].to_numpy(object)
-    cap = table["capacite"].to_numpy(object)
-    h, i, n = (table[c].to_numpy() for c in ("nb_handicap", "nb_insertion", "nb_prestataires"))
-    dep_ok = settings.dependency_ok(table["dependance_economique"].astype(float).to_numpy())
-    sector_best = np.maximum(h, i)
-    law = np.where(h >= i, "Réservation L2113-12 (ESAT, EA)", "Réservation L2113-13 (SIAE)")
-    lot = np.where(h >= i, "Lot réservé (ESAT, EA)", "Lot réservé (SIAE)")
-    out = np.full(len(table), "Aucune", dtype=object)
-    clause = n > settings.seuil_clause
-    out[clause] = "Clause sociale d’exécution (L2112-2)"
-    lots = sector_best > settings.seuil_lot_reserve
-    out[lots] = lot[lots]
-    reserve = (cap == "total") & (sector_best > settings.seuil_reservation) & dep_ok
-    out[reserve] = law[reserve]
-    out[np.isin(level, ("faible", UNDETERMINED))] = "Aucune"
-    return out
-
-
-class LevelClassifier(ClassifierMixin, BaseEstimator):
-    """Learn fort / moyen / faible from a consultant's past judgements, on numeric features.
-
-    Use :func:`level_features` to turn a diagnostic's table into the feature matrix.
-
-    Parameters
-    ----------
-    C : float, default=1.0
-        Inverse regularisation of the logistic regression.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[0.9, 2.0], [0.8, 1.8], [0.1, 0.0], [0.2, 0.1]])
-    >>> LevelClassifier().fit(X, ["fort", "fort", "faible", "faible"]).predict([[0.85, 1.9]]).tolist()
-    ['fort']
-    """
-
-    def __init__(self, C: float = 1.0):
-        self.C = C
-
-    def fit(self, X, y):
-        X, y = validate_data(self, X, y)
-        self.classes_ = unique_labels(y)
-        self.model_ = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced").fit(X, y)
-        return self
-
-    def predict_proba(self, X):
-        check_is_fitted(self, "model_")
-        X = validate_data(self, X, reset=False)
-        return self.model_.predict_proba(X)
-
-    def predict(self, X):
-        check_is_fitted(self, "model_")
-        return self.classes_[self.predict_proba(X).argmax(1)]
-
-
-def level_features(table: pd.DataFrame) -> np.ndarray:
-    """Numeric features of a diagnostic's contracts for :class:`LevelClassifier`."""
-    cap = table["capacite"].to_numpy(object)
-    p = table["proba_capacite"].astype(float).to_numpy()
-    return np.column_stack(
-        [
-            np.where(cap == "total", p, 0),
-            np.where(cap == "partiel", p, 0),
-            np.where(cap == "aucun", p, 0),
-            np.log1p(table["nb_prestataires"].to_numpy(float)),
-            np.log1p(table["nb_handicap"].to_numpy(float)),
-            np.log1p(table["nb_insertion"].to_numpy(float)),
-            np.minimum(np.nan_to_num(table["dependance_economique"].astype(float).to_numpy(), nan=0.0), 5.0),
-            np.log1p(
-                np.nan_to_num(
-                    pd.to_numeric(table["montant"], errors="coerce").astype(float).to_numpy(), nan=0.0
-                )
-            ),
-        ]
-    )

@@ -1,0 +1,147 @@
+"""``diagnose``: every stage after reading, on a table of contracts, and the ``Diagnostic`` it builds."""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .._classify import OUTPUT_COLUMNS, classify_trades, load_model
+from .._contracts import read_contracts
+from .._directory import read_directory
+from .._errors import TransferabilityWarning
+from .._reference import taxonomy as tx
+from .coverage import CoverageIndex, coverage
+from .diagnostic import Diagnostic
+from .explain import sentences
+from .level_model import level_features
+from .rules import UNDETERMINED, annual_amounts, dependency, estimates, judgeable, levels, recommendations
+from .settings import Settings
+
+DIAGNOSTIC_COLUMNS = OUTPUT_COLUMNS + [
+    "nb_prestataires",
+    "nb_handicap",
+    "nb_insertion",
+    "nb_locaux",
+    "distance_plus_proche_km",
+    "candidats",
+    "base_couverture",
+    "territoire",
+    "montant_annuel",
+    "dependance_economique",
+    "base_dependance",
+    "niveau",
+    "explication",
+    "recommandation",
+    "heures_insertion_clause",
+    "heures_travail_reserve",
+    "deduction_fiphfp_estimee",
+    "date_renouvellement",
+    "consideration_sociale_existante",
+    "titulaire_inclusif",
+]
+
+
+def diagnose(
+    contracts,
+    directory=None,
+    *,
+    settings: Settings | None = None,
+    model=None,
+    level_model=None,
+    n_jobs: int | None = None,
+):
+    """The transferability diagnostic of contracts.
+
+    Parameters
+    ----------
+    contracts : DataFrame or path
+        The canonical contract table (:func:`read_contracts`), or files to read.
+    directory : DataFrame or path, optional
+        Provider directory (:func:`read_directory`); the bundled sample directory by default.
+    settings : Settings, optional
+        Thresholds; defaults when None. Kept with the diagnostic.
+    model : TradeClassifier, optional
+        The trade classifier; the shipped model by default.
+    level_model : LevelClassifier, optional
+        A model fitted on a consultant's judgements, used instead of the default rule.
+    n_jobs : int, optional
+        Processes for the classification (joblib).
+
+    Returns
+    -------
+    Diagnostic
+
+    Examples
+    --------
+    >>> import transferability as tr
+    >>> diag = tr.diagnose(tr.load_sample_contracts_path())
+    >>> len(diag.contrats), sorted(diag.contrats["niveau"].unique())
+    (710, ['faible', 'fort', 'moyen'])
+    """
+    settings = settings or Settings()
+    if isinstance(contracts, str | os.PathLike | list | tuple):
+        contracts = read_contracts(contracts, today=settings.reference)
+    index = coverage_index(resolve_directory(directory))
+    model = load_model() if model is None else model
+    table, providers = score_table(contracts, index, settings, model, level_model, n_jobs)
+    return Diagnostic(table, index.directory, settings, providers)
+
+
+def resolve_directory(directory) -> pd.DataFrame:
+    """The providers table: the one given, read from a path, or the bundled sample directory."""
+    if directory is None:
+        from .._datasets import load_sample_directory  # the datasets module sits above the stages
+
+        return load_sample_directory()
+    if isinstance(directory, str | os.PathLike):
+        return read_directory(directory)
+    return directory
+
+
+def coverage_index(directory: pd.DataFrame) -> CoverageIndex:
+    """The directory prepared for coverage queries (reusable across chunks of contracts)."""
+    return CoverageIndex(directory, list(tx.metiers()["metier_id"]), list(tx.family_labels()))
+
+
+def score_table(contracts, index: CoverageIndex, settings: Settings, model, level_model=None, n_jobs=None):
+    """Every stage after reading, on one table of contracts: the scored table and each row's providers."""
+    table = classify_trades(contracts, model, n_jobs=n_jobs)
+    ids = tx.metiers().reset_index(drop=True).set_index("metier")["metier_id"]
+    cov, providers = coverage(table, index, table["metier"].map(ids).to_numpy(object))
+    table = pd.concat([table, cov], axis=1)
+    annual, no_duration = annual_amounts(table["montant"], table["duree_mois"])
+    table["montant_annuel"] = np.round(annual, 2)
+    table["dependance_economique"], table["base_dependance"] = dependency(
+        annual, providers, index.directory, settings
+    )
+    judged = judgeable(table)
+    if level_model is not None:
+        table["niveau"] = np.where(judged, level_model.predict(level_features(table)), UNDETERMINED)
+    else:
+        table["niveau"] = levels(table, settings, judged)
+    table["recommandation"] = recommendations(table, settings)
+    for column, values in estimates(table, settings, index.directory).items():
+        table[column] = values
+    table["explication"] = sentences(table, judged)
+    table["alertes"] = _alerts(table, no_duration)
+    return table, providers
+
+
+def _alerts(table: pd.DataFrame, no_duration: np.ndarray) -> pd.Series:
+    """The contracts' alerts, with the diagnostic's own: no duration, no territory (also warned once)."""
+    alerts = table["alertes"].map(list)
+    for i in np.flatnonzero(no_duration):
+        alerts.iat[i] = [*alerts.iat[i], "durée absente : montant pris comme annuel"]
+    unknown = table["territoire"].eq("inconnu").to_numpy()
+    for i in np.flatnonzero(unknown):
+        alerts.iat[i] = [*alerts.iat[i], "territoire inconnu : couverture comptée sur toute la France"]
+    if unknown.any():
+        warnings.warn(
+            f"{unknown.sum()} marchés sans lieu ni département d’acheteur : niveau « indéterminé »",
+            TransferabilityWarning,
+            stacklevel=4,
+        )
+    return alerts
