@@ -11,6 +11,7 @@ never split when the file keeps its rows together (the national file is sorted b
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -82,75 +83,96 @@ def diagnose_file(
     model = load_model() if model is None else model
     index = coverage_index(resolve_directory(directory))
     timings = dict.fromkeys(STAGES, 0.0)
-    writer, schema = None, None
-    summaries, seen = [], set()
-    rows_read, start_line, carry = 0, 2, None
-    key_cols = None
+    sink, seen, counter = _DetailWriter(output), set(), {"lignes": 0}
     t0 = time.perf_counter()
-    chunks = read_chunks(source, str(source), chunksize)
-    while True:
+    for frame in _whole_contract_chunks(source, chunksize, timings, counter):
         t = time.perf_counter()
-        chunk = next(chunks, None)
-        timings["lecture"] += time.perf_counter() - t
-        last = chunk is None
-        if last and carry is None:
-            break
-        if chunk is not None:
-            rows_read += len(chunk)
-            chunk.index = range(start_line, start_line + len(chunk))
-            start_line += len(chunk)
-            if key_cols is None:
-                key_cols = _key_columns(chunk)
-        frame = (
-            pd.concat([carry, chunk])
-            if carry is not None and chunk is not None
-            else (carry if chunk is None else chunk)
-        )
-        carry = None
-        if not last and key_cols:
-            frame, carry = _hold_back_last_contract(frame, key_cols)
-            if frame.empty:
-                continue
-        t = time.perf_counter()
-        raw = RawTable(frame.reset_index(drop=True), list(frame.index), "Consolidé par lots")
-        fields, _ = canonical_fields(raw, str(source), None)
-        table, _kinds = normalise(fields, raw, source.name, settings.reference)
-        mark_duplicates(table)
-        _cross_chunk_duplicates(table, seen)
+        table = _normalised(frame, source, settings, seen)
         timings["normalisation"] += time.perf_counter() - t
         t = time.perf_counter()
         scored, _ = score_table(table, index, settings, model, n_jobs=n_jobs)
         timings["classement, couverture et niveau"] += time.perf_counter() - t
         t = time.perf_counter()
-        arrow = _to_arrow(flat_lists(scored), schema)
-        schema = arrow.schema
-        writer = writer or pq.ParquetWriter(output, schema)
-        writer.write_table(arrow)
-        summaries.append(scored[SUMMARY_COLUMNS].astype(dict.fromkeys(CATEGORICAL, "category")))
+        sink.write(scored)
         timings["écriture"] += time.perf_counter() - t
-        if last:
-            break
-    if writer is not None:
-        writer.close()
-    contracts = (
-        pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(columns=SUMMARY_COLUMNS)
-    )
-    diag = Diagnostic(contracts, index.directory, settings, None)
+    diag = Diagnostic(sink.close(), index.directory, settings, None)
     total = time.perf_counter() - t0
     if report is not None:
         t = time.perf_counter()
-        from .._report import write_aggregate_report
+        from .._report import write_aggregate_report  # the report reads a Diagnostic: imported when asked for
 
         write_aggregate_report(diag, report, detail=output)
         timings["rapport"] = time.perf_counter() - t
+    return _summary(diag, counter["lignes"], total, timings)
+
+
+def _summary(diag: Diagnostic, rows_read: int, total: float, timings: dict) -> dict:
     return {
         "lignes_lues": rows_read,
-        "contrats": len(contracts),
+        "contrats": len(diag.contrats),
         "secondes": round(total, 2),
         "secondes_par_etape": {k: round(v, 2) for k, v in timings.items()},
         "lignes_par_seconde": {k: round(rows_read / v) for k, v in timings.items() if v > 0},
         "diagnostic": diag,
     }
+
+
+def _whole_contract_chunks(
+    source: Path, chunksize: int, timings: dict, counter: dict
+) -> Iterator[pd.DataFrame]:
+    """The file's rows in chunks that never split a contract's rows (indexed by their line in the file)."""
+    chunks = read_chunks(source, str(source), chunksize)
+    start_line, carry, key_cols = 2, None, None
+    while True:
+        t = time.perf_counter()
+        chunk = next(chunks, None)
+        timings["lecture"] += time.perf_counter() - t
+        if chunk is None:
+            if carry is not None:
+                yield carry
+            return
+        counter["lignes"] += len(chunk)
+        chunk.index = range(start_line, start_line + len(chunk))
+        start_line += len(chunk)
+        key_cols = key_cols or _key_columns(chunk)
+        frame = pd.concat([carry, chunk]) if carry is not None else chunk
+        carry = None
+        if key_cols:
+            frame, carry = _hold_back_last_contract(frame, key_cols)
+        if not frame.empty:
+            yield frame
+
+
+def _normalised(frame: pd.DataFrame, source: Path, settings: Settings, seen: set) -> pd.DataFrame:
+    """One chunk's contracts table, duplicates marked within the chunk and against earlier chunks."""
+    raw = RawTable(frame.reset_index(drop=True), list(frame.index), "Consolidé par lots")
+    fields, _ = canonical_fields(raw, str(source), None)
+    table, _kinds = normalise(fields, raw, source.name, settings.reference)
+    mark_duplicates(table)
+    _cross_chunk_duplicates(table, seen)
+    return table
+
+
+class _DetailWriter:
+    """Appends each scored chunk to the parquet detail, and keeps only the summary columns in memory."""
+
+    def __init__(self, output: Path):
+        self.output, self.writer, self.schema, self.summaries = output, None, None, []
+
+    def write(self, scored: pd.DataFrame) -> None:
+        arrow = _to_arrow(flat_lists(scored), self.schema)
+        self.schema = arrow.schema
+        self.writer = self.writer or pq.ParquetWriter(self.output, self.schema)
+        self.writer.write_table(arrow)
+        self.summaries.append(scored[SUMMARY_COLUMNS].astype(dict.fromkeys(CATEGORICAL, "category")))
+
+    def close(self) -> pd.DataFrame:
+        """The summary columns of every contract written."""
+        if self.writer is not None:
+            self.writer.close()
+        if not self.summaries:
+            return pd.DataFrame(columns=SUMMARY_COLUMNS)
+        return pd.concat(self.summaries, ignore_index=True)
 
 
 def _key_columns(chunk: pd.DataFrame) -> list[str] | None:

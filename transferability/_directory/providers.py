@@ -322,44 +322,49 @@ def infer_trades(
     terms, silenced = _trade_words()
     name_hits = _lexicon_hits([clean_text(n) for n in names])
     desc_hits = _lexicon_hits([clean_text(d) for d in descriptions])
-    out = []
     kinds = kinds or [None] * len(names)
     rows = zip(names, nafs, name_hits, desc_hits, romes, kinds, strict=True)
-    for name, naf, hits, dhits, codes, kind in rows:
-        clues: dict[str, list[float]] = {}
+    return [_best_trades(_clues(*row, terms, silenced)) for row in rows]
 
-        def add(metier_id: str, confiance: float, clues=clues) -> None:
-            clues.setdefault(metier_id, []).append(confiance)
 
-        prior = naf_prior(naf)
-        if prior is not None:
-            add(prior.metier_id, prior.confiance)
-        grams = _ngrams(clean_text(name))
-        for gram in sorted(grams & terms.keys()):  # sorted: set order changes with the hash seed
-            for metier_id, confiance in terms[gram]:
-                add(metier_id, confiance)
-        for metier_id in sorted({m for m, term in hits if term not in silenced}):
-            add(metier_id, NAME_LEXICON_CONFIDENCE)
-        for metier_id in sorted({m for m, _ in dhits}):
-            n_terms = len({t for m, t in dhits if m == metier_id})
-            add(metier_id, DESCRIPTION_CONFIDENCE if n_terms == 1 else 0.7)
-        if kind in PLACEMENT_KINDS and (prior is None or prior.metier_id != "mise-a-disposition"):
-            add("mise-a-disposition", PLACEMENT_KINDS[kind])  # not twice: NAF 78.x says the same
-        for code in codes:
-            rule = rome_prior(code)
-            if rule is not None:
-                add(*rule)
-        if not clues:
-            out.append(Trades())
-            continue
-        scores = {m: 1 - float(np.prod([1 - c for c in cs])) for m, cs in clues.items()}
-        best = max(scores.values())
-        kept = sorted(
-            (kv for kv in scores.items() if kv[1] >= KEEP_RATIO * best), key=lambda kv: (-kv[1], kv[0])
-        )
-        kept = kept[:MAX_INFERRED]
-        out.append(Trades(tuple(m for m, _ in kept), INFERRED, round(min(s for _, s in kept), 2)))
-    return out
+def _clues(name, naf, hits, dhits, codes, kind, terms, silenced) -> dict[str, list[float]]:
+    """Every clue of one provider: métier → the confidences that point to it."""
+    clues: dict[str, list[float]] = {}
+
+    def add(metier_id: str, confiance: float) -> None:
+        clues.setdefault(metier_id, []).append(confiance)
+
+    prior = naf_prior(naf)
+    if prior is not None:
+        add(prior.metier_id, prior.confiance)
+    for gram in sorted(
+        _ngrams(clean_text(name)) & terms.keys()
+    ):  # sorted: set order changes with the hash seed
+        for metier_id, confiance in terms[gram]:
+            add(metier_id, confiance)
+    for metier_id in sorted({m for m, term in hits if term not in silenced}):
+        add(metier_id, NAME_LEXICON_CONFIDENCE)
+    for metier_id in sorted({m for m, _ in dhits}):
+        n_terms = len({t for m, t in dhits if m == metier_id})
+        add(metier_id, DESCRIPTION_CONFIDENCE if n_terms == 1 else 0.7)
+    if kind in PLACEMENT_KINDS and (prior is None or prior.metier_id != "mise-a-disposition"):
+        add("mise-a-disposition", PLACEMENT_KINDS[kind])  # not twice: NAF 78.x says the same
+    for code in codes:
+        rule = rome_prior(code)
+        if rule is not None:
+            add(*rule)
+    return clues
+
+
+def _best_trades(clues: dict[str, list[float]]) -> Trades:
+    """The métiers within ``KEEP_RATIO`` of the best combined score (at most ``MAX_INFERRED``)."""
+    if not clues:
+        return Trades()
+    scores = {m: 1 - float(np.prod([1 - c for c in cs])) for m, cs in clues.items()}
+    best = max(scores.values())
+    kept = sorted((kv for kv in scores.items() if kv[1] >= KEEP_RATIO * best), key=lambda kv: (-kv[1], kv[0]))
+    kept = kept[:MAX_INFERRED]
+    return Trades(tuple(m for m, _ in kept), INFERRED, round(min(s for _, s in kept), 2))
 
 
 def parse_rome(value: object) -> tuple[list[str], list[str]]:

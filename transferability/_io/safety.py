@@ -88,40 +88,45 @@ def check_archive(path: Path, where: str) -> None:
         ) from None
     with archive:
         infos = archive.infolist()
-        if len(infos) > MAX_ARCHIVE_MEMBERS:
-            raise InputError(
-                Problem(
-                    "archive suspecte : trop de fichiers dans le classeur",
-                    where,
-                    f"{len(infos)} membres (limite {MAX_ARCHIVE_MEMBERS})",
-                    _FIX,
-                )
-            )
-        total = sum(i.file_size for i in infos)
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise InputError(
-                Problem(
-                    "archive suspecte (bombe zip) : taille décompressée trop grande",
-                    where,
-                    f"{_mib(total)} déclarés (limite {_mib(MAX_UNCOMPRESSED_BYTES)})",
-                    "exporter le tableau en CSV, lu sans décompression",
-                )
-            )
-        for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_GRACE_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                raise InputError(
-                    Problem(
-                        "archive suspecte (bombe zip) : compression anormalement forte",
-                        f"{where}, membre « {info.filename} »",
-                        f"{_mib(info.file_size)} décompressés pour {info.compress_size >> 10} Ko compressés "
-                        f"(taux {ratio:,.0f}:1 > {MAX_COMPRESSION_RATIO}:1)".replace(",", " "),
-                        _FIX,
-                    )
-                )
+        _check_sizes(infos, where)
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 _check_prolog(archive, info, where)
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], where: str) -> None:
+    """Too many members, too large once decompressed, or one member compressed too well: a zip bomb."""
+    if len(infos) > MAX_ARCHIVE_MEMBERS:
+        raise InputError(
+            Problem(
+                "archive suspecte : trop de fichiers dans le classeur",
+                where,
+                f"{len(infos)} membres (limite {MAX_ARCHIVE_MEMBERS})",
+                _FIX,
+            )
+        )
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise InputError(
+            Problem(
+                "archive suspecte (bombe zip) : taille décompressée trop grande",
+                where,
+                f"{_mib(total)} déclarés (limite {_mib(MAX_UNCOMPRESSED_BYTES)})",
+                "exporter le tableau en CSV, lu sans décompression",
+            )
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_GRACE_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise InputError(
+                Problem(
+                    "archive suspecte (bombe zip) : compression anormalement forte",
+                    f"{where}, membre « {info.filename} »",
+                    f"{_mib(info.file_size)} décompressés pour {info.compress_size >> 10} Ko compressés "
+                    f"(taux {ratio:,.0f}:1 > {MAX_COMPRESSION_RATIO}:1)".replace(",", " "),
+                    _FIX,
+                )
+            )
 
 
 def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> None:

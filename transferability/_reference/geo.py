@@ -6,6 +6,7 @@ copied into ``data/geo``; loaded once. Codes stay strings ("01", "2A", "974").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -276,15 +277,9 @@ def resolve_place(
     '73065'
     """
     geo = geography()
-    raw = re.sub(r"\s+", "", str(code or "")).upper()
+    raw, name = _code_and_name(code, name)
     kind = place_type(type_code)
     alerts: list[str] = []
-    if fold(raw) in _NO_PLACE:
-        raw = ""
-    if not raw and re.fullmatch(r"\s*(\d{1,5}|2[ABab]\d{0,3})\s*", str(name or "")):
-        raw, name = str(name).strip().upper(), ""  # a "lieu" column holding a code
-    if raw.endswith(".0") and is_ascii_digits(raw[:-2]):  # a code read as a number
-        raw = raw[:-2]
     if raw in ("FR", "FRA", "FRANCE") or kind == PAYS:
         return Place(raw or "FR", PAYS)
     if raw:
@@ -295,18 +290,24 @@ def resolve_place(
         place = geo.find_name(str(name), buyer_department)
         if place is not None:
             extra = (f"code de lieu « {raw} » inutilisable : lieu déduit du nom",) if raw else ()
-            return Place(
-                place.lieu_code,
-                place.lieu_type,
-                place.commune_insee,
-                place.departement,
-                place.region,
-                tuple(alerts) + extra + place.alertes,
-            )
+            return dataclasses.replace(place, alertes=tuple(alerts) + extra + place.alertes)
         alerts.append(f"lieu « {name} » introuvable")
     elif raw and not alerts:
         alerts.append(f"code de lieu « {raw} » inconnu")
     return Place(alertes=tuple(alerts))
+
+
+def _code_and_name(code: object, name: object) -> tuple[str, object]:
+    """The code without spaces, upper case ("" for "non communiqué"); a code written in the name column
+    moves to the code; a code read as a number loses its ".0"."""
+    raw = re.sub(r"\s+", "", str(code or "")).upper()
+    if fold(raw) in _NO_PLACE:
+        raw = ""
+    if not raw and re.fullmatch(r"\s*(\d{1,5}|2[ABab]\d{0,3})\s*", str(name or "")):
+        raw, name = str(name).strip().upper(), ""  # a "lieu" column holding a code
+    if raw.endswith(".0") and is_ascii_digits(raw[:-2]):  # a code read as a number
+        raw = raw[:-2]
+    return raw, name
 
 
 def _resolve_code(geo: Geography, raw: str, kind: str | None, name: str, buyer_dep, alerts) -> Place | None:

@@ -1,0 +1,222 @@
+"""From a file's raw cells to the contracts table: rows kept, every cell parsed, places resolved, holders grouped.
+
+Each cell parser runs once per distinct value of its column; a missing cell (None, NaN, NaT, pd.NA) is a
+value like any other, parsed as missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from .._io import RawTable
+from .._io import cells as _cells
+from .._reference import geography, resolve_place
+from .._utils import clean_text, fold
+from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
+from .rows import group_holders, row_kinds
+
+
+def _key(value):
+    """A hashable key standing for a cell: every kind of missing value is the same key, None."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value if isinstance(value, str | int | float | dt.date) else str(value)
+
+
+class _Cells:
+    """The cells of the contract rows of one file, read field by field, and each row's alerts."""
+
+    def __init__(self, frame: pd.DataFrame, alerts: list[list[str]]):
+        self.frame = frame
+        self.n = len(frame)
+        self.alerts = alerts
+
+    def col(self, name: str) -> pd.Series:
+        if name in self.frame.columns:
+            return pd.Series(self.frame[name].to_numpy(dtype=object), dtype=object)
+        return pd.Series([None] * self.n, dtype=object)
+
+    def add(self, found) -> None:
+        for i, a in enumerate(found):
+            if a:
+                self.alerts[i].append(a)
+
+    def parsed(self, name: str, func) -> list[tuple]:
+        """``func`` of each cell of a field, computed once per distinct value."""
+        keys = [_key(v) for v in self.col(name)]
+        table = {k: func(k) for k in dict.fromkeys(keys)}
+        return [table[k] for k in keys]
+
+    def mapped(self, name: str, func) -> list:
+        """The values a parser gives for a field; its alerts go to their rows."""
+        results = self.parsed(name, func)
+        self.add([r[-1] for r in results])
+        return [r[0] for r in results]
+
+
+def normalise(
+    frame: pd.DataFrame, raw: RawTable, filename: str, today: dt.date
+) -> tuple[pd.DataFrame, Counter]:
+    """The contracts table of one file's rows (canonical field names), and the rows set aside by kind."""
+    frame, lines, kinds = _contract_rows(frame.reset_index(drop=True), raw)
+    cells = _Cells(frame, [list(raw.alerts.get(ln, ())) for ln in lines])
+    out = pd.DataFrame(index=range(cells.n))
+    _texts(out, cells)
+    _codes(out, cells)
+    _amounts_and_dates(out, cells, today)
+    _resolve_places(out, cells)
+    out["titulaires"] = (
+        list(cells.col("titulaires")) if "titulaires" in frame.columns else [[] for _ in range(cells.n)]
+    )
+    out["considerations_sociales"] = [_social(v) for v in cells.col("considerations_sociales")]
+    out["doublon"] = False
+    out["source_fichier"] = filename
+    out["source_ligne"] = lines
+    if "_absent_xsd" in frame.columns:
+        cells.add(
+            [
+                "éléments XSD obligatoires absents : " + ", ".join(v) if v else None
+                for v in frame["_absent_xsd"]
+            ]
+        )
+    out["alertes"] = cells.alerts
+    extra = [c for c in frame.columns if c.startswith("source_")]
+    for c in extra:
+        out[c] = frame[c].to_numpy()
+    out = out[CONTRACT_COLUMNS + extra]
+    for c in out.columns:  # plain Python strings: the later per-row passes are much faster on them
+        if isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype(object)
+    if not raw.canonical:
+        out = group_holders(out)
+    return out, kinds
+
+
+def _contract_rows(frame: pd.DataFrame, raw: RawTable) -> tuple[pd.DataFrame, list, Counter]:
+    """The rows that are contracts (not blank, title, total... rows), their source lines, the others by kind."""
+    lines = list(raw.lines)
+    kinds = Counter(raw.set_aside)
+    if not raw.canonical and len(frame):
+        kind = row_kinds(frame)
+        kinds.update(kind[kind != ""].tolist())
+        keep = (kind == "").to_numpy()
+        frame = frame[keep].reset_index(drop=True)
+        lines = [ln for ln, k in zip(lines, keep, strict=True) if k]
+    return frame, lines, kinds
+
+
+def _texts(out: pd.DataFrame, cells: _Cells) -> None:
+    for name in TEXT_FIELDS:
+        out[name] = [clean_text(v) or None for v in cells.col(name)]
+    out["acheteur_id"] = [re.sub(r"\s+", "", clean_text(v)) or None for v in cells.col("acheteur_id")]
+    cells.add(
+        [
+            None
+            if not isinstance(v, str) or re.fullmatch(r"\d{14}", v)
+            else f"identifiant acheteur non SIRET (« {v} »)"
+            for v in out["acheteur_id"]
+        ]
+    )
+    cells.add(["objet absent" if not isinstance(v, str) or not v else None for v in out["objet"]])
+
+
+def _codes(out: pd.DataFrame, cells: _Cells) -> None:
+    """CPV code and label, nature, procedure and its category, type of contract."""
+    cpv = cells.mapped("code_cpv", _cells.parse_cpv)
+    out["code_cpv"] = cpv
+    labels = _cells.cpv_table()
+    out["libelle_cpv"] = [labels[c][1] if c in labels else None for c in cpv]
+    out["nature"] = [_cells.parse_nature(v) for v in cells.col("nature")]
+    procedures = cells.parsed("procedure", _cells.parse_procedure)  # (official, category, alert)
+    out["procedure"] = [p[0] for p in procedures]
+    out["categorie_procedure"] = [p[1] for p in procedures]
+    cells.add([p[2] for p in procedures])
+    out["type_marche"] = [_cells.parse_type(t, c) for t, c in zip(cells.col("type_marche"), cpv, strict=True)]
+
+
+def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None:
+    n = cells.n
+    amounts = cells.mapped("montant", _cells.parse_amount)
+    out["montant"] = pd.array(amounts, dtype="Float64") if n else pd.array([], dtype="Float64")
+    given = (
+        cells.col("montant_nature") if "montant_nature" in cells.frame.columns else pd.Series(["notifié"] * n)
+    )
+    out["montant_nature"] = [
+        None
+        if m is None
+        else (
+            "maximum (accord-cadre)"
+            if nat == "Accord-cadre" and k in ("notifié", "initial", None)
+            else (k or "notifié")
+        )
+        for m, nat, k in zip(amounts, out["nature"], given, strict=True)
+    ]
+    durations = cells.mapped("duree_mois", _cells.parse_duration)
+    out["duree_mois"] = pd.array(durations, dtype="Float64") if n else pd.array([], dtype="Float64")
+    dates = cells.mapped("date_notification", lambda v: _cells.parse_date(v, today))
+    out["date_notification"] = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce")
+    months = pd.to_numeric(out["duree_mois"], errors="coerce").astype(float)
+    out["date_fin_estimee"] = out["date_notification"] + pd.to_timedelta(months * 30.4375, unit="D")
+    out["date_fin_estimee"] = out["date_fin_estimee"].dt.normalize()
+
+
+def _social(value) -> list[str]:
+    if isinstance(value, list):
+        return [v for v in value if v and v != "Pas de considération sociale"]
+    text = clean_text(value)
+    return [text] if text and fold(text) not in ("pas de consideration sociale", "non", "sans objet") else []
+
+
+def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
+    """Resolve places once per distinct (code, type, name); then fill gaps with the buyer's department."""
+    cache: dict = {}
+    places = []
+    for code, kind, name in zip(
+        cells.col("lieu_code"), cells.col("lieu_type"), cells.col("lieu_nom"), strict=True
+    ):
+        key = (clean_text(code), clean_text(kind), clean_text(name))
+        if key not in cache:
+            cache[key] = resolve_place(*key)
+        places.append(cache[key])
+    for column in ("lieu_code", "lieu_type", "commune_insee", "departement", "region"):
+        out[column] = [getattr(p, column) for p in places]
+    for i, p in enumerate(places):
+        cells.alerts[i].extend(p.alertes)
+    missing = out["departement"].isna().to_numpy()
+    if missing.any():
+        _buyer_department(out, cells, missing)
+
+
+def _buyer_department(out: pd.DataFrame, cells: _Cells, missing: np.ndarray) -> None:
+    """The buyer's department where the place is unknown: given by the file, else the usual department of
+    its other contracts."""
+    geo = geography()
+    explicit = pd.Series(
+        [geo.normalise_department(clean_text(v)) for v in cells.col("acheteur_departement")],
+        index=out.index,
+        dtype=object,
+    )
+    located = out.loc[~missing, ["acheteur_id", "departement"]].dropna()
+    counts = located.value_counts().reset_index(name="n")
+    usual = counts.sort_values(["n", "departement"], ascending=[False, True], kind="stable").drop_duplicates(
+        "acheteur_id"
+    )
+    usual = dict(zip(usual["acheteur_id"], usual["departement"], strict=True))
+    fallback = explicit.where(explicit.notna(), out["acheteur_id"].map(usual))
+    for i in np.flatnonzero(missing):
+        dep = fallback.iat[i]
+        if isinstance(dep, str):
+            cells.alerts[i].append(
+                f"lieu d’exécution absent ou inconnu : département de l’acheteur ({dep}) retenu"
+            )
+        elif out["region"].iat[i] is None:
+            cells.alerts[i].append("lieu d’exécution inconnu")
+    fill = missing & fallback.map(lambda d: isinstance(d, str)).to_numpy()
+    out.loc[fill, "departement"] = fallback[fill]
+    out.loc[fill, "region"] = fallback[fill].map(geo.region_of_department)
+    out.loc[fill, "lieu_type"] = "département de l’acheteur"

@@ -1,0 +1,148 @@
+"""Dates and durations of contract cells: French and ISO dates, Excel serials, durations in words."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import re
+
+from .._utils import clean_text, fold
+from .._utils import clock as _clock
+from .blank import as_float, is_missing, short
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
+# French month names and their usual abbreviations (folded), month by month
+_MONTH_WORDS = "janvier janv|fevrier fevr fev|mars|avril avr|mai|juin|juillet juil|aout|septembre sept|octobre oct|novembre nov|decembre dec"
+MONTHS = {
+    name: month for month, names in enumerate(_MONTH_WORDS.split("|"), start=1) for name in names.split()
+}
+_WRITTEN_DATE = re.compile(r"(\d{1,2})(?:er)? ([a-z]+) (\d{4})")
+
+
+def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | None, str | None]:
+    """Date from dd/mm/yyyy, yyyy-mm-dd (with time or zone), "1er février 2021", an Excel serial.
+
+    Examples
+    --------
+    >>> parse_date("30/01/2019")
+    (datetime.date(2019, 1, 30), None)
+    >>> parse_date("2018-12-17+01:00")
+    (datetime.date(2018, 12, 17), None)
+    >>> parse_date(43466), parse_date("1er février 2019")
+    ((datetime.date(2019, 1, 1), None), (datetime.date(2019, 2, 1), None))
+    >>> parse_date("1899-12-31")
+    (None, 'date nulle d’Excel (1899-12-31)')
+    >>> parse_date(dt.time(0))  # a date cell holding 0, as openpyxl reads it
+    (None, 'date nulle d’Excel (cellule date à zéro)')
+    """
+    if is_missing(value):
+        return None, None
+    today = today or _clock.today()
+    date = None
+    if isinstance(value, dt.datetime):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, dt.time):
+        if value == dt.time(0):
+            return None, "date nulle d’Excel (cellule date à zéro)"
+        return None, f"heure sans date (« {value} »)"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        date = _excel_serial(as_float(value))
+    else:
+        text = clean_text(value)
+        if re.fullmatch(r"0?0:00(:00)?", text):  # a date cell holding 0, written out as a time
+            return None, "date nulle d’Excel (cellule date à zéro)"
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
+            date = _excel_serial(float(text))
+        else:
+            head = re.split(r"[T ]|(?<=\d{4}-\d\d-\d\d)[+-Z]", text)[0]
+            for fmt in _DATE_FORMATS:
+                try:
+                    date = dt.datetime.strptime(head, fmt).date()
+                    break
+                except ValueError:
+                    continue
+            written = _WRITTEN_DATE.fullmatch(fold(text)) if date is None else None
+            if written and written.group(2) in MONTHS:
+                with contextlib.suppress(ValueError):
+                    day, year = int(written.group(1)), int(written.group(3))
+                    date = dt.date(year, MONTHS[written.group(2)], day)
+    shown = date.isoformat() if isinstance(value, dt.date) and date else short(value)
+    if date is None:
+        return None, f"date illisible (« {shown} »)"
+    if date <= dt.date(1900, 1, 1):
+        return None, f"date nulle d’Excel ({shown})"
+    if date.year < 1990:
+        return date, f"date improbable ({date.isoformat()})"
+    if date > today:
+        return date, f"date dans le futur ({date.isoformat()})"
+    return date, None
+
+
+def _excel_serial(serial: float) -> dt.date | None:
+    if not 1 <= serial < 2958466:
+        return None
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+# (pattern, months per unit); a bare number is in months
+_DURATION_UNITS = (
+    (r"ann?[eé]es?|ans?", 12.0),
+    (r"mois", 1.0),
+    (r"semaines?|sem", 12 / 52.1775),
+    (r"jours?|j", 1 / 30.4375),
+)
+_DURATION = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(?:(?:à|a|-)\s*(\d+(?:[.,]\d+)?)\s*)?("
+    + "|".join(f"(?:{u})" for u, _ in _DURATION_UNITS)
+    + r")?(?![a-zé])"
+)
+
+
+def _unit_months(unit: str) -> float:
+    return next((m for u, m in _DURATION_UNITS if re.fullmatch(u, unit)), 1.0)
+
+
+def parse_duration(value: object) -> tuple[float | None, str | None]:
+    """Duration in months ("36", "36 mois", "3 ans", "3 ans et 6 mois", "90 jours", 48.0).
+
+    A range ("12 à 48 mois") gives its upper bound; extra numbers ("1 an renouvelable 3 fois")
+    are flagged.
+
+    Examples
+    --------
+    >>> parse_duration("36 mois"), parse_duration("3 ans"), parse_duration("")
+    ((36.0, None), (36.0, None), (None, None))
+    >>> parse_duration("3 ans et 6 mois"), parse_duration("90 jours")
+    ((42.0, None), (2.96, None))
+    >>> parse_duration("1 an renouvelable 3 fois")
+    (12.0, 'durée à vérifier (« 1 an renouvelable 3 fois ») : 12 mois retenus')
+    """
+    if is_missing(value):
+        return None, None
+    if isinstance(value, bool):
+        return None, f"durée illisible (« {value} »)"
+    text = clean_text(value).lower()
+    if isinstance(value, int | float):
+        pairs, negative = [(as_float(value), None, "")], value < 0
+    else:
+        found = _DURATION.findall(text)
+        pairs = [
+            (float(a.replace(",", ".")), float(b.replace(",", ".")) if b else None, u) for a, b, u in found
+        ]
+        negative = bool(re.match(r"^\s*-\s*\d", text))
+    if not pairs or not all(math.isfinite(p[0]) for p in pairs):
+        return None, f"durée illisible (« {short(value)} »)"
+    with_unit = [p for p in pairs if p[2]]
+    used = with_unit or pairs[:1]
+    months = round(sum(max(a, b or a) * _unit_months(u) for a, b, u in used), 2)
+    if negative or months <= 0:
+        return None, f"durée nulle ou négative ({short(value)})"
+    if months > 600:
+        return months, f"durée aberrante ({months:g} mois)"
+    if len(used) < len(pairs) or any(b is not None for _, b, _ in used):
+        return months, f"durée à vérifier (« {short(value)} ») : {months:g} mois retenus"
+    return months, None
