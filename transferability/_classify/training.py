@@ -12,6 +12,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precisio
 from sklearn.model_selection import StratifiedGroupKFold
 
 from .._errors import InputError, Problem
+from .._io import read_small_table
 from .._reference import taxonomy as tx
 from .._utils import data_path
 from .baselines import cpv_baseline, lemarche_baseline
@@ -140,18 +141,10 @@ def evaluate(data: pd.DataFrame | None = None) -> dict:
 def read_corrections(path: str | Path) -> pd.DataFrame:
     """Rows a consultant corrected in a review sheet (columns ``famille_corrigee`` / ``capacite_corrigee``)."""
     path = Path(path)
-    try:
-        sheet = pd.read_excel(path, dtype=str)
-    except Exception as exc:
-        raise InputError(
-            Problem(
-                "fichier de corrections illisible",
-                str(path),
-                type(exc).__name__,
-                "fournir la feuille de revue produite par « transferability classer --revue »",
-            )
-        ) from None
     needed = {"objet", "famille_corrigee", "capacite_corrigee"}
+    sheet = read_small_table(
+        path, str(path), needed, "fournir la feuille de revue produite par « transferability classer --revue »"
+    )
     if not needed <= set(sheet.columns):
         raise InputError(
             Problem(
@@ -161,7 +154,6 @@ def read_corrections(path: str | Path) -> pd.DataFrame:
                 "garder les colonnes de la feuille de revue et remplir famille_corrigee, capacite_corrigee",
             )
         )
-    sheet = sheet.fillna("")
     done = sheet[(sheet["famille_corrigee"] != "") | (sheet["capacite_corrigee"] != "")].copy()
     problems = []
     for i, row in done.iterrows():
@@ -169,7 +161,7 @@ def read_corrections(path: str | Path) -> pd.DataFrame:
             problems.append(
                 Problem(
                     "famille inconnue",
-                    f"{path}, ligne {i + 2}, colonne famille_corrigee",
+                    f"{path}, ligne {i}, colonne famille_corrigee",
                     f"« {row['famille_corrigee']} »",
                     "choisir une des 14 familles de la grille",
                 )
@@ -178,7 +170,7 @@ def read_corrections(path: str | Path) -> pd.DataFrame:
             problems.append(
                 Problem(
                     "capacité inconnue",
-                    f"{path}, ligne {i + 2}, colonne capacite_corrigee",
+                    f"{path}, ligne {i}, colonne capacite_corrigee",
                     f"« {row['capacite_corrigee']} »",
                     "total, partiel ou aucun",
                 )

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import InputError, Problem
+from .._io import read_small_table
 from .._reference import taxonomy as tx
 from .diagnostic import Diagnostic
 from .rules import LEVELS, UNDETERMINED, levels, recommendations
@@ -16,17 +17,12 @@ def read_level_corrections(path: str | Path) -> pd.DataFrame:
     """Read a corrections sheet: ``id_contrat`` (and ``acheteur_id`` when ids repeat across buyers),
     then any of ``famille``, ``capacite``, ``niveau``. Every bad cell is listed in one error."""
     path = Path(path)
-    try:
-        sheet = pd.read_excel(path, dtype=str).fillna("")
-    except Exception as exc:
-        raise InputError(
-            Problem(
-                "classeur de corrections illisible",
-                str(path),
-                type(exc).__name__,
-                "fournir un .xlsx avec les colonnes id_contrat et famille / capacite / niveau",
-            )
-        ) from None
+    sheet = read_small_table(
+        path,
+        str(path),
+        {"id_contrat", "acheteur_id", "famille", "capacite", "niveau"},
+        "fournir un .xlsx avec les colonnes id_contrat et famille / capacite / niveau",
+    )
     problems = []
     if "id_contrat" not in sheet.columns:
         problems.append(
@@ -54,7 +50,7 @@ def read_level_corrections(path: str | Path) -> pd.DataFrame:
                     problems.append(
                         Problem(
                             f"{col} inconnu(e)",
-                            f"{path}, ligne {i + 2}, colonne {col}",
+                            f"{path}, ligne {i}, colonne {col}",
                             f"« {v} »",
                             "choisir parmi : " + ", ".join(values),
                         )
@@ -82,7 +78,7 @@ def apply_corrections(diag, corrections):
             unknown.append(
                 Problem(
                     "marché introuvable",
-                    f"corrections, ligne {i + 2}",
+                    f"corrections, ligne {i}",
                     f"« {row['id_contrat']} »",
                     "vérifier la référence (colonne id_contrat)",
                 )

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._utils import alert_kind, fold
-from .tables import RawTable
+from .._errors import InputError, Problem
+from .._utils import alert_kind, clean_text, fold
+from .raw import HeaderRule
+from .tables import RawTable, read_table
 
 
 def source_column(header: object, taken) -> str:
@@ -43,3 +45,21 @@ def reading_report(
         "notes": list(raw.notes),
         "alertes_par_type": dict(kinds.most_common()),
     }
+
+
+def read_small_table(path, where: str, wanted: set[str], fix: str) -> pd.DataFrame:
+    """A small sheet a person filled in (a corrections workbook, or its CSV), every cell as text ("" when blank).
+
+    Its header is the first of the first rows naming one of the ``wanted`` columns; none is an error that
+    says how to ``fix`` it. Rows are indexed by their line in the file.
+    """
+
+    def missing(where_: str, rows: list, _fix: str) -> InputError:
+        shown = " | ".join(clean_text(c) for c in (rows[0] if rows else []) if clean_text(c))[:200]
+        return InputError(Problem("aucune colonne attendue", where_, f"première ligne : « {shown} »", fix))
+
+    rule = HeaderRule(lambda cells: sum(c in wanted for c in cells), 1, missing)
+    raw = read_table(Path(path), where, rule)
+    text = raw.frame.map(lambda v: "" if v is None or v != v else clean_text(v))
+    text.index = raw.lines  # each row indexed by its line in the file, for the messages
+    return text
