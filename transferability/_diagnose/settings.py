@@ -38,6 +38,9 @@ class Settings:
     ca_par_etp : float, default=45000.0
         Turnover per full-time worker (€), the capacity proxy when no provider turnover is known
         (an assumption of the team: the order of magnitude of adapted enterprises' turnover per worker).
+    part_hors_zone_alerte : float, default=0.05
+        Share of the judged contracts placed where no provider of any trade works above which the report
+        shows the territory line in red.
     date_reference : date, optional
         The day renewals are judged against (today when None).
     """
@@ -52,6 +55,7 @@ class Settings:
     taux_effort_insertion: float = 0.075
     taux_fiphfp: float = 0.30
     ca_par_etp: float = 45000.0
+    part_hors_zone_alerte: float = 0.05
     date_reference: dt.date | None = None
 
     @property
