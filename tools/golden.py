@@ -102,13 +102,10 @@ def snapshot(out):
 
 def compare(a, b):
     a, b = Path(a), Path(b)
-    names = sorted({p.name for p in a.iterdir()} | {p.name for p in b.iterdir()})
-    differ = [
-        n
-        for n in names
-        if not (a / n).exists() or not (b / n).exists() or (a / n).read_bytes() != (b / n).read_bytes()
-    ]
-    print(f"{len(names)} outputs, {len(differ)} differ")
+    before, after = {p.name for p in a.iterdir()}, {p.name for p in b.iterdir()}
+    names = sorted(before & after)
+    differ = [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
+    print(f"{len(names)} outputs in both, {len(differ)} differ; {len(after - before)} new, {len(before - after)} gone")
     for n in differ:
         print("  ", n)
     return 1 if differ else 0

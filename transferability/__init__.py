@@ -3,55 +3,62 @@
 The pipeline, one private subpackage per stage: reading contracts (``read_contracts``) and directories
 (``read_directory``) → trades (``TradeClassifier``, ``classify_trades``) → coverage, levels and
 recommendations (``Settings``, ``diagnose``, ``Diagnostic``) → report (``Diagnostic.to_excel``, ``write_csv``).
+
+The public names are imported on first use (PEP 562), so that ``transferability --help`` answers at once;
+``from transferability import diagnose`` and ``transferability.diagnose`` work as usual.
 """
 
-from ._classify import OUTPUT_COLUMNS as CLASSIFICATION_COLUMNS
-from ._classify import TradeClassifier, classify_trades, load_model
-from ._classify import evaluate as evaluate_model
-from ._classify import train as train_model
-from ._contracts import CONTRACT_COLUMNS, apply_territory, read_contracts
-from ._datasets import load_sample_contracts_path, load_sample_directory
-from ._diagnose import (
-    DIAGNOSTIC_COLUMNS,
-    Diagnostic,
-    LevelClassifier,
-    Settings,
-    apply_corrections,
-    diagnose,
-    diagnose_file,
-    level_features,
-)
-from ._directory import DIRECTORY_COLUMNS, read_directory
-from ._errors import InputError, ModelError, Problem, TransferabilityWarning
-from ._report import export_review, write_csv
+from __future__ import annotations
 
-__all__ = [
-    "CLASSIFICATION_COLUMNS",
-    "CONTRACT_COLUMNS",
-    "DIAGNOSTIC_COLUMNS",
-    "DIRECTORY_COLUMNS",
-    "Diagnostic",
-    "InputError",
-    "LevelClassifier",
-    "ModelError",
-    "Problem",
-    "Settings",
-    "TradeClassifier",
-    "TransferabilityWarning",
-    "apply_corrections",
-    "apply_territory",
-    "classify_trades",
-    "diagnose",
-    "diagnose_file",
-    "evaluate_model",
-    "export_review",
-    "level_features",
-    "load_model",
-    "load_sample_contracts_path",
-    "load_sample_directory",
-    "read_contracts",
-    "read_directory",
-    "train_model",
-    "write_csv",
-]
-__version__ = "0.1.0"
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+
+# public name → (private subpackage, name there)
+_PUBLIC = {
+    "CLASSIFICATION_COLUMNS": ("_classify", "OUTPUT_COLUMNS"),
+    "TradeClassifier": ("_classify", "TradeClassifier"),
+    "classify_trades": ("_classify", "classify_trades"),
+    "load_model": ("_classify", "load_model"),
+    "evaluate_model": ("_classify", "evaluate"),
+    "train_model": ("_classify", "train"),
+    "CONTRACT_COLUMNS": ("_contracts", "CONTRACT_COLUMNS"),
+    "apply_territory": ("_contracts", "apply_territory"),
+    "read_contracts": ("_contracts", "read_contracts"),
+    "load_sample_contracts_path": ("_datasets", "load_sample_contracts_path"),
+    "load_sample_directory": ("_datasets", "load_sample_directory"),
+    "DIAGNOSTIC_COLUMNS": ("_diagnose", "DIAGNOSTIC_COLUMNS"),
+    "Diagnostic": ("_diagnose", "Diagnostic"),
+    "LevelClassifier": ("_diagnose", "LevelClassifier"),
+    "Settings": ("_diagnose", "Settings"),
+    "apply_corrections": ("_diagnose", "apply_corrections"),
+    "diagnose": ("_diagnose", "diagnose"),
+    "diagnose_file": ("_diagnose", "diagnose_file"),
+    "level_features": ("_diagnose", "level_features"),
+    "DIRECTORY_COLUMNS": ("_directory", "DIRECTORY_COLUMNS"),
+    "read_directory": ("_directory", "read_directory"),
+    "InputError": ("_errors", "InputError"),
+    "ModelError": ("_errors", "ModelError"),
+    "Problem": ("_errors", "Problem"),
+    "TransferabilityWarning": ("_errors", "TransferabilityWarning"),
+    "export_review": ("_report", "export_review"),
+    "write_csv": ("_report", "write_csv"),
+}
+__all__ = sorted(_PUBLIC)
+
+try:
+    __version__ = version("transferability")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0.0.0"
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'transferability' has no attribute {name!r}")
+    module, attribute = _PUBLIC[name]
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value  # the next access is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -14,7 +14,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from .._errors import InputError, Problem
 from .._io import read_small_table
 from .._reference import taxonomy as tx
-from .._utils import data_path
+from .._utils import data_path, models_dir
 from .baselines import cpv_baseline, lemarche_baseline
 from .classifier import TradeClassifier
 from .persistence import save_model, sha256
@@ -143,7 +143,10 @@ def read_corrections(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     needed = {"objet", "famille_corrigee", "capacite_corrigee"}
     sheet = read_small_table(
-        path, str(path), needed, "fournir la feuille de revue produite par « transferability classer --revue »"
+        path,
+        str(path),
+        needed,
+        "fournir la feuille de revue produite par « transferability classer --revue »",
     )
     if not needed <= set(sheet.columns):
         raise InputError(
@@ -191,8 +194,28 @@ def read_corrections(path: str | Path) -> pd.DataFrame:
     )
 
 
-def train(output: str | Path, corrections: str | Path | None = None, evaluate_model: bool = True) -> Path:
-    """Fit on every labelled contract (plus corrections), write the model and its card."""
+def train(
+    output: str | Path,
+    corrections: str | Path | None = None,
+    evaluate_model: bool = True,
+    replace_shipped: bool = False,
+) -> Path:
+    """Fit on every labelled training contract (plus corrections), write the model and its card.
+
+    The shipped model's folder is written only with ``replace_shipped=True``: a retrained model written there
+    would replace, for every later run, the model the library was published with.
+    """
+    output = Path(output)
+    if output.resolve().parent == models_dir().resolve() and not replace_shipped:
+        raise InputError(
+            Problem(
+                "écriture refusée dans le dossier du modèle livré",
+                str(output.parent),
+                "le modèle livré serait remplacé pour toutes les utilisations suivantes",
+                "choisir un autre dossier (-o mon_modele), puis diagnostic --modele mon_modele/"
+                "trade_classifier.joblib --confiance",
+            )
+        )
     data = load_labelled()
     extra = read_corrections(corrections) if corrections else None
     fit_data = pd.concat([data, extra], ignore_index=True) if extra is not None else data

@@ -17,6 +17,7 @@ from defusedxml import ElementTree as SafeET
 from .._errors import InputError, Problem
 from .._io import RawTable, decode
 from .._utils import clean_text
+from .headers import match_headers
 
 # Keys of which a DECP contract has at least one (2019 and 2022 formats).
 DECP_KEYS = {"id", "objet", "codeCPV", "montant", "acheteur", "dateNotification", "titulaires"}
@@ -118,10 +119,43 @@ def _records_table(records: list, fmt: str, where: str, notes: list[str]) -> Raw
 
 
 def read_json_table(raw: bytes, where: str) -> RawTable:
+    """A DECP JSON file (2019 or 2022), JSON Lines, a single contract, or a flat JSON table (keys as headers)."""
     text, notes = decode(raw, where)
+    data, fmt = _load_json(text, where, notes)
+    if isinstance(data, dict) and "marches" not in data and _one_contract(data):
+        data, fmt = [data], "DECP JSON (un seul marché)"
+    marches = data.get("marches") if isinstance(data, dict) else data
+    concessions = []
+    if isinstance(marches, dict):
+        fmt, records = "DECP JSON 2022", marches.get("marche", [])
+        concessions = marches.get("contrat-concession") or []
+    else:
+        fmt, records = fmt or "DECP JSON 2019", marches
+    if not isinstance(records, list):
+        raise _not_a_list(data, marches, where)
+    dicts = [r for r in records if isinstance(r, dict)]
+    if dicts and not any(_nested_decp(r) for r in dicts[:1000]) and _has_contract_headers(dicts[0]):
+        return _flat_table(records, where, notes)
+    table = _records_table(records, fmt, where, notes)
+    if isinstance(concessions, list) and concessions:
+        table.set_aside["contrat de concession"] += len(concessions)
+    return table
+
+
+def _load_json(text: str, where: str, notes: list[str]):
+    """The parsed JSON, or the records of a JSON Lines file (one object a line)."""
     try:
-        data = json.loads(text)
+        return json.loads(text), None
     except json.JSONDecodeError as exc:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if exc.msg == "Extra data" and len(lines) > 1:
+            try:
+                records = [json.loads(ln) for ln in lines]
+            except json.JSONDecodeError:
+                pass
+            else:
+                notes.append(f"JSON Lines : {len(records)} lignes, un objet par ligne")
+                return records, "JSON Lines"
         raise InputError(
             Problem(
                 "JSON mal formé",
@@ -139,31 +173,56 @@ def read_json_table(raw: bytes, where: str) -> RawTable:
                 "fournir un fichier DECP",
             )
         ) from None
-    marches = data.get("marches") if isinstance(data, dict) else data
-    if isinstance(marches, dict):
-        fmt, records = "DECP JSON 2022", marches.get("marche", [])
-        concessions = marches.get("contrat-concession") or []
+
+
+def _one_contract(data: dict) -> bool:
+    """A lone contract object: an object or a CPV code, and another DECP field."""
+    return bool({"objet", "codeCPV"} & set(data)) and len(DECP_KEYS & set(data)) >= 2
+
+
+def _has_contract_headers(rec: dict) -> bool:
+    """Keys of a flat record that name a contract's object or CPV code, as a table's headers would."""
+    found = {m.field for m in match_headers(list(rec)) if m}
+    return bool({"objet", "code_cpv"} & found)
+
+
+def _nested_decp(rec: dict) -> bool:
+    """A record in the DECP's own shape (camelCase keys, nested buyer and place), not a flat table row."""
+    return (
+        isinstance(rec.get("acheteur"), dict)
+        or isinstance(rec.get("lieuExecution"), dict)
+        or "codeCPV" in rec
+        or "dateNotification" in rec
+        or _is_concession(rec)
+    )
+
+
+def _flat_table(records: list, where: str, notes: list[str]) -> RawTable:
+    """Records whose keys are column names (the DECP portal's flat JSON, an export): read as a table."""
+    rows = [r for r in records if isinstance(r, dict)]
+    aside = Counter({"enregistrement qui n’est pas un objet JSON": len(records) - len(rows)})
+    lines = [i for i, r in enumerate(records, start=1) if isinstance(r, dict)]
+    frame = pd.json_normalize(rows, sep=" ").astype(object) if rows else pd.DataFrame(dtype=object)
+    frame = frame.where(frame.notna(), None)
+    notes.append("JSON à plat : les clés des objets sont lues comme des en-têtes de colonnes")
+    return RawTable(frame, lines, "JSON à plat", None, notes, +aside, header_line=None)
+
+
+def _not_a_list(data, marches, where: str) -> InputError:
+    if isinstance(data, dict) and "marches" in data:
+        found = f"« marches » est un(e) {_json_kind(marches)} : {str(marches)[:60]}"
+    elif isinstance(data, dict):
+        found = "clés : " + ", ".join(map(str, data))[:200]
     else:
-        fmt, records, concessions = "DECP JSON 2019", marches, []
-    if not isinstance(records, list):
-        if isinstance(data, dict) and "marches" in data:
-            found = f"« marches » est un(e) {_json_kind(marches)} : {str(marches)[:60]}"
-        elif isinstance(data, dict):
-            found = "clés : " + ", ".join(map(str, data))[:200]
-        else:
-            found = f"un(e) {_json_kind(data)}"
-        raise InputError(
-            Problem(
-                "pas de liste de marchés",
-                where,
-                found,
-                'fournir un fichier DECP {"marches": [...]} ou {"marches": {"marche": [...]}}',
-            )
+        found = f"un(e) {_json_kind(data)}"
+    return InputError(
+        Problem(
+            "pas de liste de marchés",
+            where,
+            found,
+            'fournir un fichier DECP {"marches": [...]} ou {"marches": {"marche": [...]}}',
         )
-    table = _records_table(records, fmt, where, notes)
-    if isinstance(concessions, list) and concessions:
-        table.set_aside["contrat de concession"] += len(concessions)
-    return table
+    )
 
 
 # Elements the 2022 XSD (v2.0.2) requires in <marche>.

@@ -50,9 +50,18 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "numero du marche",
         "no marche",
         "num marche",
+        "id contrat",
     ),
     "uid": ("uid",),
-    "acheteur_id": ("acheteur id", "id acheteur", "siret acheteur", "acheteur siret", "identifiant acheteur"),
+    "acheteur_id": (
+        "acheteur id",
+        "id acheteur",
+        "siret acheteur",
+        "acheteur siret",
+        "identifiant acheteur",
+        "acheteurid",
+        "siret de l acheteur",
+    ),
     "acheteur_nom": (
         "acheteur nom",
         "nom acheteur",
@@ -90,6 +99,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "date d attribution",
         "date attribution",
         "notification",
+        "date",
+        "date du marche",
+        "date de signature",
     ),
     "lieu_code": (
         "lieu execution code",
@@ -98,6 +110,11 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "code postal acheteur",
         "code lieu",
         "lieu d execution code",
+        "lieu code",
+        "lieuexecutioncode",
+        "code lieu d execution",
+        "code du lieu d execution",
+        "lieu execution code insee",
     ),
     "lieu_type": (
         "lieu execution typecode",
@@ -107,6 +124,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "type de lieu",
         "type de code lieu",
         "type lieu",
+        "lieu type",
+        "lieu typecode",
+        "lieuexecutiontypecode",
+        "lieu type code",
     ),
     "lieu_nom": (
         "lieu execution",
@@ -118,6 +139,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "code postal",
         "departement",
         "commune d execution",
+        "lieu nom",
+        "lieuexecutionnom",
     ),
     "titulaire_nom": (
         "titulaire",
@@ -129,7 +152,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "raison sociale titulaire",
         "titulaire denominationsociale",
     ),
-    "titulaire_id": ("titulaire id", "siret titulaire", "titulaires id", "siret du titulaire"),
+    "titulaire_id": (
+        "titulaire id",
+        "siret titulaire",
+        "titulaires id",
+        "siret du titulaire",
+        "titulaire siret",
+    ),
     "considerations_sociales": ("considerations sociales", "consideration sociale", "considerationssociales"),
     "lot": ("lot", "n lot", "numero de lot", "numero lot"),
     "acheteur_departement": ("acheteur departement code", "departement acheteur"),
@@ -165,6 +194,12 @@ _AMOUNTS: dict[str, tuple[int, str]] = {
     "montant max": (3, "maximum"),
     "maximum": (3, "maximum"),
 }
+
+# the canonical fields a caller may force with ``columns=`` (and ``--colonne``)
+FIELDS = tuple(
+    sorted({*_ALIASES, "montant", "titulaire_nom", "titulaire_id"} - {"uid", "libelle_cpv_source"})
+)
+TTC = re.compile(r"\bttc\b|\bt t c\b|toutes taxes")
 
 _LOOKUP: dict[str, str] = {}
 for _field, _aliases in _ALIASES.items():
@@ -208,6 +243,9 @@ def match_header(header: object) -> ColumnMatch | None:
     if not key:
         return None
     key = re.sub(r"\b(en )?(eur|euros|e)\b", "eur", key).replace("eur ht", "ht").strip()
+    if TTC.search(key) and key.startswith(("montant", "prix", "valeur", "estimation")):
+        # a price with taxes is the amount only where the file gives none without them
+        return ColumnMatch(str(header), "montant", "alias", 9, "TTC (aucun montant HT)")
     m = _TITULAIRE.match(key)
     if m:
         field = {"id": "titulaire_id", "denominationsociale": "titulaire_nom"}.get(m.group(1))
@@ -277,3 +315,18 @@ def header_rule(forced: dict[str, str] | None = None) -> HeaderRule:
     """The header of a contract file: the row of the first ones naming most contract fields, with an object or
     a CPV column (and every column ``forced`` by the caller); none is an error."""
     return HeaderRule(lambda cells: header_score(cells, forced), 1, _no_header)
+
+
+def holder_postal_code(matches: list[ColumnMatch | None]) -> ColumnMatch | None:
+    """A bare « code postal » column beside a holder column and no other place column: the holder's.
+
+    The "liste des marchés conclus" a buyer publishes each year (R2196-1 of the Code de la commande publique)
+    gives the holder's name and postal code; that postal code is not the place of execution.
+    """
+    found = {m.field for m in matches if m}
+    postal = [m for m in matches if m and m.field == "lieu_nom" and fold(m.header) in ("code postal", "cp")]
+    holder = "titulaire_nom" in found or "titulaire_id" in found
+    other_place = (
+        "lieu_code" in found or "lieu_type" in found or sum(m.field == "lieu_nom" for m in matches if m) > 1
+    )
+    return postal[0] if postal and holder and not other_place else None

@@ -31,7 +31,7 @@ from .._utils import clean_text
 from .._utils import clock as _clock
 from .columns import CONTRACT_COLUMNS
 from .decp import read_json_table, read_xml_table
-from .headers import ColumnMatch, header_rule, match_headers
+from .headers import FIELDS, ColumnMatch, header_rule, holder_postal_code, match_headers
 from .normalise import normalise
 from .rows import mark_duplicates
 
@@ -41,7 +41,7 @@ FORMATS = ("csv", "xlsx", "json", "xml", "parquet")
 
 
 def read_contracts(
-    source: str | os.PathLike | Sequence[str | os.PathLike],
+    source: str | os.PathLike | Sequence[str | os.PathLike] | pd.DataFrame,
     *,
     format: str | None = None,
     sheet: str | None = None,
@@ -52,10 +52,11 @@ def read_contracts(
 
     Parameters
     ----------
-    source : path or list of paths
-        A buyer's export (``.csv``, ``.xlsx``), a DECP file (JSON 2019 or 2022, XML 2022),
+    source : path, list of paths, or DataFrame
+        A buyer's export (``.csv``, ``.xlsx``), a DECP file (JSON 2019 or 2022, XML 2022, JSON Lines),
         or the national consolidated table (CSV or parquet). Several files are read into one
-        table; the same contract published twice is marked in ``doublon``.
+        table; the same contract published twice is marked in ``doublon``. A DataFrame is read like
+        a file whose header row is its column names (a table already read is returned as it is).
     format : {"csv", "xlsx", "json", "xml", "parquet"}, optional
         Forces the format instead of detecting it from the content.
     sheet : str, optional
@@ -85,19 +86,65 @@ def read_contracts(
     >>> table.attrs["lecture"][0]["format"]
     'CSV'
     """
-    paths = [source] if isinstance(source, str | os.PathLike) else list(source)
-    if format is not None and format not in FORMATS:
-        raise InputError(
-            Problem(
-                "format inconnu", "paramètre format", f"« {format} »", "choisir parmi " + ", ".join(FORMATS)
-            )
-        )
+    _check_arguments(source, format, columns)
     today = today or _clock.today()
-    tables, reports = read_each(paths, lambda p: _read_file(Path(p), format, sheet, columns, today))
+    if isinstance(source, pd.DataFrame):
+        if set(CONTRACT_COLUMNS) <= set(source.columns) and source.attrs.get("lecture"):
+            return source.copy()
+        tables, reports = read_each([source], lambda f: _read_frame(f, columns, today))
+    else:
+        paths = [source] if isinstance(source, str | os.PathLike) else list(source)
+        tables, reports = read_each(paths, lambda p: _read_file(Path(p), format, sheet, columns, today))
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     mark_duplicates(result)
     result.attrs["lecture"] = reports
     return result
+
+
+def _check_arguments(source, fmt, columns) -> None:
+    """The arguments of read_contracts, checked at the door: every problem listed at once."""
+    problems = []
+    is_paths = isinstance(source, list | tuple) and all(isinstance(p, str | os.PathLike) for p in source)
+    if not isinstance(source, str | os.PathLike | pd.DataFrame) and not is_paths:
+        problems.append(
+            Problem(
+                "source de marchés illisible",
+                "read_contracts",
+                f"un objet de type {type(source).__name__}",
+                "donner un chemin de fichier, une liste de chemins ou un DataFrame",
+            )
+        )
+    if is_paths and not source:
+        problems.append(
+            Problem("aucun fichier de marchés", "read_contracts", "une liste vide", "donner un fichier")
+        )
+    if fmt is not None and fmt not in FORMATS:
+        problems.append(
+            Problem("format inconnu", "paramètre format", f"« {fmt} »", "choisir parmi " + ", ".join(FORMATS))
+        )
+    unknown = sorted(set(columns or {}) - set(FIELDS))
+    if unknown:
+        problems.append(
+            Problem(
+                "champ inconnu dans columns",
+                "paramètre columns",
+                ", ".join(f"« {f} »" for f in unknown),
+                "choisir parmi : " + ", ".join(FIELDS),
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+
+def _read_frame(frame: pd.DataFrame, forced, today) -> tuple[pd.DataFrame, dict]:
+    """A DataFrame read like a file whose header row holds its column names."""
+    where = "DataFrame"
+    cells = frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
+    cells.columns = [str(c) for c in cells.columns]
+    raw = RawTable(cells, list(range(2, len(cells) + 2)), "DataFrame", header_line=1)
+    fields, matches = canonical_fields(raw, where, forced)
+    table, kinds = normalise(fields, raw, where, today)
+    return table, _reading_report(Path(where), raw, matches, table, kinds)
 
 
 def _read_file(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict]:
@@ -143,6 +190,13 @@ def canonical_fields(raw: RawTable, where: str, forced: dict[str, str] | None) -
                 )
             )
     matches = match_headers(list(src.columns), forced)
+    holder_postal = holder_postal_code(matches) if not (forced and "lieu_nom" in forced) else None
+    if holder_postal is not None:
+        matches = [None if m is holder_postal else m for m in matches]
+        raw.notes.append(
+            f"colonne « {holder_postal.header} » lue comme le code postal du titulaire (liste des marchés conclus), "
+            "pas comme le lieu d’exécution"
+        )
     out = pd.DataFrame(index=src.index)
     amounts: list[ColumnMatch] = []
     holder_ids, holder_names = [], []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 
-from .._errors import InputError, Problem
+from .._errors import InputError, Problem, TransferabilityWarning
 from .._reference import geography
 
 
@@ -30,6 +32,15 @@ def apply_territory(contracts: pd.DataFrame, code: str) -> pd.DataFrame:
             )
         )
     missing = contracts["departement"].isna() & contracts["region"].isna()
+    elsewhere = sorted(set(contracts.loc[~missing, "departement"].dropna()) - {dep})
+    if missing.any() and len(elsewhere) > 1:
+        warnings.warn(
+            f"territoire {code} donné aux {int(missing.sum())} marchés sans lieu, alors que les autres marchés "
+            f"sont dans {len(elsewhere)} autres départements ({', '.join(elsewhere[:5])}"
+            f"{', …' if len(elsewhere) > 5 else ''}) : vérifier que ces marchés sont bien du territoire",
+            TransferabilityWarning,
+            stacklevel=2,
+        )
     contracts = contracts.copy()
     contracts.loc[missing, "departement"] = dep
     contracts.loc[missing, "region"] = region

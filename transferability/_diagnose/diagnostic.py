@@ -91,6 +91,12 @@ class Diagnostic:
             return []
         return sorted({int(i) for rows in self.prestataires_par_marche for i in rows})
 
+    def to_csv(self, path, *, format: str = "excel"):
+        """Write the table of every contract to a CSV file (see :func:`transferability.write_csv`)."""
+        from .._report import write_csv  # the writers read a Diagnostic: imported when asked for
+
+        return write_csv(self.contrats, path, format=format)
+
     def to_excel(self, path, *, max_rows: int | None = None):
         """Write the Excel report (see :func:`transferability.write_csv` for CSV)."""
         from .._report import write_report  # the report reads a Diagnostic: imported when asked for

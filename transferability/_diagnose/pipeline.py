@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._classify import OUTPUT_COLUMNS, classify_trades, load_model
-from .._contracts import read_contracts
+from .._contracts import CONTRACT_COLUMNS, apply_territory, read_contracts
 from .._directory import read_directory
 from .._errors import TransferabilityWarning
 from .._reference import taxonomy as tx
@@ -52,13 +52,15 @@ def diagnose(
     model=None,
     level_model=None,
     n_jobs: int | None = None,
+    territoire: str | None = None,
 ):
     """The transferability diagnostic of contracts.
 
     Parameters
     ----------
     contracts : DataFrame or path
-        The canonical contract table (:func:`read_contracts`), or files to read.
+        The contract table (:func:`read_contracts`), files to read, or any DataFrame with a header the
+        reader recognises (it is read first).
     directory : DataFrame or path, optional
         Provider directory (:func:`read_directory`); the bundled sample directory by default.
     settings : Settings, optional
@@ -69,6 +71,9 @@ def diagnose(
         A model fitted on a consultant's judgements, used instead of the default rule.
     n_jobs : int, optional
         Processes for the classification (joblib).
+    territoire : str, optional
+        A department (``"73"``) or region (``"84"``) code given to the contracts whose place is unknown
+        (see :func:`apply_territory`).
 
     Returns
     -------
@@ -82,8 +87,10 @@ def diagnose(
     (710, ['faible', 'fort', 'moyen'])
     """
     settings = settings or Settings()
-    if isinstance(contracts, str | os.PathLike | list | tuple):
+    if not (isinstance(contracts, pd.DataFrame) and set(CONTRACT_COLUMNS) <= set(contracts.columns)):
         contracts = read_contracts(contracts, today=settings.reference)
+    if territoire:
+        contracts = apply_territory(contracts, territoire)
     index = coverage_index(resolve_directory(directory))
     model = load_model() if model is None else model
     table, providers = score_table(contracts, index, settings, model, level_model, n_jobs)

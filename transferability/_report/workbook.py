@@ -138,7 +138,9 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
             f"{shown} % des marchés jugés ont leur lieu hors de la zone couverte par l’annuaire "
             "(aucun prestataire, tous métiers confondus)."
         )
-        write_cell(ws, row, 1, text).font = Font(bold=True, color="C00000" if outside > diag.parametres.part_hors_zone_alerte else "000000")
+        write_cell(ws, row, 1, text).font = Font(
+            bold=True, color="C00000" if outside > diag.parametres.part_hors_zone_alerte else "000000"
+        )
         row += 1
     if isinstance(detail_beside, str):
         write_cell(ws, row, 1, detail_beside).font = Font(bold=True)

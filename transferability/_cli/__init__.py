@@ -1,0 +1,5 @@
+"""The command line's parts: its parser, the checks of output paths, the commands (public API only)."""
+
+from .parser import UsageError, build_parser
+
+__all__ = ["UsageError", "build_parser"]

@@ -1,0 +1,169 @@
+"""The commands of ``transferability``: each reads, works through the public API, and says what it did in French."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import transferability as tr
+
+from .outputs import check_folder, check_output, stdin_inputs
+from .parser import UsageError
+from .printing import print_contracts_report, print_directory_report, print_evaluation, summary_lines
+
+
+def _inputs(args, what: str) -> list[str]:
+    if not args.fichiers:
+        raise UsageError(
+            f"aucun fichier {what} : donner au moins un fichier (ou « - » pour l’entrée standard)"
+        )
+    return stdin_inputs(args.fichiers)
+
+
+def _columns(args) -> dict[str, str] | None:
+    pairs = {}
+    for item in getattr(args, "colonne", []):
+        field, sep, header = item.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise UsageError(f"--colonne {item} : écrire CHAMP=ENTÊTE, par exemple --colonne objet=Libellé")
+        pairs[field.strip()] = header.strip()
+    return pairs or None
+
+
+def _model(args):
+    return tr.load_model(args.modele, trusted=args.confiance) if args.modele else None
+
+
+def contrats(args) -> int:
+    out = check_output(args.output, (".csv",), "la table des marchés", "marches.csv")
+    table = tr.read_contracts(_inputs(args, "de marchés"), sheet=args.feuille, columns=_columns(args))
+    if not args.quiet:
+        for report in table.attrs["lecture"]:
+            print_contracts_report(report)
+    if out:
+        tr.write_csv(table, out, format=args.csv_format)
+        _say(args, f"Table des marchés écrite : {out}")
+    return 0
+
+
+def prestataires(args) -> int:
+    out = check_output(args.output, (".csv",), "la table des prestataires", "prestataires.csv")
+    table = tr.read_directory(_inputs(args, "d’annuaire"), sheet=args.feuille)
+    if not args.quiet:
+        for report in table.attrs["lecture"]:
+            print_directory_report(report, verbose=args.verbose)
+    if out:
+        tr.write_csv(table, out, format=args.csv_format)
+        _say(args, f"Table des prestataires écrite : {out}")
+    return 0
+
+
+def diagnostic(args) -> int:
+    out = check_output(args.output, (".xlsx",), "le rapport", "rapport.xlsx")
+    csv = check_output(args.csv, (".csv",), "la table par marché", "marches.csv")
+    if not args.exemple and not args.fichiers:
+        raise UsageError("aucun fichier de marchés : donner un fichier, ou --exemple pour l’exemple fourni")
+    settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
+    if args.par_lots:
+        return _national(args, settings, out)
+    source = str(tr.load_sample_contracts_path()) if args.exemple else _inputs(args, "de marchés")
+    contracts = tr.read_contracts(
+        source, sheet=args.feuille, columns=_columns(args), today=settings.reference
+    )
+    directory = tr.read_directory(args.annuaire) if args.annuaire else None
+    diag = tr.diagnose(
+        contracts, directory, settings=settings, model=_model(args), territoire=args.territoire
+    )
+    if args.corrections_niveaux:
+        diag = tr.apply_corrections(diag, args.corrections_niveaux)
+    if csv:
+        diag.to_csv(csv, format=args.csv_format)
+    written = diag.to_excel(out) if out else None
+    if args.verbose:
+        for report in contracts.attrs.get("lecture", []):
+            print_contracts_report(report)
+    if not args.quiet:
+        for line in summary_lines(diag):
+            print(line)
+        if csv:
+            print(f"Table par marché écrite : {csv}")
+        if written:
+            print(f"Rapport écrit : {Path(written).resolve()}")
+    return 0
+
+
+def _national(args, settings, out) -> int:
+    if args.exemple or len(args.fichiers) != 1:
+        raise UsageError("--par-lots lit un seul fichier consolidé (parquet ou CSV)")
+    detail = check_output(
+        args.parquet or str(Path(args.output or "diagnostic").with_suffix(".parquet")),
+        (".parquet",),
+        "le détail par marché",
+        "detail.parquet",
+    )
+    result = tr.diagnose_file(
+        args.fichiers[0], detail, directory=args.annuaire, settings=settings, chunksize=args.taille_lot,
+        report=out, model=_model(args),
+    )  # fmt: skip
+    if not args.quiet:
+        for line in summary_lines(result["diagnostic"]):
+            print(line)
+        print(
+            f"{result['lignes_lues']:,} lignes lues en {result['secondes']} s ; détail : {detail}".replace(
+                ",", " "
+            )
+        )
+        if out:
+            print(f"Rapport écrit : {Path(out).resolve()}")
+        if args.verbose:
+            print(
+                "Secondes par étape : "
+                + " ; ".join(f"{k} {v} s" for k, v in result["secondes_par_etape"].items())
+            )
+    return 0
+
+
+def classer(args) -> int:
+    out = check_output(args.output, (".csv",), "la table classée", "classes.csv")
+    review = check_output(args.revue, (".xlsx",), "la feuille de revue", "a_revoir.xlsx")
+    table = tr.read_contracts(_inputs(args, "de marchés"), sheet=args.feuille)
+    result = tr.classify_trades(table, _model(args))
+    columns = [c for c in tr.CONTRACT_COLUMNS if c in result.columns] + tr.CLASSIFICATION_COLUMNS
+    tr.write_csv(result[columns], out, format=args.csv_format)
+    _say(args, f"{len(result):,} marchés classés ; écrit : {out}".replace(",", " "))
+    if review:
+        tr.export_review(result, review, n=args.n_revue)
+        _say(args, f"Les {args.n_revue} prédictions à revoir en premier sont dans : {review}")
+    return 0
+
+
+def entrainer(args) -> int:
+    folder = check_folder(args.output)
+    out = tr.train_model(
+        folder / "trade_classifier.joblib",
+        corrections=args.revue_corrigee,
+        evaluate_model=not args.sans_evaluation,
+        replace_shipped=args.remplacer_modele_livre,
+    )
+    _say(args, f"Modèle écrit : {out} (fiche : {out.with_suffix('.card.json')})")
+    _say(args, f"Pour l’utiliser : transferability diagnostic … --modele {out} --confiance")
+    return 0
+
+
+def evaluer(args) -> int:
+    print_evaluation(tr.evaluate_model())
+    return 0
+
+
+def _say(args, line: str) -> None:
+    if not args.quiet:
+        print(line)
+
+
+COMMANDS = {
+    "contrats": contrats,
+    "prestataires": prestataires,
+    "diagnostic": diagnostic,
+    "classer": classer,
+    "entrainer": entrainer,
+    "evaluer": evaluer,
+}

@@ -1,0 +1,56 @@
+"""Output paths checked before any work, and inputs given as « - » (the standard input)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .parser import UsageError
+
+
+def check_output(path: str | None, suffixes: tuple[str, ...], what: str, example: str) -> Path | None:
+    """The output path, once it is known that the file can be written there; raises UsageError otherwise."""
+    if not path:
+        return None
+    out = Path(path)
+    if out.is_dir():
+        raise UsageError(
+            f"{path} est un dossier : donner un nom de fichier pour {what} (ex. {out / example})"
+        )
+    if out.suffix.lower() not in suffixes:
+        shown = out.suffix or "aucune extension"
+        raise UsageError(
+            f"{path} : {what} s’écrit en {' ou '.join(suffixes)} ({shown} donné) ; nommer le fichier {example}"
+        )
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"dossier introuvable pour {path} : créer « {parent} » ou choisir un autre chemin")
+    lock = parent / f".~lock.{out.name}#"
+    if lock.exists():
+        raise UsageError(
+            f"{path} est ouvert dans LibreOffice (fichier {lock.name}) : le fermer, puis relancer"
+        )
+    if out.exists() and not os.access(out, os.W_OK) or not os.access(parent, os.W_OK):
+        raise UsageError(f"{path} ne peut pas être écrit (lecture seule) : choisir un autre chemin")
+    return out
+
+
+def check_folder(path: str) -> Path:
+    """An output folder: created when missing; raises UsageError when a file is in the way."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{path} est un fichier : donner un dossier pour le modèle et sa fiche")
+    return out
+
+
+def stdin_inputs(paths: list[str]) -> list[str]:
+    """The paths, where « - » is replaced by a temporary file holding the standard input."""
+    if "-" not in paths:
+        return paths
+    data = sys.stdin.buffer.read()
+    folder = Path(tempfile.mkdtemp(prefix="transferability_"))
+    stdin = folder / "entree_standard"
+    stdin.write_bytes(data)
+    return [str(stdin) if p == "-" else p for p in paths]

@@ -1,0 +1,106 @@
+"""What the commands print: reading reports, the diagnostic's summary, the classifier's evaluation, in French."""
+
+from __future__ import annotations
+
+NBSP, THIN = "\u00a0", "\u202f"  # before « : ; % € », and between thousands
+
+
+def fr_int(n) -> str:
+    return f"{int(n):,}".replace(",", THIN)
+
+
+def fr_pct(x) -> str:
+    return "—" if x is None or x != x else f"{x * 100:.0f}{NBSP}%"
+
+
+def fr_euros(x) -> str:
+    return f"{fr_int(round(float(x)))}{NBSP}€"
+
+
+def print_contracts_report(report: dict) -> None:
+    sheet = f", feuille « {report['feuille']} »" if report["feuille"] else ""
+    print(f"Fichier{NBSP}: {report['fichier']} ({report['format']}{sheet})")
+    print(
+        f"  lignes lues{NBSP}: {fr_int(report['lignes_lues'])}{NBSP}; marchés{NBSP}: {fr_int(report['contrats'])}"
+        f"{NBSP}; marchés avec alertes{NBSP}: {fr_int(report['contrats_avec_alertes'])}"
+    )
+    for kind, n in report["lignes_ecartees"].items():
+        print(f"  écartées{NBSP}: {fr_int(n)} × {kind}")
+    if report["colonnes_reconnues"]:
+        pairs = f"{NBSP}; ".join(f"« {h} » → {f}" for h, f in report["colonnes_reconnues"].items())
+        print(f"  colonnes reconnues{NBSP}: {pairs}")
+    if report["colonnes_non_reconnues"]:
+        print(f"  colonnes gardées telles quelles{NBSP}: " + ", ".join(report["colonnes_non_reconnues"]))
+    for note in report["notes"]:
+        print(f"  note{NBSP}: {note}")
+    for kind, n in report["alertes_par_type"].items():
+        print(f"  alerte{NBSP}: {fr_int(n)} × {kind}")
+
+
+def print_directory_report(report: dict, verbose: bool = False) -> None:
+    sheet = f", feuille « {report['feuille']} »" if report["feuille"] else ""
+    print(f"Fichier{NBSP}: {report['fichier']} ({report['format_libelle']}{sheet})")
+    print(
+        f"  lignes lues{NBSP}: {fr_int(report['lignes_lues'])}{NBSP}; prestataires{NBSP}: "
+        f"{fr_int(report['prestataires'])}{NBSP}; sans localisation{NBSP}: {fr_int(report['sans_localisation'])}"
+    )
+    trades = ", ".join(f"{kind} {fr_int(n)}" for kind, n in report["metiers"].items())
+    print(
+        f"  métiers{NBSP}: {trades}{NBSP}; périmètres par défaut{NBSP}: {fr_int(report['perimetres_par_defaut'])}"
+    )
+    for kind, n in report["lignes_ecartees"].items():
+        print(f"  écartées{NBSP}: {fr_int(n)} × {kind}")
+    for note in report["notes"]:
+        print(f"  note{NBSP}: {note}")
+    alerts = list(report["alertes_par_type"].items())
+    for kind, n in alerts if verbose else alerts[:5]:
+        print(f"  alerte{NBSP}: {fr_int(n)} × {kind}")
+    if not verbose and len(alerts) > 5:
+        print(f"  … {len(alerts) - 5} autres types d’alertes (-v pour tout voir)")
+
+
+def summary_lines(diag) -> list[str]:
+    """The diagnostic in a few French lines: contracts judged, levels, the headline shares, the territory."""
+    table = diag.contrats
+    counts = table["niveau"].astype(str).value_counts()
+    levels = ", ".join(f"{fr_int(counts.get(k, 0))} {k}" for k in ("fort", "moyen", "faible", "indéterminé"))
+    lines = [f"{fr_int(len(table))} marchés{NBSP}: {levels}."]
+    s = diag.synthese()
+    for cat, label in (("MAPA", "MAPA"), ("Formalisé", "marchés formalisés")):
+        if cat in s.index and s.loc[cat, "nb_marches"]:
+            share = s.loc[cat, "part_montant_fort_ou_moyen_sur_juges"]
+            lines.append(
+                f"{label.capitalize()}{NBSP}: {fr_pct(share)} du montant jugé en fort ou moyen "
+                f"({fr_int(s.loc[cat, 'nb_marches'])} marchés, {fr_euros(s.loc[cat, 'montant_total'])} HT)."
+            )
+    check = diag.controle_territoire()
+    outside = check["part_hors_zone_couverte"]
+    if outside is not None and outside > diag.parametres.part_hors_zone_alerte:
+        lines.append(
+            f"Attention{NBSP}: {fr_pct(outside)} des marchés jugés ont leur lieu là où l’annuaire n’a aucun "
+            "prestataire ; donner l’annuaire du territoire (--annuaire) pour un diagnostic juste."
+        )
+    return lines
+
+
+def print_evaluation(result: dict) -> None:
+    import pandas as pd
+
+    print(
+        f"Validation croisée groupée par acheteur{NBSP}: {fr_int(result['n'])} marchés étiquetés, "
+        f"{fr_int(result['acheteurs'])} acheteurs, {result['plis']} plis (aucun acheteur à la fois en apprentissage "
+        "et en test)"
+    )
+    rows = {
+        "modèle": result["modele"],
+        "base CPV seule": result["base_cpv"],
+        "base Le marché (pg_trgm)": result["base_lemarche"],
+    }
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(pd.DataFrame(rows).T.to_string(na_rep="—"))
+        print(f"\nPar famille (modèle){NBSP}:")
+        print(result["par_famille"].to_string())
+        print(f"\nConfusion des familles (lignes{NBSP}: vérité, colonnes{NBSP}: prédiction){NBSP}:")
+        print(result["confusion_famille"].to_string())
+        print(f"\nConfusion des capacités{NBSP}:")
+        print(result["confusion_capacite"].to_string())
