@@ -39,7 +39,16 @@ def test_demo_writes_the_report_and_a_french_summary(tmp_path, capsys):
 
 def test_classer_writes_every_row_in_order_and_a_review_sheet(tmp_path, capsys):
     out, review = tmp_path / "c.csv", tmp_path / "revue.xlsx"
-    args = ["classer", str(DATA / "croix_extrait.json"), "-o", str(out), "--revue", str(review), "--n-revue", "3"]
+    args = [
+        "classer",
+        str(DATA / "croix_extrait.json"),
+        "-o",
+        str(out),
+        "--revue",
+        str(review),
+        "--n-revue",
+        "3",
+    ]
     assert main(args) == 0
     table = pd.read_csv(out, sep=";", encoding="utf-8-sig", decimal=",")
     assert table["source_ligne"].tolist() == list(range(1, 9))
@@ -50,7 +59,14 @@ def test_classer_writes_every_row_in_order_and_a_review_sheet(tmp_path, capsys):
 def test_a_user_model_needs_confiance(tmp_path, capsys):
     model = tmp_path / "m.joblib"
     model.write_bytes(b"not a model")
-    args = ["classer", str(DATA / "croix_extrait.json"), "-o", str(tmp_path / "c.csv"), "--modele", str(model)]
+    args = [
+        "classer",
+        str(DATA / "croix_extrait.json"),
+        "-o",
+        str(tmp_path / "c.csv"),
+        "--modele",
+        str(model),
+    ]
     assert main(args) == 1
     assert "trusted=True" in capsys.readouterr().err
 
@@ -58,7 +74,15 @@ def test_a_user_model_needs_confiance(tmp_path, capsys):
 @pytest.mark.parametrize("fmt, sep, encoding", [("excel", ";", "utf-8-sig"), ("standard", ",", "utf-8")])
 def test_csv_outputs_never_start_a_formula_in_either_format(tmp_path, capsys, fmt, sep, encoding):
     out = tmp_path / "c.csv"
-    args = ["contrats", str(DATA / "mauvais" / "objets_formules.csv"), "-o", str(out), "--csv-format", fmt, "-q"]
+    args = [
+        "contrats",
+        str(DATA / "mauvais" / "objets_formules.csv"),
+        "-o",
+        str(out),
+        "--csv-format",
+        fmt,
+        "-q",
+    ]
     assert main(args) == 0
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") == (fmt == "excel")  # the BOM French Excel needs to read UTF-8
@@ -106,7 +130,10 @@ def test_outputs_are_checked_before_any_work(tmp_path, capsys):
         ([*sample, "-o", str(tmp_path)], "est un dossier"),
         ([*sample, "-o", str(tmp_path / "rapport.csv")], "s’écrit en .xlsx"),
         ([*sample, "--csv", str(tmp_path / "absent" / "t.csv")], "dossier introuvable"),
-        (["classer", str(DATA / "croix_extrait.json"), "-o", str(tmp_path / "nulle" / "c.csv")], "dossier introuvable"),
+        (
+            ["classer", str(DATA / "croix_extrait.json"), "-o", str(tmp_path / "nulle" / "c.csv")],
+            "dossier introuvable",
+        ),
     ]
     (tmp_path / ".~lock.ouvert.xlsx#").write_text("verrou")
     cases.append(([*sample, "-o", str(tmp_path / "ouvert.xlsx")], "ouvert dans LibreOffice"))
@@ -129,7 +156,9 @@ def test_retraining_never_writes_over_the_shipped_model(tmp_path, capsys, monkey
     import transferability as tr
 
     shipped = Path(tr.load_model.__code__.co_filename).parents[2] / "models"
-    if not (shipped / "trade_classifier.joblib").exists():  # an installed wheel: the models are in the package
+    if not (
+        shipped / "trade_classifier.joblib"
+    ).exists():  # an installed wheel: the models are in the package
         shipped = Path(tr.__file__).parent / "models"
     before = (shipped / "trade_classifier.joblib").read_bytes()
     assert main(["entrainer", "-o", str(shipped), "--sans-evaluation"]) == 1

@@ -84,7 +84,14 @@ def test_the_rule_table():
         }
     )
     judged = np.ones(6, dtype=bool)
-    assert levels(table, tr.Settings(), judged).tolist() == ["fort", "moyen", "moyen", "moyen", "faible", "faible"]
+    assert levels(table, tr.Settings(), judged).tolist() == [
+        "fort",
+        "moyen",
+        "moyen",
+        "moyen",
+        "faible",
+        "faible",
+    ]
     judged[0] = False
     assert levels(table, tr.Settings(), judged)[0] == "indéterminé"
 

@@ -7,6 +7,7 @@ value like any other, parsed as missing.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections import Counter
 
@@ -18,6 +19,7 @@ from .._io import cells as _cells
 from .._reference import geography, resolve_place
 from .._utils import clean_text, fold
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
+from .headers import header_score
 from .rows import group_holders, row_kinds
 
 
@@ -98,21 +100,48 @@ def normalise(
 
 
 def _contract_rows(frame: pd.DataFrame, raw: RawTable) -> tuple[pd.DataFrame, list, Counter]:
-    """The rows that are contracts (not blank, title, total... rows), their source lines, the others by kind."""
+    """The rows that are contracts (not blank, title, total... rows), their source lines, the others by kind.
+
+    A section heading's type (TRAVAUX, SERVICES, FOURNITURES) fills ``type_marche`` of the rows below it
+    where the file gives none.
+    """
     lines = list(raw.lines)
     kinds = Counter(raw.set_aside)
     if not raw.canonical and len(frame):
-        kind = row_kinds(frame)
+        kind, section = row_kinds(frame, header_score)
         kinds.update(kind[kind != ""].tolist())
         keep = (kind == "").to_numpy()
+        if section.notna().any():
+            given = (
+                frame["type_marche"] if "type_marche" in frame.columns else pd.Series(None, index=frame.index)
+            )
+            frame = frame.assign(type_marche=given.where(given.map(_is_given), section))
         frame = frame[keep].reset_index(drop=True)
         lines = [ln for ln, k in zip(lines, keep, strict=True) if k]
     return frame, lines, kinds
 
 
+def _is_given(value) -> bool:
+    return value is not None and value == value and str(value).strip() != ""
+
+
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+
+
+def _plain(value: object) -> str | None:
+    """A text cell without the HTML some platforms leave in it (``<br />``, ``&amp;``)."""
+    text = clean_text(value)
+    if "<" in text and _TAG.search(text):
+        text = clean_text(_TAG.sub(" ", text))
+    if "&" in text and _ENTITY.search(text):
+        text = clean_text(html.unescape(text))
+    return text or None
+
+
 def _texts(out: pd.DataFrame, cells: _Cells) -> None:
     for name in TEXT_FIELDS:
-        out[name] = [clean_text(v) or None for v in cells.col(name)]
+        out[name] = [_plain(v) for v in cells.col(name)]
     out["acheteur_id"] = [re.sub(r"\s+", "", clean_text(v)) or None for v in cells.col("acheteur_id")]
     cells.add(
         [
@@ -157,12 +186,30 @@ def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None
         for m, nat, k in zip(amounts, out["nature"], given, strict=True)
     ]
     durations = cells.mapped("duree_mois", _cells.parse_duration)
-    out["duree_mois"] = pd.array(durations, dtype="Float64") if n else pd.array([], dtype="Float64")
     dates = cells.mapped("date_notification", lambda v: _cells.parse_date(v, today))
+    _durations_from_end_dates(durations, dates, cells)
+    out["duree_mois"] = pd.array(durations, dtype="Float64") if n else pd.array([], dtype="Float64")
     out["date_notification"] = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce")
     months = pd.to_numeric(out["duree_mois"], errors="coerce").astype(float)
     out["date_fin_estimee"] = out["date_notification"] + pd.to_timedelta(months * 30.4375, unit="D")
     out["date_fin_estimee"] = out["date_fin_estimee"].dt.normalize()
+
+
+def _durations_from_end_dates(durations: list, dates: list, cells: _Cells) -> None:
+    """A duration given as an end date ("jusqu'au 31/12/2025") becomes the months from the notification."""
+    for i, (months, raw) in enumerate(zip(durations, cells.col("duree_mois"), strict=True)):
+        end = _cells.parse_end_date(raw) if months is None else None
+        if end is None:
+            continue
+        cells.alerts[i] = [a for a in cells.alerts[i] if not a.startswith("durée donnée par une date de fin")]
+        if dates[i] is not None and end > dates[i]:
+            durations[i] = round((end - dates[i]).days / 30.4375, 2)
+            shown = f"{durations[i]:.1f}".replace(".", ",")
+            cells.alerts[i].append(f"durée déduite de la date de fin ({end:%d/%m/%Y}) : {shown} mois")
+        else:
+            cells.alerts[i].append(
+                f"date de fin ({end:%d/%m/%Y}) sans date de notification antérieure : durée inconnue"
+            )
 
 
 def _social(value) -> list[str]:
@@ -187,7 +234,10 @@ def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
         out[column] = [getattr(p, column) for p in places]
     for i, p in enumerate(places):
         cells.alerts[i].extend(p.alertes)
-    missing = out["departement"].isna().to_numpy()
+    abroad = (
+        out["lieu_type"].eq("pays").to_numpy() & ~out["lieu_code"].isin(["FR", "FRA", "FRANCE"]).to_numpy()
+    )
+    missing = out["departement"].isna().to_numpy() & ~abroad  # a place abroad stays abroad
     if missing.any():
         _buyer_department(out, cells, missing)
 

@@ -94,7 +94,10 @@ def read_contracts(
         tables, reports = read_each([source], lambda f: _read_frame(f, columns, today))
     else:
         paths = [source] if isinstance(source, str | os.PathLike) else list(source)
-        tables, reports = read_each(paths, lambda p: _read_file(Path(p), format, sheet, columns, today))
+        names = display_names(paths)
+        tables, reports = read_each(
+            paths, lambda p: _read_file(Path(p), format, sheet, columns, today, names[str(p)])
+        )
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     mark_duplicates(result)
     result.attrs["lecture"] = reports
@@ -147,7 +150,29 @@ def _read_frame(frame: pd.DataFrame, forced, today) -> tuple[pd.DataFrame, dict]
     return table, _reading_report(Path(where), raw, matches, table, kinds)
 
 
-def _read_file(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dict]:
+def display_names(paths) -> dict[str, str]:
+    """The name ``source_fichier`` shows for each file: its name, or its path from the files' common folder
+    when two files have the same name ("direction_a/marches.csv", "direction_b/marches.csv").
+
+    Examples
+    --------
+    >>> display_names(["a/marches.csv", "b/marches.csv", "b/autres.csv"])
+    {'a/marches.csv': 'a/marches.csv', 'b/marches.csv': 'b/marches.csv', 'b/autres.csv': 'autres.csv'}
+    """
+    paths = [str(p) for p in paths]
+    names = [Path(p).name for p in paths]
+    repeated = {n for n in names if names.count(n) > 1}
+    if not repeated:
+        return dict(zip(paths, names, strict=True))
+    resolved = [Path(p).resolve() for p in paths]
+    common = Path(os.path.commonpath([str(r.parent) for r in resolved]))
+    return {
+        p: (str(r.relative_to(common)) if n in repeated else n)
+        for p, r, n in zip(paths, resolved, names, strict=True)
+    }
+
+
+def _read_file(path: Path, fmt, sheet, forced, today, name: str) -> tuple[pd.DataFrame, dict]:
     where = str(path)
     fmt = fmt or detect_format(path, file_head(path))
     if fmt in ("json", "xml"):
@@ -158,7 +183,7 @@ def _read_file(path: Path, fmt, sheet, forced, today) -> tuple[pd.DataFrame, dic
     if sheet is not None and fmt != "xlsx":
         raw.notes.append(f"paramètre sheet ignoré (fichier {raw.format})")
     frame, matches = (raw.frame, {}) if raw.canonical else canonical_fields(raw, where, forced)
-    table, kinds = normalise(frame, raw, path.name, today)
+    table, kinds = normalise(frame, raw, name, today)
     if table.empty and set(kinds) <= {"ligne vide"}:
         raise InputError(
             Problem(

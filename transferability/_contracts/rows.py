@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .._io import parse_amount
 from .._utils import fold, fold_series
 
 
@@ -24,47 +25,135 @@ def _filled_column(col: pd.Series) -> np.ndarray:
     return np.fromiter((_is_filled(v) for v in values), dtype=bool, count=len(values))
 
 
-def row_kinds(frame: pd.DataFrame) -> pd.Series:
-    """Why a row is not a contract ('' when it is one).
+_SECTION = re.compile(
+    r"^(?:marches? (?:de |d )?)?(travaux|services?|fournitures?|prestations? (?:de )?services?)$"
+)
+_BAND = re.compile(
+    r"^(?:tranche|marches? (?:de|d un montant|compris|inferieurs?|superieurs?))|\d.*(?:eur|€|ht).*\ba\b.*\d|^(?:de|entre) \d"
+)
+_TOTAL = re.compile(r"^(?:sous )?(?:total|totaux|montant total|somme)\b")
+DERIVED = ("montant_nature",)  # filled by the reader, not by the file: says nothing of the row
+SECTION_TYPES = {"travaux": "Travaux", "service": "Services", "services": "Services", "fourniture": "Fournitures",
+                 "fournitures": "Fournitures"}  # fmt: skip
 
-    Rows with an object, a CPV code or an amount are contracts unless their first filled cell says
-    "Total"; only the other rows are inspected cell by cell (titles, blank lines), so that a national
-    file costs a few vectorised passes.
+
+def row_kinds(frame: pd.DataFrame, header_score=None) -> tuple[pd.Series, pd.Series]:
+    """Why a row is not a contract ('' when it is one), and the section heading each row falls under.
+
+    Set aside: blank rows, titles and section headings (SERVICES, FOURNITURES, TRAVAUX: their type then fills
+    the rows below), amount bands ("Tranche 1 : 0 à 19 999,99 € HT"), total rows (a "Total" label anywhere,
+    or an amount alone), a second header row (``header_score`` of its cells ≥ 2). Only rows without an
+    object, a CPV code or an amount, or with a total label, are inspected cell by cell.
     """
     kinds = np.full(len(frame), "", dtype=object)
+    sections = np.full(len(frame), None, dtype=object)
     content_cols = [c for c in ("objet", "code_cpv", "montant") if c in frame.columns]
     filled = {c: _filled_column(frame[c]) for c in content_cols}
     has_content = np.zeros(len(frame), dtype=bool)
     for c in content_cols:
         has_content |= filled[c]
-    first_cols = [c for c in frame.columns[:3] if frame[c].dtype == object]
-    maybe_total = np.zeros(len(frame), dtype=bool)
-    for c in first_cols:
-        maybe_total |= frame[c].astype(str).str.contains(r"(?i)^\s*(?:sous[- ])?tota", na=False).to_numpy()
-    for i in np.flatnonzero(~has_content | maybe_total):
-        row = frame.iloc[i].to_numpy(dtype=object)
-        filled = np.fromiter((_is_filled(v) for v in row), dtype=bool, count=len(row))
-        if not filled.any():
-            kinds[i] = "ligne vide"
-        elif re.match(r"^(sous )?(total|totaux)\b", fold(row[int(np.argmax(filled))])):
-            kinds[i] = "ligne de total"
-        elif not has_content[i]:
-            kinds[i] = "titre ou ligne sans objet, CPV ni montant"
-    if "objet" in filled and "montant" in filled:
-        others = [c for c in frame.columns if c != "objet"]
-        alone = filled["objet"] & ~filled["montant"] & ~filled.get("code_cpv", np.zeros(len(frame), bool))
-        # a heading is a rare row with a text and nothing else; when most rows look like that, the
-        # file simply has no amounts (a list of objects): its rows are contracts
-        if alone.sum() * 2 > len(frame):
-            alone[:] = False
-        for i in np.flatnonzero(alone & (kinds == "")):
-            if not any(_is_filled(v) for v in frame.iloc[i][others].to_numpy(dtype=object)):
-                kinds[i] = "titre ou intertitre"
+    no_object = ~filled["objet"] if "objet" in filled else np.ones(len(frame), dtype=bool)
+    object_total = (
+        frame["objet"].astype(str).str.contains(r"(?i)^\s*(?:sous[- ])?tota", na=False).to_numpy()
+        if "objet" in frame.columns
+        else np.zeros(len(frame), dtype=bool)
+    )
+    # a "Total" label elsewhere counts only on a row without object (a holder may be called TOTAL ENERGIES)
+    suspect = ~has_content | object_total | (_total_label(frame) & no_object) | _amount_alone(frame, filled)
+    cells = frame.drop(columns=[c for c in DERIVED if c in frame.columns])
+    for i in np.flatnonzero(suspect):
+        kinds[i], sections[i] = _kind_of(cells.iloc[i].to_numpy(dtype=object), has_content[i])
+        if kinds[i] == "montant seul (total sans libellé ?)" and not _sums_rows_above(frame, i, kinds):
+            kinds[i] = ""  # an amount alone that is no sum of the rows above: a contract without object
+    if header_score is not None:
+        for i in range(min(2, len(frame))):
+            if header_score([str(v) for v in frame.iloc[i].to_numpy(dtype=object) if _is_filled(v)]) >= 2:
+                kinds[i] = "seconde ligne d’en-tête"
+    _headings(frame, filled, kinds, sections)
     if "concession" in frame.columns:
         kinds[frame["concession"].astype(str).str.contains("oncession", na=False).to_numpy()] = (
             "contrat de concession"
         )
-    return pd.Series(kinds, index=frame.index)
+    return pd.Series(kinds, index=frame.index), pd.Series(sections, index=frame.index).ffill()
+
+
+def _total_label(frame: pd.DataFrame) -> np.ndarray:
+    found = np.zeros(len(frame), dtype=bool)
+    for c in frame.columns:
+        if frame[c].dtype == object:
+            text = frame[c].map(_text) if c == "titulaires" else frame[c].astype(str)
+            found |= text.str.contains(r"(?i)^\s*(?:sous[- ])?tota", na=False).to_numpy()
+    return found
+
+
+def _amount_alone(frame: pd.DataFrame, filled: dict) -> np.ndarray:
+    """Rows with an amount but neither object nor CPV code: maybe an unlabelled total (=SUM) under the table."""
+    if "montant" not in filled:
+        return np.zeros(len(frame), dtype=bool)
+    alone = filled["montant"].copy()
+    for c in ("objet", "code_cpv"):
+        if c in filled:
+            alone &= ~filled[c]
+    return alone
+
+
+def _sums_rows_above(frame: pd.DataFrame, i: int, kinds: np.ndarray) -> bool:
+    """Whether row ``i``'s amount is the sum of the contract rows just above it (an unlabelled =SUM)."""
+
+    total = parse_amount(frame["montant"].iat[i])[0]
+    if not total:
+        return False
+    running = 0.0
+    for j in range(i - 1, -1, -1):
+        if kinds[j]:
+            continue
+        running += parse_amount(frame["montant"].iat[j])[0] or 0.0
+        if abs(running - total) <= max(1.0, total * 1e-6):
+            return j < i - 1  # two rows at least
+        if running > total + 1.0:
+            return False
+    return False
+
+
+def _text(value) -> str:
+    """A cell as text; the holders' list of a tabular file by their names."""
+    if isinstance(value, list):
+        return " ".join(str(x) for h in value for x in (h.values() if isinstance(h, dict) else [h]) if x)
+    return str(value)
+
+
+def _kind_of(row: np.ndarray, has_content: bool) -> tuple[str, str | None]:
+    filled = np.fromiter((_is_filled(v) for v in row), dtype=bool, count=len(row))
+    if not filled.any():
+        return "ligne vide", None
+    texts = [fold(_text(v)) for v, f in zip(row, filled, strict=True) if f]
+    if any(_TOTAL.match(t) for t in texts):
+        return "ligne de total", None
+    if filled.sum() == 1:
+        text = texts[0]
+        section = _SECTION.match(text)
+        if section:
+            return "intertitre (type de marché)", SECTION_TYPES.get(section.group(1).split()[-1], "Services")
+        if _BAND.search(text) and not text.replace(" ", "").isdigit():
+            return "tranche de montant", None
+        if has_content:
+            return "montant seul (total sans libellé ?)", None
+    return ("" if has_content else "titre ou ligne sans objet, CPV ni montant"), None
+
+
+def _headings(frame: pd.DataFrame, filled: dict, kinds: np.ndarray, sections: np.ndarray) -> None:
+    """A text in the object column and nothing else, when such rows are rare: a heading, a section or a band."""
+    if "objet" not in filled or "montant" not in filled:
+        return
+    others = [c for c in frame.columns if c != "objet"]
+    alone = filled["objet"] & ~filled["montant"] & ~filled.get("code_cpv", np.zeros(len(frame), bool))
+    # when most rows look like that, the file simply has no amounts (a list of objects): its rows are contracts
+    if alone.sum() * 2 > len(frame):
+        return
+    for i in np.flatnonzero(alone & (kinds == "")):
+        if not any(_is_filled(v) for v in frame.iloc[i][others].to_numpy(dtype=object)):
+            kind, sections[i] = _kind_of(np.array([frame["objet"].iat[i]], dtype=object), False)
+            kinds[i] = "titre ou intertitre" if kind.startswith("titre") else kind
 
 
 def object_keys(objets: pd.Series) -> pd.Series:
@@ -169,10 +258,35 @@ def mark_duplicates(table: pd.DataFrame) -> None:
             "m": table["montant"].astype(str),
         }
     )
-    dup = key.duplicated(keep="first") & table["id_contrat"].notna()
-    table["doublon"] = dup.to_numpy()
-    note = "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)"
+    has_id = table["id_contrat"].notna().to_numpy()
+    dup = key.duplicated(keep="first").to_numpy() & has_id
+    # without a reference, a row identical in every field that says what was bought, when and from whom
+    same = _identical_rows(table) & ~has_id
+    table["doublon"] = dup | same
     alerts = table["alertes"].tolist()
-    for i in np.flatnonzero(dup.to_numpy()):
-        alerts[i] = [*alerts[i], note]
+    for i in np.flatnonzero(dup):
+        alerts[i] = [*alerts[i], "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)"]
+    for i in np.flatnonzero(same):
+        alerts[i] = [
+            *alerts[i],
+            "ligne identique à une ligne précédente, sans référence de marché : comptée une fois",
+        ]
     table["alertes"] = alerts
+
+
+_IDENTITY = [
+    "acheteur_id",
+    "objet",
+    "code_cpv",
+    "montant",
+    "date_notification",
+    "duree_mois",
+    "lieu_code",
+    "lot",
+]
+
+
+def _identical_rows(table: pd.DataFrame) -> np.ndarray:
+    cells = table[[c for c in _IDENTITY if c in table.columns]].astype(str)
+    cells = cells.assign(titulaires=table["titulaires"].map(_text), objet=object_keys(table["objet"]))
+    return cells.duplicated(keep="first").to_numpy() & table["objet"].notna().to_numpy()

@@ -36,6 +36,14 @@ def _coverage_sentence(row) -> str:
     return cover
 
 
+def _why_undetermined(row) -> str:
+    if row.territoire != "inconnu":
+        return "ni objet ni code CPV"
+    if row.lieu_type == "pays" and row.lieu_code not in ("FR", "FRA", "FRANCE"):
+        return "lieu d’exécution à l’étranger"
+    return "lieu et département de l’acheteur inconnus"
+
+
 def sentences(table: pd.DataFrame, judged: np.ndarray) -> list[str]:
     """The explanation of each contract: its trade, who covers its place, what its amount weighs."""
     out = []

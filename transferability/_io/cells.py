@@ -12,9 +12,10 @@ from functools import cache
 
 from .._utils import clean_text, fold, is_ascii_digits, read_data_csv
 from .blank import as_float, is_missing, short
-from .dates import EXCEL_EPOCH, MONTHS, parse_date, parse_duration  # noqa: F401  (one door for every cell parser)
+from .dates import EXCEL_EPOCH, MONTHS, parse_date, parse_duration, parse_end_date  # noqa: F401  (one door for every cell parser)
 
-MAX_PLAUSIBLE_AMOUNT = 5e9  # larger than any French public contract notified so far
+MAX_PLAUSIBLE_AMOUNT = 5e9  # larger than any French public contract notified so far: left out of the totals
+HIGH_AMOUNT = 1e9  # kept, with a warning to check it (a local buyer's contract never reaches it)
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _CURRENCY = re.compile(r"(€|eur(os?)?|\bht\b|\bttc\b|h\.t\.?|t\.t\.c\.?)", re.I)
@@ -41,41 +42,62 @@ def parse_amount(value: object) -> tuple[float | None, str | None]:
         return None, f"montant non renseigné (« {shown} »)" if shown else "montant absent"
     if isinstance(value, bool):
         return None, f"montant non numérique (« {value} »)"
+    alert = None
     if isinstance(value, int | float):
         amount = as_float(value)
     else:
+        english = bool(
+            re.match(r"\s*(€|eur\b|\$)", str(value), re.I)
+        )  # "€12,000": the sign before, English-style
         text = _CURRENCY.sub("", str(value))
         text = _SPACES.sub("", text).strip().rstrip(".")
-        amount = _number(text)
+        amount, alert = _number(text, english)
         if amount is None:
             return None, f"montant non numérique (« {short(value)} »)"
+    return _plausible(amount, value, alert)
+
+
+def _plausible(amount: float, value: object, alert: str | None) -> tuple[float | None, str | None]:
+    """Placeholders (999 999 999, 1 €) and absurd amounts are left out of the totals, and said so."""
     if not math.isfinite(amount):
         return None, f"montant non numérique (« {short(value)} »)"
     if amount < 0:
         return amount, f"montant négatif ({short(value)})"
     if amount == 0:
         return amount, "montant nul"
+    digits = str(math.floor(amount))
+    if len(digits) >= 6 and set(digits) == {"9"} or amount == 1:
+        return None, f"montant de remplissage ({short(value)}) : écarté des totaux"
     if amount > MAX_PLAUSIBLE_AMOUNT:
-        return amount, f"montant aberrant ({amount:,.0f} €)".replace(",", " ")
-    return amount, None
+        return None, f"montant aberrant ({amount:,.0f} €) : écarté des totaux".replace(",", " ")
+    if amount > HIGH_AMOUNT:
+        return amount, f"montant très élevé ({amount:,.0f} €) : à vérifier".replace(",", " ")
+    return amount, alert
 
 
-def _number(text: str) -> float | None:
-    """Parse digits with ``,`` / ``.`` as decimal or thousands separators."""
+def _number(text: str, english: bool = False) -> tuple[float | None, str | None]:
+    """Parse digits with ``,`` / ``.`` as decimal or thousands separators; says when a lone separator
+    followed by three digits was read as thousands ("15.000" → 15 000, "12,000" after a currency sign)."""
     if not re.fullmatch(r"[+-]?[\d.,]+([eE][+-]?\d+)?", text or ""):
-        return None
+        return None, None
+    alert = None
     if "," in text and "." in text:
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
         thousands = "." if decimal == "," else ","
         text = text.replace(thousands, "").replace(decimal, ".")
+    elif re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", text) or re.fullmatch(
+        r"[+-]?\d{1,3}(,\d{3})" + ("+" if english else "{2,}"), text
+    ):
+        alert = f"« {text} » lu comme {text.replace('.', ' ').replace(',', ' ')} € (séparateur de milliers)"
+        text = text.replace(".", "").replace(",", "")
     elif text.count(",") == 1:
         text = text.replace(",", ".")
     elif text.count(",") > 1 or text.count(".") > 1:
         text = text.replace(",", "").replace(".", "")
     try:
-        return float(text)
+        return float(text), alert
     except ValueError:
-        return None
+        return None, None
 
 
 @cache
@@ -96,10 +118,22 @@ def parse_cpv(value: object) -> tuple[str | None, str | None]:
     (('90911200', None), ('03100000', 'code CPV à 7 chiffres complété d’un zéro (3100000)'))
     >>> parse_cpv("XXXX")
     ('XXXX', 'code CPV inconnu (« XXXX »)')
+    >>> parse_cpv("45000000-7, 45210000-2")
+    ('45000000', 'plusieurs codes CPV (45000000-7, 45210000-2) : le premier retenu')
+    >>> parse_cpv('="03221000"')
+    ('03221000', None)
     """
     if is_missing(value):
         return None, None
     text = clean_text(value).replace(" ", "")
+    excel = re.fullmatch(r'="(.*)"', text)  # Excel's way of keeping leading zeros: ="03221000"
+    if excel:
+        text = excel.group(1)
+    several = re.findall(r"(?<!\d)\d{8}(?:-\d)?(?!\d)", clean_text(value))
+    if len(several) > 1:
+        first, alert = parse_cpv(several[0])
+        shown = ", ".join(several)
+        return first, f"plusieurs codes CPV ({shown}) : le premier retenu" + (f" ; {alert}" if alert else "")
     if re.fullmatch(r"\d+\.0", text):
         text = text[:-2]
     m = re.fullmatch(r"(\d{7,8})(?:-(\d))?", text)

@@ -21,7 +21,7 @@ from .decoding import (
     head_lines,
     sniff_separator,
 )
-from .raw import HeaderRule, RawTable, drop_repeated_headers, unique_names
+from .raw import HeaderRule, RawTable, drop_repeated_headers, unique_names, unwrap_excel_text
 
 
 def _fast_body(body: str, sep: str, width: int) -> pd.DataFrame | None:
@@ -85,6 +85,8 @@ def read_csv_table(raw: bytes, where: str, rule: HeaderRule) -> RawTable:
         )
         columns += [f"colonne_{i + 1}" for i in range(width, longest)]
     frame.columns = unique_names(columns)
+    if '="' in body:
+        frame = unwrap_excel_text(frame)
     if sep != ",":
         notes.append(f"séparateur « {'tabulation' if sep == chr(9) else sep} »")
     aside: Counter = Counter()

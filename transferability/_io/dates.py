@@ -36,10 +36,15 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
     (None, 'date nulle d’Excel (1899-12-31)')
     >>> parse_date(dt.time(0))  # a date cell holding 0, as openpyxl reads it
     (None, 'date nulle d’Excel (cellule date à zéro)')
+    >>> parse_date(2019)  # a year typed as a number, not Excel's day 2019 (1905)
+    (datetime.date(2019, 1, 1), 'année seule (2019) : 1er janvier retenu')
     """
     if is_missing(value):
         return None, None
     today = today or _clock.today()
+    year = _year_only(value)
+    if year is not None:
+        return dt.date(year, 1, 1), f"année seule ({year}) : 1er janvier retenu"
     date = None
     if isinstance(value, dt.datetime):
         date = value.date()
@@ -82,6 +87,41 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
     return date, None
 
 
+def _year_only(value: object) -> int | None:
+    """A year alone, typed as a number or a four-digit text (1990 to 2100)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        year = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*\d{4}(\.0)?\s*", value):
+        year = int(float(value))
+    else:
+        return None
+    return year if 1990 <= year <= 2100 else None
+
+
+def parse_end_date(value: object) -> dt.date | None:
+    """The date of a duration cell that gives the end instead ("jusqu'au 31/12/2025", "au 30 juin 2026").
+
+    Examples
+    --------
+    >>> parse_end_date("jusqu’au 31/12/2025"), parse_end_date("36 mois")
+    (datetime.date(2025, 12, 31), None)
+    """
+    if is_missing(value) or not isinstance(value, str):
+        return None
+    found = re.findall(
+        r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:er)? [a-zéû]+ \d{4})", value
+    )
+    if not found:
+        year = re.search(
+            r"\bfin (?:d[e’'] ?l[’']?ann[ée]e |de |d[’'] ?)?(\d{4})\b", fold(value).replace(" l annee", "")
+        )
+        return dt.date(int(year.group(1)), 12, 31) if year and 1990 <= int(year.group(1)) <= 2100 else None
+    date, _ = parse_date(found[-1], dt.date(2100, 1, 1))  # "du … au …": the last date is the end
+    return date
+
+
 def _excel_serial(serial: float) -> dt.date | None:
     if not 1 <= serial < 2958466:
         return None
@@ -119,13 +159,26 @@ def parse_duration(value: object) -> tuple[float | None, str | None]:
     >>> parse_duration("3 ans et 6 mois"), parse_duration("90 jours")
     ((42.0, None), (2.96, None))
     >>> parse_duration("1 an renouvelable 3 fois")
-    (12.0, 'durée à vérifier (« 1 an renouvelable 3 fois ») : 12 mois retenus')
+    (48.0, 'durée totale avec 3 reconductions (« 1 an renouvelable 3 fois ») : 48 mois')
+    >>> parse_duration("jusqu’au 31/12/2025")[1]
+    'durée donnée par une date de fin (« jusqu’au 31/12/2025 »)'
     """
     if is_missing(value):
         return None, None
     if isinstance(value, bool):
         return None, f"durée illisible (« {value} »)"
     text = clean_text(value).lower()
+    if parse_end_date(text) is not None:
+        return None, f"durée donnée par une date de fin (« {short(value)} »)"
+    renewals = re.search(r"(?:renouvelable|reconductible)s?\s+(\d+)\s+fois", fold(text))
+    if renewals:
+        firm, alert = parse_duration(text[: renewals.start()] or text)
+        if firm is not None and not alert:
+            total = round(firm * (1 + int(renewals.group(1))), 2)
+            return (
+                total,
+                f"durée totale avec {renewals.group(1)} reconductions (« {short(value)} ») : {total:g} mois",
+            )
     if isinstance(value, int | float):
         pairs, negative = [(as_float(value), None, "")], value < 0
     else:
@@ -141,8 +194,8 @@ def parse_duration(value: object) -> tuple[float | None, str | None]:
     months = round(sum(max(a, b or a) * _unit_months(u) for a, b, u in used), 2)
     if negative or months <= 0:
         return None, f"durée nulle ou négative ({short(value)})"
-    if months > 600:
-        return months, f"durée aberrante ({months:g} mois)"
+    if months > 360:
+        return None, f"durée aberrante ({months:g} mois, plus de 30 ans) : ignorée"
     if len(used) < len(pairs) or any(b is not None for _, b, _ in used):
         return months, f"durée à vérifier (« {short(value)} ») : {months:g} mois retenus"
     return months, None

@@ -82,8 +82,32 @@ def _decode_8bit(raw: bytes, where: str, notes: list[str]) -> str:
             f"{len(bad)} ligne(s) en Windows-1252 dans un fichier UTF-8 (ligne(s) {shown}) : décodée(s) une à une"
         )
         return "\n".join(parts).lstrip("\ufeff")
+    legacy = _legacy(raw)
+    if legacy is not None:
+        notes.append(f"fichier encodé en {legacy[1]}, et non UTF-8")
+        return legacy[0]
     notes.append("fichier encodé en Windows-1252 (et non UTF-8)")
     return _cp1252(raw, 0, where)
+
+
+_FRENCH = set("éèêàâùûîôçœ’«»")  # the letters a French text is full of
+
+
+_LEGACY = {"mac_roman": "Mac Roman (ancien Mac)", "cp850": "DOS (page de code 850)"}
+
+
+def _legacy(raw: bytes) -> tuple[str, str] | None:
+    """(text, encoding's name) when an old Mac or DOS encoding reads the non-ASCII bytes as the letters of
+    French text and Windows-1252 does not; else None."""
+    high = bytes(b for b in raw[:200_000] if b >= 0x80)
+    if not high:
+        return None
+    french_cp = sum(c in _FRENCH for c in high.decode("cp1252", "replace"))
+    best = max(_LEGACY, key=lambda codec: sum(c in _FRENCH for c in high.decode(codec)))
+    french = sum(c in _FRENCH for c in high.decode(best))
+    if french >= max(3, 0.6 * len(high)) and french_cp < french / 2:
+        return raw.decode(best), _LEGACY[best]
+    return None
 
 
 def _cp1252(raw: bytes, line: int, where: str) -> str:

@@ -81,3 +81,15 @@ def unique_names(columns: list[str]) -> list[str]:
         seen[c] += 1
         out.append(c if seen[c] == 1 else f"{c}_{seen[c]}")
     return out
+
+
+def unwrap_excel_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells written the way Excel keeps leading zeros in a CSV (``="03221000"``) read as their text."""
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object:
+            text = values.astype(str)
+            wrapped = text.str.startswith('="') & text.str.endswith('"')
+            if wrapped.any():
+                frame.loc[wrapped, column] = text[wrapped].str.slice(2, -1)
+    return frame

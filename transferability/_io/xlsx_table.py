@@ -12,16 +12,22 @@ from .._utils import clean_text
 from .raw import HeaderRule, RawTable, drop_repeated_headers, unique_names
 from .sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
 
+CLEAR_HEADER = 3  # a header naming this many known fields is the table's: no need to read further sheets
+
 
 def read_xlsx_table(path: Path, where: str, sheet: str | None, rule: HeaderRule) -> RawTable:
-    """The first visible sheet (or ``sheet``) whose first rows hold a header, as a :class:`RawTable`."""
+    """The visible sheet (or ``sheet``) whose first rows hold the best header, as a :class:`RawTable`.
+
+    Sheets are read in order; one whose header names ``CLEAR_HEADER`` fields or more is taken at once, else
+    the best header of all the sheets wins (a cover sheet saying "Objet : …" is not the table).
+    """
     book = open_workbook(path, where)
     try:
         notes: list[str] = []
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             notes.append(f"classeur Excel nommé « {path.suffix or 'sans extension'} » : lu comme classeur")
         names = _sheets_to_read(book, sheet, where, notes)
-        first, empty = None, []
+        first, empty, best = None, [], None
         for name in names:
             got = sheet_rows(book, name, where)
             if not any(clean_text(c) for r in got.rows for c in r):
@@ -31,6 +37,13 @@ def read_xlsx_table(path: Path, where: str, sheet: str | None, rule: HeaderRule)
             if header is None:
                 first = first or (name, got)
                 continue
+            score = rule.score([clean_text(c) for c in got.rows[header]])
+            if best is None or score > best[0]:
+                best = (score, name, got, header)
+            if score >= CLEAR_HEADER:
+                break
+        if best is not None:
+            _, name, got, header = best
             notes.extend(got.notes)
             return _sheet_table(got.rows, header, name, notes, got.alerts, len(names) > 1)
         fix = _hidden_sheet_hint(book, names, rule, where)

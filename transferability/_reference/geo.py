@@ -303,14 +303,21 @@ def _code_and_name(code: object, name: object) -> tuple[str, object]:
     raw = re.sub(r"\s+", "", str(code or "")).upper()
     if fold(raw) in _NO_PLACE:
         raw = ""
-    if not raw and re.fullmatch(r"\s*(\d{1,5}|2[ABab]\d{0,3})\s*", str(name or "")):
-        raw, name = str(name).strip().upper(), ""  # a "lieu" column holding a code
+    text = str(name or "").strip()
+    if not raw and re.fullmatch(r"(\d{1,5}|\d{2}\s\d{3}|2[ABab]\d{0,3})", text):
+        raw, name = re.sub(r"\s+", "", text).upper(), ""  # a "lieu" column holding a code ("91 160")
+    within = re.fullmatch(r"(.*?)\s*\(\s*(\d{2}\s?\d{3}|\d{1,3}|2[ABab])\s*\)", text)
+    if not raw and within:  # "Savoie (73)", "Aix-les-Bains (73100)": the code in parentheses
+        raw, name = re.sub(r"\s+", "", within.group(2)).upper(), within.group(1)
     if raw.endswith(".0") and is_ascii_digits(raw[:-2]):  # a code read as a number
         raw = raw[:-2]
     return raw, name
 
 
 def _resolve_code(geo: Geography, raw: str, kind: str | None, name: str, buyer_dep, alerts) -> Place | None:
+    if re.fullmatch(r"99\d{3}", raw) and kind in (None, COMMUNE, PAYS):
+        # INSEE's codes of foreign countries (99134 Spain): the place is abroad, not a French commune
+        return Place(raw, PAYS, alertes=(f"lieu d’exécution à l’étranger (code pays INSEE {raw})",))
     if kind == REGION:
         reg = raw.zfill(2)
         if reg in geo.regions.index:
