@@ -1,6 +1,7 @@
 """The trade classifier, its baselines, its evaluation and its model files."""
 
 import hashlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -97,7 +98,17 @@ def test_classify_keeps_rows_and_index_and_explains(model):
     assert out.loc[11, "famille"] == "Espaces verts et paysagers"  # judged on the CPV alone
     assert out.loc[12, "capacite"] == "aucun"
     assert "métier reconnu" in out.loc[10, "explication_metier"]
-    assert out["proba_metier"].le(out["proba_famille"]).all()
+    known = out["proba_metier"].notna()
+    assert out.loc[known, "proba_metier"].le(out.loc[known, "proba_famille"]).all()
+    outside = out["famille"] == "Hors champ"
+    assert out.loc[outside, "metier"].isna().all()  # no trade of the sector, no métier
+
+
+def test_explanations_show_the_objects_words_not_the_models_stems(model):
+    X = pd.DataFrame({"objet": ["Travaux de réfection des locaux scolaires", "Entretien des espaces verts"]})
+    text = " ".join(model.classify(X)["explication_metier"])
+    assert "travau " not in text and "locau " not in text and "« travau »" not in text
+    assert re.search(r"« (travaux|locaux|espaces|verts)", text), text
 
 
 def test_pg_trgm_baseline_finds_each_sector_from_its_own_name():

@@ -37,9 +37,17 @@ def test_same_input_and_settings_give_the_same_output(diag):
 
 
 def test_explanations_name_the_three_legs(diag):
-    judged = diag.contrats[diag.contrats["niveau"] != "indéterminé"]
-    assert judged["explication"].str.contains(r"\((?:total|partiel|aucun), \d,\d\d\)").all()
+    judged = diag.contrats[
+        (diag.contrats["niveau"] != "indéterminé") & (diag.contrats["famille"] != "Hors champ")
+    ]
+    assert (
+        judged["explication"]
+        .str.contains(r"capacité (?:totale|partielle|aucune) \(confiance \d+\xa0%\)")
+        .all()
+    )
     assert judged["explication"].str.contains("prestataire").all()
+    outside = diag.contrats[diag.contrats["famille"] == "Hors champ"]
+    assert outside["explication"].str.startswith("Hors champ").all() and outside["metier"].isna().all()
 
 
 def test_synthese_shares_are_over_judged_amounts(diag):
@@ -189,3 +197,31 @@ def test_corrections_show_in_the_report(diag, tmp_path):
     header = [c.value for c in ws[5]]
     col = header.index("Correction du consultant") + 1
     assert ws.cell(6, col).value == "capacite corrigé(e)"
+
+
+def test_settings_are_checked_on_construction_and_every_problem_is_listed():
+    with pytest.raises(
+        tr.InputError, match="(?s)3 problèmes.*min_prestataires_fort.*dependance_max.*date_reference"
+    ):
+        tr.Settings(min_prestataires_fort="trois", dependance_max=-1, date_reference="hier")
+    with pytest.raises(tr.InputError, match="taux_fiphfp hors des limites.*0,3 pour 30"):
+        tr.Settings(taux_fiphfp=30)
+    with pytest.raises(tr.InputError, match="seuils incohérents"):
+        tr.Settings(seuil_lot_reserve=50)
+    assert tr.Settings(date_reference="2026-01-01").date_reference == dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "content, encoding, message",
+    [
+        ('min_prestataires_fort = "trois"\n', "utf-8", "un nombre entier attendu"),
+        ("# paramètres de la Savoie\nmin_prestataires_fort = 4\n", "cp1252", "pas en UTF-8"),
+        ("[seuils]\nmin_prestataires_fort = 4\n", "utf-8", "paramètre inconnu ; trouvé : « seuils »"),
+        ("dependance_max = 0,3\n", "utf-8", "fichier de paramètres illisible"),
+    ],
+)
+def test_settings_files_get_a_french_answer(tmp_path, content, encoding, message):
+    path = tmp_path / "p.toml"
+    path.write_bytes(content.encode(encoding))
+    with pytest.raises(tr.InputError, match=message):
+        tr.Settings.from_toml(path)

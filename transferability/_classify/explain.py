@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -43,8 +45,24 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     return labels, np.round(probas, 3), reasons
 
 
-def explain(model, Z, family_index: np.ndarray, reasons: list[str], n_terms: int = 3) -> list[str]:
-    """One French sentence per contract: trade words matched, CPV family, strongest terms."""
+def _words_of(objet: object) -> dict[str, str]:
+    """The object's words by their stem (folded, plural dropped), to show a person the words themselves."""
+    words = {}
+    for word in re.findall(r"[\w’']+", str(objet or "")):
+        word = word.strip("’'")
+        words.setdefault(tx.stem(word), word.lower())
+    return words
+
+
+def _shown(term: str, words: dict[str, str]) -> str:
+    """A model term ("travau entretien") as the object wrote it ("travaux entretien")."""
+    return " ".join(words.get(part, part) for part in term.split())
+
+
+def explain(
+    model, Z, family_index: np.ndarray, reasons: list[str], objets=None, n_terms: int = 3
+) -> list[str]:
+    """One French sentence per contract: trade words matched, CPV family, strongest words of its object."""
     names = model.features_.feature_names()
     kind = np.select(
         [np.char.startswith(names.astype(str), p) for p in ("mot:", "lexique:", "cpv:famcpv")], [1, 2, 3], 0
@@ -59,6 +77,7 @@ def explain(model, Z, family_index: np.ndarray, reasons: list[str], n_terms: int
         else fam.coef_
     )
     Z = Z.tocsr()
+    objets = list(objets) if objets is not None else [None] * Z.shape[0]
     out = []
     for i in range(Z.shape[0]):
         start, end = Z.indptr[i], Z.indptr[i + 1]
@@ -70,17 +89,18 @@ def explain(model, Z, family_index: np.ndarray, reasons: list[str], n_terms: int
         k = kind[cols]
         lex = [label_of[short[c]] for c in cols[k == 2][:2]]
         cpv = cols[k == 3][:1]
-        text = [short[c] for c in cols[k == 1][:n_terms]]
+        words = _words_of(objets[i])
+        text = [f"« {_shown(short[c], words)} »" for c in cols[k == 1][:n_terms]]
         parts = []
         if lex:
-            parts.append("métier reconnu : " + ", ".join(lex))
+            parts.append("métier reconnu\u00a0: " + ", ".join(lex))
         if len(cpv):
-            parts.append("CPV → " + families[int(short[cpv[0]].removeprefix("famcpv"))])
+            parts.append("code CPV de la famille " + families[int(short[cpv[0]].removeprefix("famcpv"))])
         if text:
-            parts.append("termes : " + ", ".join(text))
+            parts.append("mots de l’objet\u00a0: " + ", ".join(text))
         if not parts:
-            parts.append("aucun indice fort : famille la plus probable")
+            parts.append("aucun indice fort\u00a0: famille la plus probable")
         if reasons[i] == "défaut":
             parts.append("métier par défaut de la famille")
-        out.append(" ; ".join(parts))
+        out.append("\u00a0; ".join(parts))
     return out

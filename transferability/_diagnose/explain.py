@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._reference import geography
+from .._reference import HORS_CHAMP, geography
+
+# the capability qualifies « capacité » (feminine): the words a reader expects
+CAPACITY_WORDS = {"total": "totale", "partiel": "partielle", "aucun": "aucune"}
 
 
 def _place_name(row) -> str:
@@ -56,13 +59,17 @@ def sentences(table: pd.DataFrame, judged: np.ndarray) -> list[str]:
             )
             out.append(f"Indéterminé : {why}")
             continue
-        trade = f"{row.metier} ({row.capacite}, {_fr(row.proba_capacite)})"
+        if row.famille == HORS_CHAMP:
+            out.append("Hors champ\u00a0: aucun métier du secteur inclusif ne porte cet achat")
+            continue
+        trade = f"{row.metier}\u00a0: capacité {CAPACITY_WORDS.get(row.capacite, row.capacite)}"
+        trade += f" (confiance {row.proba_capacite * 100:.0f}\u00a0%)"
         if not (isinstance(row.objet, str) and row.objet.strip()):
             trade += " d’après le seul code CPV"
         parts = [trade, _coverage_sentence(row)]
         if row.dependance_economique == row.dependance_economique:
             what = "du CA moyen" if row.base_dependance.startswith("CA") else "de la capacité estimée"
             share = row.dependance_economique * 100
-            parts.append(f"montant annuel = {'< 1' if share < 1 else f'{share:.0f}'} % {what}")
-        out.append(" ; ".join(parts))
+            parts.append(f"montant annuel\u00a0: {'moins de 1' if share < 1 else f'{share:.0f}'}\u00a0% {what}")
+        out.append("\u00a0; ".join(parts))
     return out

@@ -17,7 +17,16 @@ from .coverage import CoverageIndex, coverage
 from .diagnostic import Diagnostic
 from .explain import sentences
 from .level_model import level_features
-from .rules import UNDETERMINED, annual_amounts, dependency, estimates, judgeable, levels, recommendations
+from .rules import (
+    LEVEL_TYPE,
+    UNDETERMINED,
+    annual_amounts,
+    dependency,
+    estimates,
+    judgeable,
+    levels,
+    recommendations,
+)
 from .settings import Settings
 
 DIAGNOSTIC_COLUMNS = OUTPUT_COLUMNS + [
@@ -129,6 +138,7 @@ def score_table(contracts, index: CoverageIndex, settings: Settings, model, leve
         table["niveau"] = np.where(judged, level_model.predict(level_features(table)), UNDETERMINED)
     else:
         table["niveau"] = levels(table, settings, judged)
+    table["niveau"] = table["niveau"].astype(LEVEL_TYPE)
     table["recommandation"] = recommendations(table, settings)
     for column, values in estimates(table, settings, index.directory).items():
         table[column] = values

@@ -13,6 +13,8 @@ from .settings import Settings
 
 LEVELS = ("fort", "moyen", "faible")
 UNDETERMINED = "indéterminé"
+# the levels in their order, so that a sort or a table reads fort, moyen, faible, indéterminé
+LEVEL_TYPE = pd.CategoricalDtype([*LEVELS, UNDETERMINED], ordered=True)
 
 
 def annual_amounts(montant: pd.Series, duree_mois: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -58,6 +58,11 @@ class Settings:
     part_hors_zone_alerte: float = 0.05
     date_reference: dt.date | None = None
 
+    def __post_init__(self):
+        problems = _check(self, "Settings")
+        if problems:
+            raise InputError(problems)
+
     @property
     def reference(self) -> dt.date:
         return self.date_reference or _clock.today()
@@ -119,23 +124,133 @@ class Settings:
         5
         """
         path = Path(path)
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise InputError(
-                Problem(
-                    "fichier de paramètres illisible",
-                    str(path),
-                    str(exc)[:200],
-                    "écrire des lignes « nom = valeur » en TOML",
-                )
-            ) from None
+        values = _read_toml(path)
         fields = {f.name: f for f in dataclasses.fields(cls)}
         problems = [
             Problem("paramètre inconnu", str(path), f"« {k} »", "choisir parmi : " + ", ".join(fields))
             for k in values
             if k not in fields
         ]
+        known = {k: v for k, v in values.items() if k in fields}
+        problems += _check_values(known, str(path))
         if problems:
             raise InputError(problems)
-        return cls(**values)
+        return cls(**known)
+
+
+# field → (kind, lowest, highest): every setting is checked when Settings are made, in Python or from TOML
+_LIMITS = {
+    "seuil_proba_capacite": ("share", 0.0, 1.0),
+    "min_prestataires_fort": ("count", 0, 10_000),
+    "dependance_max": ("number", 0.0, 100.0),
+    "seuil_reservation": ("count", 0, 100_000),
+    "seuil_lot_reserve": ("count", 0, 100_000),
+    "seuil_clause": ("count", 0, 100_000),
+    "cout_horaire": ("number", 0.01, 10_000.0),
+    "taux_effort_insertion": ("share", 0.0, 1.0),
+    "taux_fiphfp": ("share", 0.0, 1.0),
+    "ca_par_etp": ("number", 1.0, 10_000_000.0),
+    "part_hors_zone_alerte": ("share", 0.0, 1.0),
+}
+
+
+def _read_toml(path: Path) -> dict:
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            Problem("fichier de paramètres illisible", where, str(exc)[:200], "vérifier le chemin")
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            Problem(
+                "fichier de paramètres qui n’est pas en UTF-8",
+                where,
+                f"octet 0x{raw[exc.start]:02x} (Windows-1252 ?)",
+                "l’enregistrer en UTF-8 (Bloc-notes : Enregistrer sous… › Encodage UTF-8)",
+            )
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(
+            Problem(
+                "fichier de paramètres illisible",
+                where,
+                str(exc)[:200],
+                "écrire une ligne « nom = valeur » par paramètre (texte entre guillemets, nombres avec un point)",
+            )
+        ) from None
+
+
+def _check(settings: Settings, where: str) -> list[Problem]:
+    problems = _check_values(dataclasses.asdict(settings), where)
+    reference = settings.date_reference
+    if isinstance(reference, str) and not problems:  # an ISO date written as text: taken as the date it says
+        object.__setattr__(settings, "date_reference", dt.date.fromisoformat(reference.strip()[:10]))
+    elif isinstance(reference, dt.datetime):
+        object.__setattr__(settings, "date_reference", reference.date())
+    if not problems and settings.seuil_lot_reserve > settings.seuil_reservation:
+        problems.append(
+            Problem(
+                "seuils incohérents",
+                where,
+                f"seuil_lot_reserve ({settings.seuil_lot_reserve}) > seuil_reservation ({settings.seuil_reservation})",
+                "un lot réservé demande moins de prestataires qu’un marché réservé : inverser les valeurs",
+            )
+        )
+    return problems
+
+
+def _check_values(values: dict, where: str) -> list[Problem]:
+    problems = []
+    for name, value in values.items():
+        if name == "date_reference":
+            problems += _check_date(value, where)
+            continue
+        if name not in _LIMITS:
+            continue
+        kind, low, high = _LIMITS[name]
+        integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (kind == "count" and not integral)
+        ):
+            expected = "un nombre entier" if kind == "count" else "un nombre (point décimal)"
+            problems.append(
+                Problem(
+                    f"paramètre {name} : {expected} attendu",
+                    where,
+                    f"« {value} »",
+                    f"écrire par exemple {name} = {Settings.__dataclass_fields__[name].default}",
+                )
+            )
+        elif not low <= value <= high:
+            shown = "entre 0 et 1 (0,3 pour 30 %)" if kind == "share" else f"entre {low:g} et {high:g}"
+            problems.append(
+                Problem(f"paramètre {name} hors des limites", where, f"{value}", f"donner une valeur {shown}")
+            )
+    return problems
+
+
+def _check_date(value, where: str) -> list[Problem]:
+    if value is None or isinstance(value, dt.date):
+        return []
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value.strip()[:10])
+            return []
+        except ValueError:
+            pass
+    return [
+        Problem(
+            "paramètre date_reference : une date attendue",
+            where,
+            f"« {value} »",
+            "écrire date_reference = 2026-01-01 (année-mois-jour, sans guillemets en TOML)",
+        )
+    ]
