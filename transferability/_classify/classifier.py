@@ -178,9 +178,7 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
         metier, proba_metier, reason = choose_metiers(X, famille, out["proba_famille"].to_numpy(), lex)
         out["metier"] = metier
         out["proba_metier"] = proba_metier
-        out["explication_metier"] = explain(
-            self, Z, fam_p.argmax(1), reason, X.get("objet", None)
-        )
+        out["explication_metier"] = explain(self, Z, fam_p.argmax(1), reason, X.get("objet", None))
         outside = out["famille"].eq(tx.HORS_CHAMP).to_numpy()
         out.loc[outside, ["metier", "proba_metier"]] = None  # no trade of the inclusive sector: no métier
         return out[OUTPUT_COLUMNS]

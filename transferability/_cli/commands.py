@@ -34,7 +34,7 @@ def _model(args):
 
 
 def contrats(args) -> int:
-    out = check_output(args.output, (".csv",), "la table des marchés", "marches.csv")
+    out = check_output(args.output, (".csv",), "la table des marchés", "marches.csv", args.fichiers)
     table = tr.read_contracts(_inputs(args, "de marchés"), sheet=args.feuille, columns=_columns(args))
     if not args.quiet:
         for report in table.attrs["lecture"]:
@@ -46,7 +46,7 @@ def contrats(args) -> int:
 
 
 def prestataires(args) -> int:
-    out = check_output(args.output, (".csv",), "la table des prestataires", "prestataires.csv")
+    out = check_output(args.output, (".csv",), "la table des prestataires", "prestataires.csv", args.fichiers)
     table = tr.read_directory(_inputs(args, "d’annuaire"), sheet=args.feuille)
     if not args.quiet:
         for report in table.attrs["lecture"]:
@@ -58,8 +58,9 @@ def prestataires(args) -> int:
 
 
 def diagnostic(args) -> int:
-    out = check_output(args.output, (".xlsx",), "le rapport", "rapport.xlsx")
-    csv = check_output(args.csv, (".csv",), "la table par marché", "marches.csv")
+    inputs = [*args.fichiers, *(x for x in (args.annuaire, args.parametres, args.corrections_niveaux) if x)]
+    out = check_output(args.output, (".xlsx",), "le rapport", "rapport.xlsx", inputs)
+    csv = check_output(args.csv, (".csv",), "la table par marché", "marches.csv", inputs)
     if not args.exemple and not args.fichiers:
         raise UsageError("aucun fichier de marchés : donner un fichier, ou --exemple pour l’exemple fourni")
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
@@ -94,6 +95,10 @@ def diagnostic(args) -> int:
 def _national(args, settings, out) -> int:
     if args.exemple or len(args.fichiers) != 1:
         raise UsageError("--par-lots lit un seul fichier consolidé (parquet ou CSV)")
+    if Path(args.fichiers[0]).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise UsageError(
+            "--par-lots lit un fichier CSV ou parquet ; un classeur se diagnostique sans --par-lots"
+        )
     detail = check_output(
         args.parquet or str(Path(args.output or "diagnostic").with_suffix(".parquet")),
         (".parquet",),
@@ -123,8 +128,8 @@ def _national(args, settings, out) -> int:
 
 
 def classer(args) -> int:
-    out = check_output(args.output, (".csv",), "la table classée", "classes.csv")
-    review = check_output(args.revue, (".xlsx",), "la feuille de revue", "a_revoir.xlsx")
+    out = check_output(args.output, (".csv",), "la table classée", "classes.csv", args.fichiers)
+    review = check_output(args.revue, (".xlsx",), "la feuille de revue", "a_revoir.xlsx", args.fichiers)
     table = tr.read_contracts(_inputs(args, "de marchés"), sheet=args.feuille)
     result = tr.classify_trades(table, _model(args))
     columns = [c for c in tr.CONTRACT_COLUMNS if c in result.columns] + tr.CLASSIFICATION_COLUMNS

@@ -10,11 +10,16 @@ from pathlib import Path
 from .parser import UsageError
 
 
-def check_output(path: str | None, suffixes: tuple[str, ...], what: str, example: str) -> Path | None:
-    """The output path, once it is known that the file can be written there; raises UsageError otherwise."""
+def check_output(
+    path: str | None, suffixes: tuple[str, ...], what: str, example: str, inputs=()
+) -> Path | None:
+    """The output path, once it is known that the file can be written there and that it is none of the
+    ``inputs``; raises UsageError otherwise."""
     if not path:
         return None
     out = Path(path)
+    if any(Path(i).resolve() == out.resolve() for i in inputs if i != "-"):
+        raise UsageError(f"{path} est aussi un fichier lu : {what} l’écraserait ; choisir un autre nom")
     if out.is_dir():
         raise UsageError(
             f"{path} est un dossier : donner un nom de fichier pour {what} (ex. {out / example})"

@@ -18,6 +18,7 @@ _MESSAGES = (
         r"\1 : choix invalide \2 (choisir parmi \3)",
     ),
     (r"argument (\S+): invalid int value: (.*)", r"\1 : nombre entier attendu, reçu \2"),
+    (r"argument (\S+): (nombre entier.*)", r"\1 : \2"),
     (r"argument (\S+): expected one argument", r"\1 : une valeur est attendue"),
     (r"argument (\S+): not allowed with argument (.*)", r"\1 ne va pas avec \2"),
     (r"ambiguous option: (.*) could match (.*)", r"option ambiguë : \1 peut désigner \2"),
@@ -55,6 +56,17 @@ class _Deprecated(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
         print(f"Note : {option_string} est remplacé par {self.replacement}", file=sys.stderr)
         setattr(namespace, self.dest, values)
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu, reçu « {text} »") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"nombre entier d’au moins 1 attendu, reçu {value}")
+    return value
 
 
 def _old(p, flag: str, dest: str, replacement: str) -> None:
@@ -167,7 +179,7 @@ def _add_classer(sub, common) -> None:
     p.add_argument("-o", "--output", required=True, help="CSV à écrire (toutes les lignes, dans l’ordre)")
     _csv_format(p)
     p.add_argument("--revue", help="classeur Excel des prédictions à revoir en premier, à corriger")
-    p.add_argument("--n-revue", type=int, default=200, help="nombre de lignes à revoir (200)")
+    p.add_argument("--n-revue", type=_positive, default=200, help="nombre de lignes à revoir (200)")
     _model_options(p)
     p.set_defaults(command="classer")
 

@@ -128,6 +128,8 @@ def read_json_table(raw: bytes, where: str) -> RawTable:
     concessions = []
     if isinstance(marches, dict):
         fmt, records = "DECP JSON 2022", marches.get("marche", [])
+        if isinstance(records, dict):  # a file of one contract: "marche" holds the object itself
+            records = [records]
         concessions = marches.get("contrat-concession") or []
     else:
         fmt, records = fmt or "DECP JSON 2019", marches

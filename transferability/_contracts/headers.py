@@ -61,6 +61,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "identifiant acheteur",
         "acheteurid",
         "siret de l acheteur",
+        "idacheteur",
     ),
     "acheteur_nom": (
         "acheteur nom",
@@ -83,7 +84,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "type_marche": ("type de marche", "type marche", "categorie", "categorie de marche", "type"),
     "nature": ("nature", "nature du marche", "forme du marche", "forme de marche"),
-    "procedure": ("procedure", "type de procedure", "mode de passation", "procedure de passation"),
+    "procedure": ("procedure", "type de procedure", "mode de passation", "procedure de passation", "proc"),
     "duree_mois": (
         "duree mois",
         "dureemois",
@@ -102,7 +103,17 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "date",
         "date du marche",
         "date de signature",
+        "date notif",
+        "date de notif",
     ),
+    "date_debut": (
+        "date de debut",
+        "date debut",
+        "debut",
+        "date de debut d execution",
+        "date de commencement",
+    ),
+    "date_fin": ("date de fin", "date fin", "fin", "date d echeance", "echeance", "date de fin d execution"),
     "lieu_code": (
         "lieu execution code",
         "lieuexecution code",
@@ -112,6 +123,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "lieu d execution code",
         "lieu code",
         "lieuexecutioncode",
+        "lieuxexecution code",
+        "lieux execution code",
         "code lieu d execution",
         "code du lieu d execution",
         "lieu execution code insee",
@@ -127,6 +140,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "lieu type",
         "lieu typecode",
         "lieuexecutiontypecode",
+        "lieuxexecution typecode",
         "lieu type code",
     ),
     "lieu_nom": (
@@ -141,6 +155,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "commune d execution",
         "lieu nom",
         "lieuexecutionnom",
+        "lieu exec",
+        "lieuxexecution nom",
     ),
     "titulaire_nom": (
         "titulaire",
@@ -193,6 +209,8 @@ _AMOUNTS: dict[str, tuple[int, str]] = {
     "montant maximum": (3, "maximum"),
     "montant max": (3, "maximum"),
     "maximum": (3, "maximum"),
+    "mt ht": (1, "notifié"),
+    "mt": (1, "notifié"),
 }
 
 # the canonical fields a caller may force with ``columns=`` (and ``--colonne``)
@@ -207,7 +225,9 @@ for _field, _aliases in _ALIASES.items():
         _LOOKUP[fold(_alias)] = _field
 _AMOUNT_LOOKUP = {fold(k): v for k, v in _AMOUNTS.items()}
 _ALL_KEYS = list(_LOOKUP) + list(_AMOUNT_LOOKUP)
-_TITULAIRE = re.compile(r"^titulaires? (?:\d+ )?(id|denominationsociale|typeidentifiant)$")
+_TITULAIRE = re.compile(
+    r"^(?:titulaires? (?:\d+ )?(id|denominationsociale|typeidentifiant)|(id)titulaire(?: \d+)?)$"
+)
 
 
 @dataclass(frozen=True)
@@ -248,9 +268,13 @@ def match_header(header: object) -> ColumnMatch | None:
         return ColumnMatch(str(header), "montant", "alias", 9, "TTC (aucun montant HT)")
     m = _TITULAIRE.match(key)
     if m:
-        field = {"id": "titulaire_id", "denominationsociale": "titulaire_nom"}.get(m.group(1))
+        field = {"id": "titulaire_id", "denominationsociale": "titulaire_nom"}.get(m.group(1) or m.group(2))
         return ColumnMatch(str(header), field, "alias") if field else None
-    for candidate, how in ((key, "alias"), (re.sub(r" (ht|ttc|eur)$", "", key), "alias")):
+    bare = fold(re.sub(r"\([^)]*\)|\*", " ", str(header)))  # "Date de notification (jj/mm/aaaa)", "Objet *"
+    bare = re.sub(r"\b(en )?(eur|euros|e)\b", "eur", bare).replace("eur ht", "ht").strip()
+    candidates = [(key, "alias"), (re.sub(r" (ht|ttc|eur)$", "", key), "alias")]
+    candidates += [(bare, "alias"), (re.sub(r" (ht|ttc|eur)$", "", bare), "alias")] if bare != key else []
+    for candidate, how in candidates:
         if candidate in _AMOUNT_LOOKUP:
             prio, nature = _AMOUNT_LOOKUP[candidate]
             return ColumnMatch(str(header), "montant", how, prio, nature)

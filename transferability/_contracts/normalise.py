@@ -160,12 +160,20 @@ def _codes(out: pd.DataFrame, cells: _Cells) -> None:
     out["code_cpv"] = cpv
     labels = _cells.cpv_table()
     out["libelle_cpv"] = [labels[c][1] if c in labels else None for c in cpv]
-    out["nature"] = [_cells.parse_nature(v) for v in cells.col("nature")]
+    natures = [_cells.parse_nature(v) for v in cells.col("nature")]
+    as_type = [
+        _cells.parse_type(n, None) if n and n not in _cells.NATURES.values() else None for n in natures
+    ]
+    # "Nature : Travaux": many buyers call the type of contract its nature
+    out["nature"] = [None if t else n for n, t in zip(natures, as_type, strict=True)]
     procedures = cells.parsed("procedure", _cells.parse_procedure)  # (official, category, alert)
     out["procedure"] = [p[0] for p in procedures]
     out["categorie_procedure"] = [p[1] for p in procedures]
     cells.add([p[2] for p in procedures])
-    out["type_marche"] = [_cells.parse_type(t, c) for t, c in zip(cells.col("type_marche"), cpv, strict=True)]
+    out["type_marche"] = [
+        _cells.parse_type(t, c) if _is_given(t) or not n else n
+        for t, c, n in zip(cells.col("type_marche"), cpv, as_type, strict=True)
+    ]
 
 
 def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None:
@@ -188,6 +196,8 @@ def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None
     durations = cells.mapped("duree_mois", _cells.parse_duration)
     dates = cells.mapped("date_notification", lambda v: _cells.parse_date(v, today))
     _durations_from_end_dates(durations, dates, cells)
+    if "date_fin" in cells.frame.columns:
+        _durations_from_start_and_end(durations, dates, cells)
     out["duree_mois"] = pd.array(durations, dtype="Float64") if n else pd.array([], dtype="Float64")
     out["date_notification"] = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce")
     months = pd.to_numeric(out["duree_mois"], errors="coerce").astype(float)
@@ -210,6 +220,19 @@ def _durations_from_end_dates(durations: list, dates: list, cells: _Cells) -> No
             cells.alerts[i].append(
                 f"date de fin ({end:%d/%m/%Y}) sans date de notification antérieure : durée inconnue"
             )
+
+
+def _durations_from_start_and_end(durations: list, dates: list, cells: _Cells) -> None:
+    """Start and end dates without a duration (columns « Date de début », « Date de fin »): the months between."""
+    far = dt.date(2100, 1, 1)
+    starts = [_cells.parse_date(v, far)[0] for v in cells.col("date_debut")]
+    ends = [_cells.parse_date(v, far)[0] for v in cells.col("date_fin")]
+    for i, (months, start, end) in enumerate(zip(durations, starts, ends, strict=True)):
+        start = start or dates[i]
+        if months is None and start and end and end > start:
+            durations[i] = round((end - start).days / 30.4375, 2)
+            shown = f"{durations[i]:.1f}".replace(".", ",")
+            cells.alerts[i].append(f"durée déduite des dates de début et de fin : {shown} mois")
 
 
 def _social(value) -> list[str]:

@@ -8,6 +8,7 @@ report (``table.attrs["lecture"]``); every source line is kept in ``source_ligne
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -23,15 +24,16 @@ from .._io import (
     check_not_binary,
     detect_format,
     file_head,
+    gunzipped,
     read_table,
     reading_report,
     source_column,
 )
-from .._utils import clean_text
+from .._utils import clean_text, fold
 from .._utils import clock as _clock
 from .columns import CONTRACT_COLUMNS
 from .decp import read_json_table, read_xml_table
-from .headers import FIELDS, ColumnMatch, header_rule, holder_postal_code, match_headers
+from .headers import FIELDS, ColumnMatch, header_rule, holder_postal_code, match_header, match_headers
 from .normalise import normalise
 from .rows import mark_duplicates
 
@@ -86,6 +88,7 @@ def read_contracts(
     >>> table.attrs["lecture"][0]["format"]
     'CSV'
     """
+    format = format.lower() if isinstance(format, str) else format
     _check_arguments(source, format, columns)
     today = today or _clock.today()
     if isinstance(source, pd.DataFrame):
@@ -174,6 +177,9 @@ def display_names(paths) -> dict[str, str]:
 
 def _read_file(path: Path, fmt, sheet, forced, today, name: str) -> tuple[pd.DataFrame, dict]:
     where = str(path)
+    compressed = file_head(path).startswith(b"\x1f\x8b")
+    if compressed:  # decp.json.gz: read what it holds
+        path = gunzipped(path, where)
     fmt = fmt or detect_format(path, file_head(path))
     if fmt in ("json", "xml"):
         check_not_binary(file_head(path), where)
@@ -182,6 +188,8 @@ def _read_file(path: Path, fmt, sheet, forced, today, name: str) -> tuple[pd.Dat
         raw = read_table(path, where, header_rule(forced), sheet, fmt)
     if sheet is not None and fmt != "xlsx":
         raw.notes.append(f"paramètre sheet ignoré (fichier {raw.format})")
+    if compressed:
+        raw.notes.append("archive gzip décompressée")
     frame, matches = (raw.frame, {}) if raw.canonical else canonical_fields(raw, where, forced)
     table, kinds = normalise(frame, raw, name, today)
     if table.empty and set(kinds) <= {"ligne vide"}:
@@ -214,7 +222,7 @@ def canonical_fields(raw: RawTable, where: str, forced: dict[str, str] | None) -
                     "colonnes disponibles : " + ", ".join(map(str, src.columns))[:400],
                 )
             )
-    matches = match_headers(list(src.columns), forced)
+    matches = _with_groups(match_headers(list(src.columns), forced), raw, src.columns)
     holder_postal = holder_postal_code(matches) if not (forced and "lieu_nom" in forced) else None
     if holder_postal is not None:
         matches = [None if m is holder_postal else m for m in matches]
@@ -236,6 +244,8 @@ def canonical_fields(raw: RawTable, where: str, forced: dict[str, str] | None) -
             holder_ids.append(col)
         elif m.field == "titulaire_nom":
             holder_names.append(col)
+        elif m.field == "duree_mois":
+            out[m.field] = _with_unit(src[col], m.header)
         else:
             out[m.field] = src[col]
     if not {"objet", "code_cpv"} & set(out.columns):
@@ -253,6 +263,44 @@ def canonical_fields(raw: RawTable, where: str, forced: dict[str, str] | None) -
         if col not in used:
             out[source_column(col, out.columns)] = src[col]
     return out, {str(c): m for c, m in zip(src.columns, matches, strict=True)}
+
+
+_UNITS = (("jour", "jours"), ("semaine", "semaines"), ("annee", "ans"), ("ans", "ans"))
+
+
+def _with_unit(values: pd.Series, header: str) -> pd.Series:
+    """Durations whose header gives the unit ("Durée (jours)"): each bare number gets that unit."""
+    key = fold(header)
+    unit = next((u for word, u in _UNITS if any(token.startswith(word) for token in key.split()[1:])), None)
+    if unit is None:
+        return values
+    bare = values.map(
+        lambda v: (
+            isinstance(v, int | float)
+            and v == v
+            or (isinstance(v, str) and v.strip().replace(",", ".").replace(".", "", 1).isdigit())
+        )
+    )
+    return values.where(~bare, values.astype(str) + " " + unit)
+
+
+def _with_groups(matches: list, raw: RawTable, columns) -> list:
+    """A header the row above completes ("HT" under a merged "Montant"): named with its group's label."""
+    if not raw.groups:
+        return matches
+    taken = {m.field for m in matches if m and m.field not in ("montant", "titulaire_id", "titulaire_nom")}
+    out = []
+    for column, m in zip(columns, matches, strict=True):
+        group = raw.groups.get(column)
+        if m is None and group:
+            m = match_header(f"{group} {column}")
+            if m is not None and m.field in taken:
+                m = None
+            if m is not None:
+                m = dataclasses.replace(m, header=str(column), how=f"{m.how}, avec « {group} » au-dessus")
+                taken.add(m.field)
+        out.append(m)
+    return out
 
 
 def _coalesce_amounts(src: pd.DataFrame, amounts: list[ColumnMatch], out: pd.DataFrame) -> None:

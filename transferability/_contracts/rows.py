@@ -247,15 +247,16 @@ def _merge_holders(series: pd.Series) -> list[dict]:
 
 
 def mark_duplicates(table: pd.DataFrame) -> None:
-    """The same contract twice (same buyer, id, object and amount, e.g. on two platforms)."""
+    """The same contract twice (same buyer, id, amount and notification date, e.g. on two platforms that
+    rewrite the object each their own way)."""
     if table.empty:
         return
     key = pd.DataFrame(
         {
             "a": table["acheteur_id"].fillna(""),
             "i": table["id_contrat"].fillna(""),
-            "o": object_keys(table["objet"]),
             "m": table["montant"].astype(str),
+            "d": table["date_notification"].astype(str),
         }
     )
     has_id = table["id_contrat"].notna().to_numpy()
@@ -265,7 +266,7 @@ def mark_duplicates(table: pd.DataFrame) -> None:
     table["doublon"] = dup | same
     alerts = table["alertes"].tolist()
     for i in np.flatnonzero(dup):
-        alerts[i] = [*alerts[i], "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)"]
+        alerts[i] = [*alerts[i], "doublon d’un marché déjà lu (même acheteur, identifiant, montant et date)"]
     for i in np.flatnonzero(same):
         alerts[i] = [
             *alerts[i],

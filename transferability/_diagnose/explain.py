@@ -70,6 +70,8 @@ def sentences(table: pd.DataFrame, judged: np.ndarray) -> list[str]:
         if row.dependance_economique == row.dependance_economique:
             what = "du CA moyen" if row.base_dependance.startswith("CA") else "de la capacité estimée"
             share = row.dependance_economique * 100
-            parts.append(f"montant annuel\u00a0: {'moins de 1' if share < 1 else f'{share:.0f}'}\u00a0% {what}")
+            parts.append(
+                f"montant annuel\u00a0: {'moins de 1' if share < 1 else f'{share:.0f}'}\u00a0% {what}"
+            )
         out.append("\u00a0; ".join(parts))
     return out

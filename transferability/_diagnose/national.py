@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._classify import load_model
-from .._contracts import canonical_fields, mark_duplicates, match_headers, normalise, object_keys
+from .._contracts import canonical_fields, mark_duplicates, match_headers, normalise
 from .._errors import InputError, Problem
 from .._io import RawTable, read_chunks
 from .._utils import flat_lists
@@ -198,9 +198,7 @@ def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: i
 
 def _cross_chunk_duplicates(table: pd.DataFrame, seen: set) -> None:
     keys = pd.util.hash_pandas_object(
-        table[["acheteur_id", "id_contrat"]]
-        .astype(str)
-        .assign(o=object_keys(table["objet"]), m=table["montant"].astype(str)),
+        table[["acheteur_id", "id_contrat", "montant", "date_notification"]].astype(str),
         index=False,
     ).to_numpy()
     again = np.fromiter((k in seen for k in keys), dtype=bool, count=len(keys)) & ~table["doublon"].to_numpy(
@@ -210,7 +208,7 @@ def _cross_chunk_duplicates(table: pd.DataFrame, seen: set) -> None:
     seen.update(keys.tolist())
     if again.any():
         table.loc[again, "doublon"] = True
-        note = "doublon d’un marché déjà lu (même acheteur, identifiant, objet et montant)"
+        note = "doublon d’un marché déjà lu (même acheteur, identifiant, montant et date)"
         table.loc[again, "alertes"] = table.loc[again, "alertes"].map(lambda a: [*a, note])
 
 

@@ -4,7 +4,7 @@ from . import cells, safety
 from .cells import CATEGORIES, parse_amount, parse_cpv
 from .decoding import HEADER_SEARCH_ROWS, csv_records, decode, sniff_separator
 from .reading import read_small_table, reading_report, source_column
-from .safety import check_archive, check_not_binary, file_head, looks_utf16
+from .safety import check_archive, check_not_binary, file_head, gunzipped, looks_utf16
 from .sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
 from .tables import HeaderRule, RawTable, detect_format, read_chunks, read_table
 
@@ -21,6 +21,7 @@ __all__ = [
     "decode",
     "detect_format",
     "file_head",
+    "gunzipped",
     "looks_utf16",
     "open_workbook",
     "parse_amount",

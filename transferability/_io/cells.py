@@ -140,6 +140,8 @@ def parse_cpv(value: object) -> tuple[str | None, str | None]:
     if not m:  # the code followed by its label: "45311000-0 Travaux de câblage"
         m = re.fullmatch(r"(\d{7,8})(?:\s*-\s*(\d)(?!\d))?\s*[-–:]?\s*[^\d\s].*", clean_text(value))
         text = clean_text(value) if m else text
+    if not m and not re.search(r"\d", text) and len(clean_text(value).split()) >= 2:  # a label, not a code
+        return None, f"libellé sans code CPV (« {short(clean_text(value))} »)"
     if not m:
         return text, f"code CPV inconnu (« {short(text)} »)"
     code, check = m.group(1), m.group(2)

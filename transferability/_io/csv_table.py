@@ -21,7 +21,15 @@ from .decoding import (
     head_lines,
     sniff_separator,
 )
-from .raw import HeaderRule, RawTable, drop_repeated_headers, unique_names, unwrap_excel_text
+from .raw import (
+    HeaderRule,
+    RawTable,
+    drop_empty_columns,
+    drop_repeated_headers,
+    group_labels,
+    unique_names,
+    unwrap_excel_text,
+)
 
 
 def _fast_body(body: str, sep: str, width: int) -> pd.DataFrame | None:
@@ -91,7 +99,11 @@ def read_csv_table(raw: bytes, where: str, rule: HeaderRule) -> RawTable:
         notes.append(f"séparateur « {'tabulation' if sep == chr(9) else sep} »")
     aside: Counter = Counter()
     frame, lines = drop_repeated_headers(frame, lines, head_rows[header], aside)
-    return RawTable(frame, lines, "CSV", None, notes, aside, header_line=header_line, alerts=alerts)
+    groups = group_labels(head_rows[header - 1], list(frame.columns)) if header > 0 else {}
+    frame = drop_empty_columns(frame)
+    return RawTable(
+        frame, lines, "CSV", None, notes, aside, header_line=header_line, alerts=alerts, groups=groups
+    )
 
 
 def _separator(head: str, where: str, rule: HeaderRule) -> str:

@@ -75,6 +75,8 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
                 with contextlib.suppress(ValueError):
                     day, year = int(written.group(1)), int(written.group(3))
                     date = dt.date(year, MONTHS[written.group(2)], day)
+            if date is None:
+                return _partial_date(text, today)
     shown = date.isoformat() if isinstance(value, dt.date) and date else short(value)
     if date is None:
         return None, f"date illisible (« {shown} »)"
@@ -85,6 +87,26 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
     if date > today:
         return date, f"date dans le futur ({date.isoformat()})"
     return date, None
+
+
+def _partial_date(text: str, today: dt.date) -> tuple[dt.date | None, str | None]:
+    """Dates written without their day ("02/2019", "mai 2019"), or month first ("01/24/2019"), said so."""
+    month_year = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", text)
+    written = re.fullmatch(r"([a-z]+)\.? (\d{4})", fold(text))
+    if month_year and 1 <= int(month_year.group(1)) <= 12:
+        return dt.date(
+            int(month_year.group(2)), int(month_year.group(1)), 1
+        ), f"mois seul ({text}) : 1er du mois retenu"
+    if written and written.group(1) in MONTHS:
+        return dt.date(
+            int(written.group(2)), MONTHS[written.group(1)], 1
+        ), f"mois seul ({text}) : 1er du mois retenu"
+    us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if us and int(us.group(2)) > 12 and int(us.group(1)) <= 12:
+        with contextlib.suppress(ValueError):
+            date = dt.date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
+            return date, f"date écrite mois/jour à l’américaine ({text}) : {date:%d/%m/%Y} retenu"
+    return None, f"date illisible (« {short(text)} »)"
 
 
 def _year_only(value: object) -> int | None:
@@ -168,6 +190,11 @@ def parse_duration(value: object) -> tuple[float | None, str | None]:
     if isinstance(value, bool):
         return None, f"durée illisible (« {value} »)"
     text = clean_text(value).lower()
+    restated = re.sub(
+        r"\([^)]*\)|\bsoit\b.*$", " ", text
+    ).strip()  # "48 mois (4 ans)", "3 mois soit 90 jours"
+    if restated and restated != text and not isinstance(value, int | float):
+        return parse_duration(restated)
     if parse_end_date(text) is not None:
         return None, f"durée donnée par une date de fin (« {short(value)} »)"
     renewals = re.search(r"(?:renouvelable|reconductible)s?\s+(\d+)\s+fois", fold(text))

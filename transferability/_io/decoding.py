@@ -86,8 +86,12 @@ def _decode_8bit(raw: bytes, where: str, notes: list[str]) -> str:
     if legacy is not None:
         notes.append(f"fichier encodé en {legacy[1]}, et non UTF-8")
         return legacy[0]
+    text = _cp1252(raw, 0, where)
+    if re.search(r"\d\s?¤|¤\s?\d|[a-zA-Z][½¼]|[½¼][a-zA-Z]", text):  # €, œ, Œ of ISO-8859-15 read as ¤, ½, ¼
+        notes.append("fichier encodé en ISO-8859-15 (Latin-9), et non UTF-8")
+        return raw.decode("iso8859_15")
     notes.append("fichier encodé en Windows-1252 (et non UTF-8)")
-    return _cp1252(raw, 0, where)
+    return text
 
 
 _FRENCH = set("éèêàâùûîôçœ’«»")  # the letters a French text is full of
@@ -148,6 +152,11 @@ def decode(raw: bytes, where: str) -> tuple[str, list[str]]:
         if fixed != text:
             notes.append("texte doublement encodé en UTF-8 (« RÃ©gion ») : réparé")
             text = fixed
+    if "\ufeff" in text[1:]:  # two exports pasted one after the other: the second one's BOM
+        notes.append(
+            f"{text.count(chr(0xFEFF), 1)} marque(s) d’ordre d’octets (BOM) au milieu du fichier : retirée(s)"
+        )
+        text = text[:1] + text[1:].replace("\ufeff", "")
     if "\x00" in text:
         notes.append(f"{text.count(chr(0))} octet(s) nul(s) supprimé(s)")
         text = text.replace("\x00", "")

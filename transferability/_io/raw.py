@@ -57,6 +57,37 @@ class RawTable:
     canonical: bool = False  # columns are canonical fields already (JSON, XML)
     header_line: int | None = 0  # None: records without a header row (FINESS extraction)
     alerts: dict[int, list[str]] = field(default_factory=dict)  # source line → warnings of its row
+    # the row above the header, labels carried right over their span ("Montant" over "HT" and "TTC"): a
+    # header on two rows, or a title; the readers use it only for headers they cannot name alone
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+def group_labels(above: list, columns: list[str]) -> dict[str, str]:
+    """Column → the label of the row above the header that spans it (carried right until the next one).
+
+    Examples
+    --------
+    >>> group_labels(["", "Montant", "", "Dates"], ["Objet", "HT", "TTC", "Notification"])
+    {'HT': 'Montant', 'TTC': 'Montant', 'Notification': 'Dates'}
+    """
+    out, current = {}, ""
+    for i, column in enumerate(columns):
+        label = clean_text(above[i]) if i < len(above) else ""
+        current = label or current
+        if current:
+            out[column] = current
+    return out if sum(bool(clean_text(a)) for a in above) >= 2 else {}
+
+
+def drop_empty_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns with neither a header nor any value (a table that starts at column C) are dropped."""
+    unnamed = [c for c in frame.columns if str(c).startswith("colonne_")]
+    empty = [
+        c
+        for c in unnamed
+        if not frame[c].map(lambda v: v is not None and v == v and str(v).strip() != "").any()
+    ]
+    return frame.drop(columns=empty) if empty else frame
 
 
 def drop_repeated_headers(frame: pd.DataFrame, lines: list, header: list, aside: Counter):

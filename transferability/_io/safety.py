@@ -89,6 +89,16 @@ def check_archive(path: Path, where: str) -> None:
     with archive:
         infos = archive.infolist()
         _check_sizes(infos, where)
+        if not any(i.filename == "[Content_Types].xml" for i in infos):
+            shown = ", ".join(i.filename for i in infos[:5]) + (" …" if len(infos) > 5 else "")
+            raise InputError(
+                Problem(
+                    "archive zip, et non classeur Excel",
+                    where,
+                    f"{len(infos)} fichier(s) : {shown}",
+                    "extraire de l’archive le fichier de marchés (CSV, xlsx, JSON, XML) et le donner",
+                )
+            )
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 _check_prolog(archive, info, where)
@@ -157,6 +167,15 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -
 def file_head(path: Path, n: int = 4096) -> bytes:
     """The first bytes of an input file, once it is known to exist and not to be empty."""
     where = str(path)
+    if path.is_dir():
+        raise InputError(
+            Problem(
+                "dossier donné à la place d’un fichier",
+                where,
+                "un dossier",
+                "donner ses fichiers (ex. dossier/*.csv)",
+            )
+        )
     if not path.is_file():
         raise InputError(Problem("fichier introuvable", where, "", "vérifier le chemin"))
     if path.stat().st_size == 0:
@@ -211,3 +230,35 @@ def looks_utf16(sample: bytes) -> bool:
         return True
     even, odd = sample[0::2], sample[1::2]
     return len(sample) >= 4 and (even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd))
+
+
+def gunzipped(path: Path, where: str) -> Path:
+    """A gzip file (``decp.json.gz``) decompressed into a temporary file of the same name without ``.gz``,
+    up to ``MAX_UNCOMPRESSED_BYTES`` (a gzip bomb is refused)."""
+    import gzip
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="transferability_"))
+    out = folder / (path.name[:-3] if path.name.lower().endswith(".gz") else path.name + ".decompresse")
+    try:
+        with gzip.open(path, "rb") as src, out.open("wb") as dst:
+            copied = 0
+            while chunk := src.read(1 << 20):
+                copied += len(chunk)
+                if copied > MAX_UNCOMPRESSED_BYTES:
+                    raise InputError(
+                        Problem(
+                            "archive suspecte (bombe gzip) : taille décompressée trop grande",
+                            where,
+                            f"plus de {_mib(MAX_UNCOMPRESSED_BYTES)} décompressés",
+                            "décompresser le fichier soi-même et vérifier son contenu",
+                        )
+                    )
+                dst.write(chunk)
+    except (OSError, EOFError) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InputError(
+            Problem("archive gzip illisible", where, str(exc)[:200], "la télécharger de nouveau")
+        ) from None
+    return out

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._errors import InputError, Problem
 from .._utils import clean_text
-from .raw import HeaderRule, RawTable, drop_repeated_headers, unique_names
+from .raw import HeaderRule, RawTable, drop_empty_columns, drop_repeated_headers, group_labels, unique_names
 from .sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
 
 CLEAR_HEADER = 3  # a header naming this many known fields is the table's: no need to read further sheets
@@ -45,6 +45,7 @@ def read_xlsx_table(path: Path, where: str, sheet: str | None, rule: HeaderRule)
         if best is not None:
             _, name, got, header = best
             notes.extend(got.notes)
+            notes.extend(_same_header_elsewhere(book, names, name, got.rows[header], rule, where))
             return _sheet_table(got.rows, header, name, notes, got.alerts, len(names) > 1)
         fix = _hidden_sheet_hint(book, names, rule, where)
         if first is None:
@@ -63,6 +64,29 @@ def read_xlsx_table(path: Path, where: str, sheet: str | None, rule: HeaderRule)
         raise rule.missing(f"{where}, feuille « {name} »", got.rows, fix)
     finally:
         close_workbook(book)
+
+
+def _same_header_elsewhere(
+    book, names: list[str], read: str, header: list, rule: HeaderRule, where: str
+) -> list[str]:
+    """A note naming the other sheets that hold a table with the same header (one sheet a year): not read."""
+    if len(names) < 2 or len(names) > 20:
+        return []
+    wanted = [clean_text(c) for c in header]
+    same = []
+    for name in names:
+        if name == read:
+            continue
+        rows = sheet_rows(book, name, where).rows
+        found = rule.find(rows)
+        if found is not None and [clean_text(c) for c in rows[found]] == wanted:
+            same.append(name)
+    if not same:
+        return []
+    shown = ", ".join(f"« {n} »" for n in same)
+    return [
+        f"autres feuilles au même en-tête non lues : {shown} (les lire une à une avec sheet=… / --feuille)"
+    ]
 
 
 def _sheets_to_read(book, sheet: str | None, where: str, notes: list[str]) -> list[str]:
@@ -108,7 +132,11 @@ def _sheet_table(rows, header, name, notes, alerts, several) -> RawTable:
     aside: Counter = Counter()
     frame, lines = drop_repeated_headers(frame, lines, rows[header], aside)
     kept = {ln: a for ln, a in alerts.items() if ln >= start}
-    return RawTable(frame, lines, "Excel", name, notes, aside, header_line=header + 1, alerts=kept)
+    groups = group_labels(rows[header - 1], list(frame.columns)) if header > 0 else {}
+    frame = drop_empty_columns(frame)
+    return RawTable(
+        frame, lines, "Excel", name, notes, aside, header_line=header + 1, alerts=kept, groups=groups
+    )
 
 
 def _filled_length(row: list) -> int:

@@ -330,6 +330,16 @@ def _resolve_code(geo: Geography, raw: str, kind: str | None, name: str, buyer_d
             return geo.department_place(dep, raw)
         alerts.append(f"code département « {raw} » inconnu")
         return None
+    if re.fullmatch(r"\d{4}", raw) and kind in (
+        None,
+        CODE_POSTAL,
+        COMMUNE,
+    ):  # typed as a number: 07510 → 7510
+        place = _resolve_code(geo, "0" + raw, kind, name, buyer_dep, alerts)
+        if place is not None:
+            extra = f"code « {raw} » à 4 chiffres complété d’un zéro (0{raw})"
+            return dataclasses.replace(place, alertes=(extra, *place.alertes))
+        return None
     if not re.fullmatch(r"\d{5}|2[AB]\d{3}", raw):
         alerts.append(f"code de lieu « {raw} » mal formé")
         return None
