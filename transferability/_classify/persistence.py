@@ -18,7 +18,7 @@ from .._errors import ModelError, TransferabilityWarning
 from .._utils import models_dir
 
 SHIPPED_MODEL = "trade_classifier.joblib"
-SHIPPED_MODEL_SHA256 = "9ba1dd01ad443033d33998c8f558c896a197bdd273cece44ff001870ca6395db"
+SHIPPED_MODEL_SHA256 = "df049775c2ed1fd9b3078a41ea3ef59734b44a771360ea56a61639b1d6a56210"
 
 
 def sha256(path: Path) -> str:

@@ -101,15 +101,62 @@ def scores(true_fam, pred_fam, true_cap=None, pred_cap=None) -> dict:
     return {k: round(float(v), 3) for k, v in out.items()}
 
 
-def evaluate(data: pd.DataFrame | None = None) -> dict:
-    """Grouped cross-validation of the model and both baselines: scores, per-class tables, confusions."""
+def evaluate(data: pd.DataFrame | None = None, test: pd.DataFrame | None = None) -> dict:
+    """The model and both baselines, measured twice.
+
+    - Grouped cross-validation by buyer on the training set (``jeu = entrainement``): the figure every model
+      choice was made on.
+    - The held-out test set (``jeu = test``: whole source files, and their buyers, that no training and no
+      choice ever saw), predicted by a model fitted on the whole training set: the figure that predicts
+      performance on new buyers.
+
+    Each part has the scores, the per-family table, the confusion matrices and, per family, the share of its
+    contracts predicted Hors champ.
+    """
     data = load_labelled() if data is None else data
+    test = load_labelled(jeu="test") if test is None else test
     p = grouped_predictions(data)
+    result = {"n": len(data), "acheteurs": int(data["acheteur_id"].nunique()), "plis": N_SPLITS}
+    result.update(_measures(p))
+    if len(test):
+        model = TradeClassifier().fit(data, data[["famille", "capacite"]])
+        result["test"] = {
+            "n": len(test),
+            "acheteurs": int(test["acheteur_id"].nunique()),
+            "fichiers": sorted(
+                test["source_fichier"]
+                .str.rsplit("/", n=1)
+                .str[-1]
+                .str.replace(r"\d+\.json$", "*.json", regex=True)
+                .unique()
+            ),
+            **_measures(_predictions(model, test)),
+        }
+    return result
+
+
+def _predictions(model, data: pd.DataFrame) -> pd.DataFrame:
+    fam, cap = model.predict_proba(data)
+    cpv = cpv_baseline(_codes(data))
+    return pd.DataFrame(
+        {
+            "famille": data["famille"],
+            "capacite": data["capacite"],
+            "modele_famille": model.classes_[0][fam.argmax(1)],
+            "modele_capacite": model.classes_[1][cap.argmax(1)],
+            "modele_p_famille": fam.max(1),
+            "modele_p_capacite": cap.max(1),
+            "cpv_famille": cpv["famille"],
+            "cpv_capacite": cpv["capacite"],
+            "lemarche_famille": lemarche_baseline(data["objet"]),
+        }
+    )
+
+
+def _measures(p: pd.DataFrame) -> dict:
+    """Scores of predictions ``p`` (true and predicted columns), per family, confusions."""
     families = list(tx.family_labels())
-    result = {
-        "n": len(data),
-        "acheteurs": int(data["acheteur_id"].nunique()),
-        "plis": N_SPLITS,
+    out = {
         "modele": {
             **scores(p["famille"], p["modele_famille"], p["capacite"], p["modele_capacite"]),
             "famille_ece": round(
@@ -125,17 +172,23 @@ def evaluate(data: pd.DataFrame | None = None) -> dict:
     prec, rec, f1, support = precision_recall_fscore_support(
         p["famille"], p["modele_famille"], labels=families, zero_division=0
     )
-    result["par_famille"] = pd.DataFrame(
-        {"precision": prec, "rappel": rec, "f1": f1, "effectif": support}, index=families
+    to_outside = [
+        ((p["famille"] == f) & (p["modele_famille"] == tx.HORS_CHAMP)).sum()
+        / max((p["famille"] == f).sum(), 1)
+        for f in families
+    ]
+    out["par_famille"] = pd.DataFrame(
+        {"precision": prec, "rappel": rec, "f1": f1, "effectif": support, "predits_hors_champ": to_outside},
+        index=families,
     ).round(3)
-    result["confusion_famille"] = pd.DataFrame(
+    out["confusion_famille"] = pd.DataFrame(
         confusion_matrix(p["famille"], p["modele_famille"], labels=families), index=families, columns=families
     )
     caps = list(tx.CAPACITIES)
-    result["confusion_capacite"] = pd.DataFrame(
+    out["confusion_capacite"] = pd.DataFrame(
         confusion_matrix(p["capacite"], p["modele_capacite"], labels=caps), index=caps, columns=caps
     )
-    return result
+    return out
 
 
 def read_corrections(path: str | Path) -> pd.DataFrame:
@@ -228,6 +281,7 @@ def train(
             "fichier": LABELS_FILE,
             "sha256": sha256(data_path(LABELS_FILE)),
             "contrats": len(data),
+            "jeu": "entrainement (les marchés du jeu de test tenu à l’écart ne servent jamais à l’entraînement)",
             "acheteurs": int(data["acheteur_id"].nunique()),
             "corrections": {"fichier": str(corrections), "lignes": len(extra)} if extra is not None else None,
         },
@@ -244,6 +298,12 @@ def train(
         card["validation_croisee_groupee_par_acheteur"] = {
             k: result[k] for k in ("n", "acheteurs", "plis", "modele", "base_cpv", "base_lemarche")
         }
+        if "test" in result:
+            test = result["test"]
+            card["jeu_de_test_tenu_a_l_ecart"] = {
+                **{k: test[k] for k in ("n", "acheteurs", "fichiers", "modele", "base_cpv", "base_lemarche")},
+                "f1_par_famille": test["par_famille"]["f1"].to_dict(),
+            }
     return save_model(model, output, card)
 
 

@@ -86,21 +86,35 @@ def summary_lines(diag) -> list[str]:
 def print_evaluation(result: dict) -> None:
     import pandas as pd
 
+    test = result.get("test")
     print(
-        f"Validation croisée groupée par acheteur{NBSP}: {fr_int(result['n'])} marchés étiquetés, "
+        f"1. Validation croisée groupée par acheteur{NBSP}: {fr_int(result['n'])} marchés étiquetés d’entraînement, "
         f"{fr_int(result['acheteurs'])} acheteurs, {result['plis']} plis (aucun acheteur à la fois en apprentissage "
-        "et en test)"
+        "et en test) — le chiffre sur lequel les choix du modèle ont été faits."
     )
+    _print_part(result, pd)
+    if test:
+        print(
+            f"\n2. Jeu de test tenu à l’écart{NBSP}: {fr_int(test['n'])} marchés de {fr_int(test['acheteurs'])} acheteurs, "
+            f"fichiers sources jamais vus ni à l’entraînement ni lors des choix ({', '.join(test['fichiers'])}) — "
+            "le chiffre qui prédit la qualité sur de nouveaux acheteurs."
+        )
+        _print_part(test, pd)
+
+
+def _print_part(part: dict, pd) -> None:
     rows = {
-        "modèle": result["modele"],
-        "base CPV seule": result["base_cpv"],
-        "base Le marché (pg_trgm)": result["base_lemarche"],
+        "modèle": part["modele"],
+        "base CPV seule": part["base_cpv"],
+        "base Le marché (pg_trgm)": part["base_lemarche"],
     }
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(pd.DataFrame(rows).T.to_string(na_rep="—"))
-        print(f"\nPar famille (modèle){NBSP}:")
-        print(result["par_famille"].to_string())
+        print(
+            f"\nPar famille (modèle ; predits_hors_champ{NBSP}: part des marchés de la famille classés Hors champ){NBSP}:"
+        )
+        print(part["par_famille"].to_string())
         print(f"\nConfusion des familles (lignes{NBSP}: vérité, colonnes{NBSP}: prédiction){NBSP}:")
-        print(result["confusion_famille"].to_string())
+        print(part["confusion_famille"].to_string())
         print(f"\nConfusion des capacités{NBSP}:")
-        print(result["confusion_capacite"].to_string())
+        print(part["confusion_capacite"].to_string())
