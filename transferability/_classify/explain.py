@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -45,13 +46,21 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     return labels, np.round(probas, 3), reasons
 
 
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return tx.stem(word)
+
+
 def _words_of(objet: object) -> dict[str, str]:
     """The object's words by their stem (folded, plural dropped), to show a person the words themselves."""
     words = {}
-    for word in re.findall(r"[\w’']+", str(objet or "")):
+    for word in _WORD.findall(str(objet or "")):
         word = word.strip("’'")
-        words.setdefault(tx.stem(word), word.lower())
+        words.setdefault(_stem(word), word.lower())
     return words
+
+
+_WORD = re.compile(r"[\w’']+")
 
 
 def _shown(term: str, words: dict[str, str]) -> str:

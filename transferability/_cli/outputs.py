@@ -26,8 +26,9 @@ def check_output(
         )
     if out.suffix.lower() not in suffixes:
         shown = out.suffix or "aucune extension"
+        hint = " (une table par marché se demande avec --csv table.csv)" if suffixes == (".xlsx",) else ""
         raise UsageError(
-            f"{path} : {what} s’écrit en {' ou '.join(suffixes)} ({shown} donné) ; nommer le fichier {example}"
+            f"{path} : {what} s’écrit en {' ou '.join(suffixes)} ({shown} donné) ; nommer le fichier {example}{hint}"
         )
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():

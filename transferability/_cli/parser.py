@@ -148,7 +148,7 @@ def _add_diagnostic(sub, common) -> None:
         "--parquet", help="avec --par-lots : le détail par marché (par défaut : à côté du rapport)"
     )
     p.add_argument(
-        "--taille-lot", type=int, default=200_000, help="avec --par-lots : lignes par lot (200 000)"
+        "--taille-lot", type=_positive, default=200_000, help="avec --par-lots : lignes par lot (200 000)"
     )
     p.set_defaults(command="diagnostic")
 

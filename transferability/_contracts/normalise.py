@@ -180,6 +180,8 @@ def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None
     n = cells.n
     amounts = cells.mapped("montant", _cells.parse_amount)
     out["montant"] = pd.array(amounts, dtype="Float64") if n else pd.array([], dtype="Float64")
+    taxed = cells.col("montant_nature").astype(str).str.startswith("TTC").to_numpy() if n else []
+    cells.add(["montant TTC : le fichier ne donne aucun montant HT" if t else None for t in taxed])
     given = (
         cells.col("montant_nature") if "montant_nature" in cells.frame.columns else pd.Series(["notifié"] * n)
     )

@@ -175,8 +175,45 @@ def display_names(paths) -> dict[str, str]:
     }
 
 
+_DOCUMENTS = {
+    ".md": "document Markdown",
+    ".pdf": "document PDF",
+    ".doc": "document Word",
+    ".docx": "document Word",
+    ".odt": "document OpenDocument",
+    ".html": "page web",
+    ".htm": "page web",
+    ".ppt": "présentation",
+    ".pptx": "présentation",
+}
+
+
+def _refuse_documents(path: Path, where: str) -> None:
+    """Files whose name says they are documents, not tables of contracts."""
+    kind = _DOCUMENTS.get(path.suffix.lower())
+    if kind:
+        raise InputError(
+            Problem(
+                f"pas un fichier de marchés ({kind})",
+                where,
+                f"extension {path.suffix}",
+                "donner l’export des marchés (CSV, xlsx, DECP JSON ou XML, parquet)",
+            )
+        )
+    if path.suffix.lower() == ".ods":
+        raise InputError(
+            Problem(
+                "classeur OpenDocument (.ods)",
+                where,
+                "",
+                "l’enregistrer en .xlsx ou en CSV depuis LibreOffice",
+            )
+        )
+
+
 def _read_file(path: Path, fmt, sheet, forced, today, name: str) -> tuple[pd.DataFrame, dict]:
     where = str(path)
+    _refuse_documents(path, where)
     compressed = file_head(path).startswith(b"\x1f\x8b")
     if compressed:  # decp.json.gz: read what it holds
         path = gunzipped(path, where)

@@ -247,8 +247,8 @@ def _merge_holders(series: pd.Series) -> list[dict]:
 
 
 def mark_duplicates(table: pd.DataFrame) -> None:
-    """The same contract twice (same buyer, id, amount and notification date, e.g. on two platforms that
-    rewrite the object each their own way)."""
+    """The same contract twice (same buyer, id and amount, e.g. on two platforms that rewrite the object and
+    even the date each their own way)."""
     if table.empty:
         return
     key = pd.DataFrame(
@@ -256,7 +256,6 @@ def mark_duplicates(table: pd.DataFrame) -> None:
             "a": table["acheteur_id"].fillna(""),
             "i": table["id_contrat"].fillna(""),
             "m": table["montant"].astype(str),
-            "d": table["date_notification"].astype(str),
         }
     )
     has_id = table["id_contrat"].notna().to_numpy()
@@ -266,11 +265,16 @@ def mark_duplicates(table: pd.DataFrame) -> None:
     table["doublon"] = dup | same
     alerts = table["alertes"].tolist()
     for i in np.flatnonzero(dup):
-        alerts[i] = [*alerts[i], "doublon d’un marché déjà lu (même acheteur, identifiant, montant et date)"]
+        alerts[i] = [*alerts[i], "doublon d’un marché déjà lu (même acheteur, identifiant et montant)"]
     for i in np.flatnonzero(same):
         alerts[i] = [
             *alerts[i],
             "ligne identique à une ligne précédente, sans référence de marché : comptée une fois",
+        ]
+    for i in np.flatnonzero(_first_of_identical(table) & ~has_id):
+        alerts[i] = [
+            *alerts[i],
+            "ligne répétée à l’identique plus bas, sans référence de marché : comptée une fois",
         ]
     table["alertes"] = alerts
 
@@ -287,7 +291,19 @@ _IDENTITY = [
 ]
 
 
-def _identical_rows(table: pd.DataFrame) -> np.ndarray:
+def _identity(table: pd.DataFrame) -> pd.DataFrame:
     cells = table[[c for c in _IDENTITY if c in table.columns]].astype(str)
-    cells = cells.assign(titulaires=table["titulaires"].map(_text), objet=object_keys(table["objet"]))
-    return cells.duplicated(keep="first").to_numpy() & table["objet"].notna().to_numpy()
+    return cells.assign(titulaires=table["titulaires"].map(_text), objet=object_keys(table["objet"]))
+
+
+def _identical_rows(table: pd.DataFrame) -> np.ndarray:
+    return _identity(table).duplicated(keep="first").to_numpy() & table["objet"].notna().to_numpy()
+
+
+def _first_of_identical(table: pd.DataFrame) -> np.ndarray:
+    cells = _identity(table)
+    return (
+        cells.duplicated(keep=False).to_numpy()
+        & ~cells.duplicated(keep="first").to_numpy()
+        & table["objet"].notna().to_numpy()
+    )

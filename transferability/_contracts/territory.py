@@ -33,11 +33,17 @@ def apply_territory(contracts: pd.DataFrame, code: str) -> pd.DataFrame:
         )
     missing = contracts["departement"].isna() & contracts["region"].isna()
     elsewhere = sorted(set(contracts.loc[~missing, "departement"].dropna()) - {dep})
-    if missing.any() and len(elsewhere) > 1:
+    if missing.any():
+        others = (
+            f", alors que les autres marchés sont dans {len(elsewhere)} autres départements "
+            f"({', '.join(elsewhere[:5])}{', …' if len(elsewhere) > 5 else ''})"
+            if len(elsewhere) > 1
+            else ""
+        )
+        buyers = contracts.loc[missing, "acheteur_id"].nunique() if "acheteur_id" in contracts else 0
         warnings.warn(
-            f"territoire {code} donné aux {int(missing.sum())} marchés sans lieu, alors que les autres marchés "
-            f"sont dans {len(elsewhere)} autres départements ({', '.join(elsewhere[:5])}"
-            f"{', …' if len(elsewhere) > 5 else ''}) : vérifier que ces marchés sont bien du territoire",
+            f"territoire {code} appliqué à {int(missing.sum())} marchés de {buyers} acheteurs sans lieu "
+            f"d’exécution connu{others} : vérifier qu’ils sont bien du territoire",
             TransferabilityWarning,
             stacklevel=2,
         )

@@ -198,7 +198,7 @@ def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: i
 
 def _cross_chunk_duplicates(table: pd.DataFrame, seen: set) -> None:
     keys = pd.util.hash_pandas_object(
-        table[["acheteur_id", "id_contrat", "montant", "date_notification"]].astype(str),
+        table[["acheteur_id", "id_contrat", "montant"]].astype(str),
         index=False,
     ).to_numpy()
     again = np.fromiter((k in seen for k in keys), dtype=bool, count=len(keys)) & ~table["doublon"].to_numpy(
@@ -208,7 +208,7 @@ def _cross_chunk_duplicates(table: pd.DataFrame, seen: set) -> None:
     seen.update(keys.tolist())
     if again.any():
         table.loc[again, "doublon"] = True
-        note = "doublon d’un marché déjà lu (même acheteur, identifiant, montant et date)"
+        note = "doublon d’un marché déjà lu (même acheteur, identifiant et montant)"
         table.loc[again, "alertes"] = table.loc[again, "alertes"].map(lambda a: [*a, note])
 
 

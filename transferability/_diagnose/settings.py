@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
+import re
 import tomllib
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pandas as pd
 
 from .._errors import InputError, Problem
 from .._utils import clock as _clock
+from .._utils import fold
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,8 +144,8 @@ class Settings:
 # field → (kind, lowest, highest): every setting is checked when Settings are made, in Python or from TOML
 _LIMITS = {
     "seuil_proba_capacite": ("share", 0.0, 1.0),
-    "min_prestataires_fort": ("count", 0, 10_000),
-    "dependance_max": ("number", 0.0, 100.0),
+    "min_prestataires_fort": ("count", 1, 10_000),
+    "dependance_max": ("share", 0.0, 1.0),
     "seuil_reservation": ("count", 0, 100_000),
     "seuil_lot_reserve": ("count", 0, 100_000),
     "seuil_clause": ("count", 0, 100_000),
@@ -174,16 +177,33 @@ def _read_toml(path: Path) -> dict:
             )
         ) from None
     try:
-        return tomllib.loads(text)
+        values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(
-            Problem(
-                "fichier de paramètres illisible",
-                where,
-                str(exc)[:200],
-                "écrire une ligne « nom = valeur » par paramètre (texte entre guillemets, nombres avec un point)",
-            )
+            Problem("fichier de paramètres illisible", where, str(exc)[:200], _toml_fix(text))
         ) from None
+    # a section ("[seuils]") holding known settings: its keys are read as if at the top
+    for name, value in list(values.items()):
+        if isinstance(value, dict) and value and set(value) <= set(_LIMITS) | {"date_reference"}:
+            del values[name]
+            values.update(value)
+    return values
+
+
+def _toml_fix(text: str) -> str:
+    """How to mend the line TOML could not read: a decimal comma, an accented name, or the general rule."""
+    comma = re.search(r"^\s*(\w+)\s*=\s*(\d+),(\d+)\s*$", text, re.M)
+    if comma:
+        return f"écrire {comma.group(1)} = {comma.group(2)}.{comma.group(3)} (point décimal)"
+    for line in text.splitlines():
+        key = line.split("=", 1)[0].strip()
+        if "=" in line and key and not key.isascii():
+            plain = fold(key).replace(" ", "_")
+            guess = difflib.get_close_matches(plain, [*_LIMITS, "date_reference"], n=1)
+            return (
+                f"écrire {guess[0] if guess else plain} = … (noms sans accent, comme dans la documentation)"
+            )
+    return "écrire une ligne « nom = valeur » par paramètre (texte entre guillemets, nombres avec un point)"
 
 
 def _check(settings: Settings, where: str) -> list[Problem]:
@@ -231,6 +251,8 @@ def _check_values(values: dict, where: str) -> list[Problem]:
             )
         elif not low <= value <= high:
             shown = "entre 0 et 1 (0,3 pour 30 %)" if kind == "share" else f"entre {low:g} et {high:g}"
+            if kind == "share" and 1 < value <= 100:
+                shown += f" ({value:g} : un pourcentage ? écrire {value / 100:g})"
             problems.append(
                 Problem(f"paramètre {name} hors des limites", where, f"{value}", f"donner une valeur {shown}")
             )

@@ -280,8 +280,11 @@ def resolve_place(
     raw, name = _code_and_name(code, name)
     kind = place_type(type_code)
     alerts: list[str] = []
-    if raw in ("FR", "FRA", "FRANCE") or kind == PAYS:
-        return Place(raw or "FR", PAYS)
+    if raw in ("FR", "FRA", "FRANCE"):
+        return Place(raw, PAYS)
+    if kind == PAYS:
+        abroad = () if not raw else (f"lieu d’exécution à l’étranger (code pays {raw})",)
+        return Place(raw or "FR", PAYS, alertes=abroad)
     if raw:
         place = _resolve_code(geo, raw, kind, str(name or ""), buyer_department, alerts)
         if place is not None:

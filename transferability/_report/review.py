@@ -1,4 +1,4 @@
-"""The review workbook: the least confident classifications, for a consultant to correct."""
+"""The review workbook: the classifications worth a consultant's correction first."""
 
 from __future__ import annotations
 
@@ -11,9 +11,25 @@ from .excel import write_table
 
 
 def export_review(classified: pd.DataFrame, path: str | Path, n: int = 200) -> Path:
-    """The ``n`` least confident predictions, in an Excel sheet a consultant corrects."""
+    """The ``n`` predictions whose correction is worth most, in an Excel sheet a consultant corrects.
+
+    Worth = probability that the family or the capability is wrong × the contract's amount (a contract
+    without amount counts as the median amount), so that a doubtful 2 M€ contract comes before a doubtful
+    5 k€ one; ties keep the least confident first.
+    """
     confidence = classified["proba_famille"].astype(float) * classified["proba_capacite"].astype(float)
-    worst = classified.assign(confiance=confidence.round(3)).nsmallest(n, "confiance")
+    amount = pd.to_numeric(classified.get("montant"), errors="coerce") if "montant" in classified else None
+    amount = (
+        amount.fillna(amount.median() if amount is not None and amount.notna().any() else 1.0)
+        if amount is not None
+        else 1.0
+    )
+    worth = (1 - confidence) * amount
+    worst = (
+        classified.assign(confiance=confidence.round(3), valeur_correction=(worth).round(0))
+        .sort_values(["valeur_correction", "confiance"], ascending=[False, True], kind="stable")
+        .head(n)
+    )
     cols = [
         "source_fichier",
         "source_ligne",
@@ -25,7 +41,9 @@ def export_review(classified: pd.DataFrame, path: str | Path, n: int = 200) -> P
         "proba_famille",
         "capacite",
         "proba_capacite",
+        "montant",
         "confiance",
+        "valeur_correction",
     ]
     sheet = worst[[c for c in cols if c in worst.columns]].assign(famille_corrigee="", capacite_corrigee="")
     book = Workbook()
