@@ -216,7 +216,7 @@ def test_settings_are_checked_on_construction_and_every_problem_is_listed():
     [
         ('min_prestataires_fort = "trois"\n', "utf-8", "un nombre entier attendu"),
         ("# paramètres de la Savoie\nmin_prestataires_fort = 4\n", "cp1252", "pas en UTF-8"),
-        ("[seuils]\nmin_prestataires_fort = 4\n", "utf-8", "paramètre inconnu ; trouvé : « seuils »"),
+        ("[seuils]\ntrois = 4\n", "utf-8", "paramètre inconnu ; trouvé : « seuils »"),
         ("dependance_max = 0,3\n", "utf-8", "fichier de paramètres illisible"),
     ],
 )

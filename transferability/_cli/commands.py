@@ -64,7 +64,7 @@ def diagnostic(args) -> int:
     if not args.exemple and not args.fichiers:
         raise UsageError("aucun fichier de marchés : donner un fichier, ou --exemple pour l’exemple fourni")
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
-    if args.par_lots:
+    if args.par_lots or _large(args):
         return _national(args, settings, out)
     source = str(tr.load_sample_contracts_path()) if args.exemple else _inputs(args, "de marchés")
     contracts = tr.read_contracts(
@@ -90,6 +90,24 @@ def diagnostic(args) -> int:
         if written:
             print(f"Rapport écrit : {Path(written).resolve()}")
     return 0
+
+
+STREAMING_BYTES = 200 << 20  # a CSV or parquet file larger than this is read by chunks without --par-lots
+
+
+def _large(args) -> bool:
+    """A single CSV or parquet file large enough to be read by chunks (said on screen)."""
+    if args.exemple or len(args.fichiers) != 1 or args.fichiers[0] == "-":
+        return False
+    path = Path(args.fichiers[0])
+    large = (
+        path.is_file()
+        and path.suffix.lower() in (".csv", ".parquet")
+        and path.stat().st_size > STREAMING_BYTES
+    )
+    if large and not args.quiet:
+        print(f"Fichier de plus de {STREAMING_BYTES >> 20} Mo : lu par lots (comme avec --par-lots).")
+    return large
 
 
 def _national(args, settings, out) -> int:

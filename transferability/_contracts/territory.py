@@ -15,9 +15,14 @@ def apply_territory(contracts: pd.DataFrame, code: str) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import warnings
     >>> table = pd.DataFrame({"departement": [None, "38"], "region": [None, "84"], "alertes": [[], []]})
-    >>> apply_territory(table, "73")[["departement", "region"]].values.tolist()
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     apply_territory(table, "73")[["departement", "region"]].values.tolist()
     [['73', '84'], ['38', '84']]
+    >>> str(said[0].message)[:63]
+    'territoire 73 appliqué à 1 marché sans lieu d’exécution connu :'
     """
     geo = geography()
     dep = geo.normalise_department(code)
@@ -40,10 +45,12 @@ def apply_territory(contracts: pd.DataFrame, code: str) -> pd.DataFrame:
             if len(elsewhere) > 1
             else ""
         )
+        n = int(missing.sum())
         buyers = contracts.loc[missing, "acheteur_id"].nunique() if "acheteur_id" in contracts else 0
+        of = f" ({buyers} acheteur{'s' if buyers > 1 else ''})" if buyers else ""
         warnings.warn(
-            f"territoire {code} appliqué à {int(missing.sum())} marchés de {buyers} acheteurs sans lieu "
-            f"d’exécution connu{others} : vérifier qu’ils sont bien du territoire",
+            f"territoire {code} appliqué à {n} marché{'s' if n > 1 else ''}{of} sans lieu d’exécution connu"
+            f"{others} : vérifier qu’ils sont bien du territoire",
             TransferabilityWarning,
             stacklevel=2,
         )
