@@ -143,3 +143,27 @@ def test_a_directory_without_any_location_is_refused():
     prov.update(lat=np.nan, lon=np.nan)
     with pytest.raises(tr.InputError, match="aucun prestataire localisable"):
         index_of(prov)
+
+
+def test_assumed_trades_count_apart_from_confirmed_ones():
+    confirmed = provider("esat", "Grenoble", rayon=10)
+    assumed = provider("suppose", "Grenoble", rayon=10, metiers=("entretien-espaces-verts",))
+    assumed["metiers_supposes"] = ["nettoyage-locaux"]
+    idx = index_of(confirmed, assumed)
+    contracts = pd.DataFrame(
+        {
+            "commune_insee": ["38185"],
+            "departement": ["38"],
+            "region": ["84"],
+            "metier_id": ["nettoyage-locaux"],
+            "famille": ["Nettoyage et entretien"],
+        }
+    )
+    out, providers = coverage(contracts, idx, contracts["metier_id"])
+    assert out.loc[
+        0, ["nb_prestataires", "nb_prestataires_confirmes", "nb_prestataires_supposes"]
+    ].tolist() == [
+        2,
+        1,
+        1,
+    ]

@@ -98,6 +98,14 @@ class CoverageIndex:
         self.by_metier[:, out_of_scope] = False
         if HORS_CHAMP in fam_col:
             self.by_family[:, fam_col[HORS_CHAMP]] = False
+        # trades assumed, not known (an ESAT of FINESS, which lists none): counted apart from confirmed ones
+        self.assumed = np.zeros_like(self.by_metier)
+        assumed_col = d["metiers_supposes"] if "metiers_supposes" in d.columns else pd.Series([[]] * len(d))
+        for i, ms in enumerate(assumed_col):
+            for m in ms if isinstance(ms, list) else []:
+                if m in col and not self.by_metier[i, col[m]]:
+                    self.assumed[i, col[m]] = True
+        self.assumed[:, out_of_scope] = False
         self.metier_col, self.family_col = col, fam_col
         self._cache: dict[PlaceKey, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -174,8 +182,10 @@ def coverage(
 
 def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> tuple[dict, np.ndarray]:
     covers, dist = index.reach(key)
-    by_metier = index.by_metier[:, index.metier_col[metier]] if metier in index.metier_col else None
-    mask, base = (covers & by_metier, "métier") if by_metier is not None else (None, "")
+    known = metier in index.metier_col
+    by_metier = index.by_metier[:, index.metier_col[metier]] if known else None
+    assumed = index.assumed[:, index.metier_col[metier]] & covers if known else np.zeros_like(covers)
+    mask, base = (covers & (by_metier | assumed), "métier") if by_metier is not None else (None, "")
     if mask is None or not mask.any():
         fam = (
             index.by_family[:, index.family_col[family]]
@@ -191,8 +201,11 @@ def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> tuple[dict, np.
         local_dep = geography().dep.get(key.code)
     elif key.kind == "département":
         local_dep = key.code
+    n_assumed = int(assumed[chosen].sum()) if base == "métier" else 0
     columns = {
         "nb_prestataires": int(len(chosen)),
+        "nb_prestataires_confirmes": int(len(chosen)) - n_assumed,
+        "nb_prestataires_supposes": n_assumed,
         "nb_prestataires_tous_metiers": int(covers.sum()),
         "nb_handicap": int(index.handicap[chosen].sum()),
         "nb_insertion": int(index.insertion[chosen].sum()),

@@ -32,6 +32,11 @@ def _coverage_sentence(row) -> str:
     if n == 0:
         return f"aucun prestataire du métier ne couvre {where}"
     cover = f"{n} prestataire{'s' if n > 1 else ''} couvre{'nt' if n > 1 else ''} {where}"
+    assumed = getattr(row, "nb_prestataires_supposes", 0) or 0
+    if assumed:
+        cover += (
+            ", métiers à confirmer" if assumed == n else f", dont {assumed} aux métiers supposés (à confirmer)"
+        )
     if row.distance_plus_proche_km == row.distance_plus_proche_km:
         cover += f", le plus proche à {row.distance_plus_proche_km:.0f} km"
     if row.base_couverture == "famille":

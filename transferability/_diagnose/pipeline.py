@@ -31,6 +31,8 @@ from .settings import Settings
 
 DIAGNOSTIC_COLUMNS = OUTPUT_COLUMNS + [
     "nb_prestataires",
+    "nb_prestataires_confirmes",
+    "nb_prestataires_supposes",
     "nb_handicap",
     "nb_insertion",
     "nb_locaux",
