@@ -572,7 +572,7 @@ CASES = [
             5,
             alerts={
                 2: "coordonnées impossibles (nan, nan) : ignorées",
-                3: "coordonnées éloignées de la commune",
+                3: "latitude et longitude inversées",
                 5: "coordonnées impossibles (91.0, 5.9) : ignorées",
             },
         ),

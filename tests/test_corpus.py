@@ -1831,9 +1831,21 @@ CASES = [
         Read(
             6,
             values={
-                2: {"zones": Fact("région 84", lambda z: "reg:84" in _as_list(z))},
-                3: {"zones": Fact("région 76", lambda z: "reg:76" in _as_list(z))},
-                4: {"zones": Fact("région 32", lambda z: "reg:32" in _as_list(z))},
+                # a former region is its departments (Rhône-Alpes: 01 07 26 38 42 69 73 74, not the whole of
+                # Auvergne-Rhône-Alpes): more precise than the present region the attendu named
+                2: {
+                    "zones": Fact("Rhône-Alpes", lambda z: {"dep:38", "dep:69", "dep:73"} <= set(_as_list(z)))
+                },
+                3: {
+                    "zones": Fact(
+                        "ancienne région (76)", lambda z: any(x.startswith("dep:") for x in _as_list(z))
+                    )
+                },
+                4: {
+                    "zones": Fact(
+                        "ancienne région (32)", lambda z: any(x.startswith("dep:") for x in _as_list(z))
+                    )
+                },
                 5: {"zones": Fact("38 et 73", lambda z: {"dep:38", "dep:73"} <= set(_as_list(z)))},
                 6: {"rayon_km": 50.0},
                 7: {

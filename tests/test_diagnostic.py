@@ -79,7 +79,8 @@ def test_summaries_and_provider_lists(diag):
     providers = diag.prestataires(first["id_contrat"])
     assert len(providers) == first["nb_prestataires"]
     check = diag.controle_territoire()
-    assert check["annuaire_fictif_en_partie"] and check["prestataires_fictifs_utilises"] > 0
+    assert not check["annuaire_fictif_en_partie"] and check["prestataires_fictifs_utilises"] == 0
+    assert check["prestataires_par_type"]["ESAT"] == 1504 and check["couverture_ea_inconnue"]
 
 
 def test_the_rule_table():

@@ -1,4 +1,4 @@
-"""Reading provider directories of every format into the canonical providers table (real SIAE rows)."""
+"""Reading provider directories of every format into the canonical providers table (real SIAE, GEIQ and ESAT rows)."""
 
 import shutil
 from pathlib import Path
@@ -21,6 +21,7 @@ FIXTURES = [
     ("lemarche_esat_extrait.csv", "lemarche_esat", 9, 9, 0),
     ("gesat_extrait.csv", "gesat", 11, 11, 0),
     ("finess_extrait.csv", "finess", 10, 8, 2),
+    ("esat_finess_2026_extrait.csv", "finess_esat", 38, 38, 0),
     ("canonique_extrait.csv", "canonique", 8, 8, 0),
 ]
 
@@ -46,7 +47,8 @@ def test_every_row_is_accounted_for(name, fmt, lines, providers, aside):
     assert table["source_ligne"].is_unique and table["id_prestataire"].is_unique
     assert table["alertes"].map(lambda a: isinstance(a, list) and all(isinstance(x, str) for x in a)).all()
     assert table["metiers"].map(lambda m: isinstance(m, list)).all()
-    assert set(table["source_metiers"].dropna()) <= {"déclaré", "déduit"}
+    assert set(table["source_metiers"].dropna()) <= {"déclaré", "déduit", "supposé"}
+    assert table["metiers_supposes"].map(lambda m: isinstance(m, list)).all()
     assert table["confiance_metiers"].dropna().between(0, 1).all()
     assert set(table["perimetre"]) <= {"France entière", "rayon", "zones"}
     assert table.loc[table["perimetre"].eq("rayon"), "rayon_km"].notna().all()
@@ -281,24 +283,305 @@ def test_every_problem_of_every_file_in_one_error(tmp_path):
         read_directory(DATA / "asp_extrait.csv", format="siae")
 
 
-def test_sample_directory_loads_with_fictitious_rows_only_among_esat_and_ea():
-    table = load_sample_directory()
-    assert len(table) == 793 and table["region"].eq("84").all()
-    assert set(table.loc[table["fictif"], "type_structure"]) == {"ESAT", "EA"}
-    assert not table.loc[table["type_structure"].isin(["EI", "AI", "ACI", "ETTI", "GEIQ"]), "fictif"].any()
-    assert table.loc[table["fictif"], "raison_sociale"].str.contains(r"fictif|fictive").all()
-    assert table[["lat", "lon"]].notna().all().all()
-    fake = table[table["fictif"]]
-    assert fake["type_structure"].value_counts().to_dict() == {"ESAT": 182, "EA": 127}
-    assert fake["effectif"].sum() == 19660
-    savoie = fake[fake["departement"].eq("73")]
-    assert savoie.groupby("type_structure")["effectif"].agg(["count", "sum"]).to_dict("index") == {
-        "EA": {"count": 10, "sum": 321.0},
-        "ESAT": {"count": 9, "sum": 1096.0},
+# ---- the official list of ESAT (FINESS 2026) ------------------------------------------------------------
+ESAT_LIST = DATA / "esat_finess_2026_extrait.csv"
+ASSUMED = 22  # the trades ESAT commonly do (data/esat_metiers_supposes.csv)
+
+
+@pytest.fixture(scope="module")
+def esat_list() -> pd.DataFrame:
+    return read_directory(ESAT_LIST)
+
+
+def _finess_frame() -> pd.DataFrame:
+    return pd.read_csv(ESAT_LIST, dtype=str, keep_default_na=False)
+
+
+def _site(table: pd.DataFrame, finess_et: str) -> pd.Series:
+    return table[table["id_prestataire"].eq(f"finess:{finess_et}")].iloc[0]
+
+
+def test_esat_list_every_site_is_an_esat_located_at_its_commune(esat_list):
+    assert esat_list.attrs["lecture"][0]["format"] == "finess_esat"
+    assert esat_list["type_structure"].eq("ESAT").all() and esat_list["secteur"].eq("Handicap").all()
+    assert _site(esat_list, "020019931")["raison_sociale"] == "DISPJ"  # a name that is not "ESAT …"
+    assert esat_list["id_prestataire"].str.fullmatch(r"finess:\w{9}").all()
+    located = esat_list["lat"].notna() & esat_list["departement"].notna()
+    assert located.sum() == 37  # CAT SPM: Saint-Pierre has no known centre
+    assert _has(_site(esat_list, "970500104")["alertes"], "coordonnées inconnues")
+    envol = _site(esat_list, "010008951")
+    assert (envol["siret"], envol["commune_insee"], envol["code_postal"]) == (
+        "77554456201361",
+        "01047",
+        "01150",
+    )
+    assert (envol["adresse"], envol["effectif"]) == ("385 ALL DU PRUNNUS", 9.0)
+    nierme = _site(esat_list, "010784171")  # 01105 is a CEDEX code: the commune code places it
+    assert (nierme["code_postal"], nierme["commune_insee"]) == ("01105", "01283")
+    assert pd.isna(_site(esat_list, "090004920")["adresse"])  # an empty address
+    assert _site(esat_list, "2A0003026")["departement"] == "2A"
+    assert esat_list["source_et_type"].isin(["Principal", "Secondaire"]).all()
+    assert esat_list["source_ej_raison_sociale"].str.len().gt(0).all()
+
+
+def test_esat_list_places_are_counted_once_per_esat(esat_list):
+    sabarthes, couseran = _site(esat_list, "090004920"), _site(esat_list, "090784174")
+    assert pd.isna(sabarthes["effectif"]) and couseran["effectif"] == 49
+    assert _has(sabarthes["alertes"], "capacité identique à celle de l’établissement principal")
+    assert pd.isna(_site(esat_list, "100006998")["effectif"])  # the antenna of ESAT Champagne repeats 25
+    assert pd.isna(_site(esat_list, "680023769")["effectif"])  # the laundry repeats Les Tournesols' 15
+    assert _site(esat_list, "680015039")["effectif"] == 15
+    for site in ("500003132", "500017322"):  # secondary sites at 0: places counted on the principal
+        assert _has(_site(esat_list, site)["alertes"], "capacité nulle sur un site secondaire")
+    moulin = _site(esat_list, "500004866")  # the principal at 0: unknown, not zero workers
+    assert pd.isna(moulin["effectif"]) and _has(moulin["alertes"], "capacité autorisée nulle")
+    given = pd.to_numeric(_finess_frame()["Capacité autorisée agrégée"]).sum()
+    assert esat_list["effectif"].sum() == given - 49 - 25 - 15
+    assert not esat_list["alertes"].map(lambda a: _has(a, "effectif nul")).any()
+
+
+def test_esat_list_sites_sharing_a_siret_are_not_duplicates(esat_list):
+    cluny = esat_list[esat_list["raison_sociale"].eq("ESAT FOYER DE CLUNY")]
+    assert len(cluny) == 3 and cluny["id_prestataire"].is_unique
+    for alerts in cluny["alertes"]:
+        assert _has(alerts, "SIRET partagé entre sites FINESS (3 sites d’un même établissement")
+        assert not _has(alerts, "SIRET présent sur plusieurs lignes")
+
+
+def test_esat_trades_from_names_other_sites_or_assumed(esat_list):
+    laverie = _site(esat_list, "450020250")  # ESAT LES CEDRES (LAVERIE)
+    assert (laverie["metiers"], laverie["source_metiers"]) == (["blanchisserie"], "déduit")
+    assert _site(esat_list, "450008347")["metiers"] == ["sous-traitance-industrielle"]  # (STI)
+    assert _site(esat_list, "010005288")["metiers"] == ["mise-a-disposition"]  # hors les murs
+    assert _site(esat_list, "680023777")["metiers"] == ["maraichage"]  # ferme
+    tournesols = _site(esat_list, "680015039")  # the principal: what its sites' names say
+    assert {"blanchisserie", "maraichage"} <= set(tournesols["metiers"])
+    assert tournesols["confiance_metiers"] < _site(esat_list, "680023777")["confiance_metiers"]
+    assert _has(tournesols["alertes"], "métiers déduits des noms des autres sites du même ESAT")
+    laporte = _site(esat_list, "300782208")  # "Pierre Laporte" is a man, not a stone mason
+    assert (laporte["metiers"], laporte["familles"], laporte["source_metiers"]) == ([], [], "supposé")
+    assert len(laporte["metiers_supposes"]) == ASSUMED and "nettoyage-locaux" in laporte["metiers_supposes"]
+    assert laporte["confiance_metiers"] == 0.3
+    assert _has(laporte["alertes"], "métiers courants des ESAT supposés")
+    known = esat_list["source_metiers"].eq("déduit")
+    assert esat_list.loc[known, "metiers_supposes"].map(len).eq(0).all()
+    assert esat_list.loc[~known, "metiers"].map(len).eq(0).all()
+
+
+def test_canonical_table_keeps_assumed_trades_apart(tmp_path, esat_list):
+    table = esat_list[DIRECTORY_COLUMNS].drop(columns=["source_fichier", "source_ligne"]).copy()
+    for name in ("metiers", "familles", "zones", "alertes", "metiers_supposes"):
+        table[name] = table[name].map(" | ".join)
+    path = tmp_path / "canonique.csv"
+    table.to_csv(path, index=False)
+    again = read_directory(path)
+    assert again.attrs["lecture"][0]["format"] == "canonique"
+    for name in ("metiers", "metiers_supposes", "source_metiers", "effectif", "commune_insee"):
+        assert again[name].astype(object).tolist() == esat_list[name].astype(object).tolist(), name
+    assert again["alertes"].map(sorted).tolist() == esat_list["alertes"].map(sorted).tolist()
+
+
+def test_esat_list_saved_by_a_spreadsheet_gets_its_leading_zeros_back(tmp_path):
+    frame = _finess_frame()
+    codes = ("EJ-N°FINESS", "ET-N°FINESS", "ET-Code Postal", "ET-Département Code", "ET-Commune Code")
+    for column in codes:
+        frame[column] = frame[column].str.lstrip("0")  # "01150" saved as the number 1150
+    path = tmp_path / "esat_zeros_perdus.csv"
+    frame.to_csv(path, sep=";", index=False)
+    table = read_directory(path)
+    envol = _site(table, "010008951")
+    assert (envol["code_postal"], envol["departement"], envol["commune_insee"]) == ("01150", "01", "01047")
+    assert "code postal « 1150 » à 4 chiffres\u00a0: zéro initial restauré (01150)" in envol["alertes"]
+    assert "code commune « 1047 »\u00a0: zéro initial restauré (01047)" in envol["alertes"]
+    assert table["departement"].tolist() == read_directory(ESAT_LIST)["departement"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("written", "siret", "alert"),
+    [
+        ("77554456201361.0", "77554456201361", None),
+        ("7.7554456201361e+13", "77554456201361", "SIRET écrit en notation scientifique"),
+        ("7,75545E+13", None, "SIRET illisible\u00a0: notation scientifique d’Excel"),
+    ],
+)
+def test_siret_written_as_a_number(tmp_path, written, siret, alert):
+    frame = _finess_frame()
+    frame.loc[0, "ET-SIRET"] = written
+    path = tmp_path / "esat.csv"
+    frame.to_csv(path, index=False)
+    row = read_directory(path).iloc[0]
+    assert row["siret"] == siret if siret else pd.isna(row["siret"])
+    assert _has(row["alertes"], alert) if alert else not _has(row["alertes"], "SIRET")
+
+
+def test_former_commune_code_falls_back_on_the_postal_code(tmp_path):
+    frame = _finess_frame()
+    pleyel = frame["ET-Raison sociale"].eq("ESAT PLEYEL")  # Pierrefitte-sur-Seine joined Saint-Denis in 2025
+    frame.loc[pleyel, ["ET-Commune Code", "ET-Commune Libellé"]] = ["93059", "Pierrefitte-sur-Seine"]
+    path = tmp_path / "esat.csv"
+    frame.to_csv(path, index=False)
+    row = _site(read_directory(path), "930003405")
+    assert (row["commune_insee"], row["departement"]) == ("93066", "93")
+    assert "code commune INSEE inconnu (« 93059 »)" in row["alertes"]
+
+
+# ---- coordinates and places that are wrong --------------------------------------------------------------
+CHAMBERY_CASTLE_L93 = (927522.49, 6500492.56)  # 45.5661 N, 5.9175 E (computed without pyproj, see above)
+ADDRESS = ["address", "post_code", "city", "department", "commune_insee"]
+
+
+def _savoie(tmp_path, drop=(), **columns) -> Path:
+    """Three real SIAE of Savoie (``asp_extrait.csv``), some columns dropped or replaced."""
+    frame = pd.read_csv(DATA / "asp_extrait.csv", dtype=str, keep_default_na=False)
+    frame = frame[frame["department"].eq("73")].drop(columns=list(drop)).head(3)
+    for name, values in columns.items():
+        frame[name] = values
+    path = tmp_path / "savoie.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_lambert93_in_latitude_and_longitude_columns_is_converted(tmp_path):
+    x, y = CHAMBERY_CASTLE_L93
+    table = read_directory(_savoie(tmp_path, drop=ADDRESS, lat=[str(y)] * 3, lon=[str(x)] * 3))
+    assert ((table["lat"] - 45.5661).abs() < 1e-5).all() and ((table["lon"] - 5.9175).abs() < 1e-5).all()
+    assert table["departement"].eq("73").all()
+    assert table["alertes"].map(lambda a: _has(a, "coordonnées Lambert-93 converties")).all()
+
+
+def test_lambert93_x_y_columns_are_converted(tmp_path):
+    x, y = CHAMBERY_CASTLE_L93
+    table = read_directory(_savoie(tmp_path, drop=["lat", "lon"], X=[str(x)] * 3, Y=[str(y)] * 3))
+    assert {"X": "x", "Y": "y"}.items() <= table.attrs["lecture"][0]["colonnes_reconnues"].items()
+    row = table.iloc[0]  # NATUR ALP, La Ravoire: 5 km from the castle, within its commune's reach
+    assert abs(row["lat"] - 45.5661) < 1e-5 and row["commune_insee"] == "73213"
+
+
+def test_swapped_latitude_and_longitude_are_put_back(tmp_path):
+    frame = pd.read_csv(DATA / "asp_extrait.csv", dtype=str, keep_default_na=False)
+    savoie = frame[frame["department"].eq("73")].head(3)
+    lat, lon = savoie["lat"].tolist(), savoie["lon"].tolist()
+    without_place = read_directory(_savoie(tmp_path, drop=ADDRESS, lat=lon, lon=lat))
+    assert without_place["lat"].round(5).tolist() == [float(v) for v in lat]
+    assert without_place["departement"].eq("73").all()
+    assert without_place["alertes"].map(lambda a: _has(a, "latitude et longitude inversées")).all()
+    with_place = read_directory(_savoie(tmp_path, lat=lon, lon=lat))
+    assert with_place["lat"].round(5).tolist() == [float(v) for v in lat]
+    assert with_place["alertes"].map(lambda a: _has(a, "latitude et longitude inversées")).all()
+
+
+@pytest.mark.parametrize(
+    ("post_code", "city", "country", "said"),
+    [
+        ("7500", "TOURNAI (BELGIQUE)", "", "adresse hors de France (Belgique)"),
+        ("7500", "TOURNAI", "", "adresse hors de France\u00a0? code postal à 4 chiffres"),
+        ("7500", "TOURNAI", "Belgique", "adresse hors de France (Belgique)"),
+        ("B-7500", "TOURNAI", "", "adresse hors de France (pays étranger"),
+    ],
+)
+def test_a_provider_abroad_is_not_placed_in_france(tmp_path, post_code, city, country, said):
+    columns = {
+        "post_code": post_code,
+        "city": city,
+        "department": "",
+        "commune_insee": "",
+        "lat": "",
+        "lon": "",
     }
-    esat_families = {f for fs in savoie.loc[savoie["type_structure"].eq("ESAT"), "familles"] for f in fs}
-    assert len(esat_families) == 13 and "Hors champ" not in esat_families
-    assert fake["source_metiers"].eq("déclaré").all() and not fake["perimetre_par_defaut"].any()
-    real = table[~table["fictif"]]
-    assert real["source_metiers"].dropna().eq("déduit").all()
-    assert real["siret"].notna().all()
+    if country:
+        columns["pays"] = country
+    row = read_directory(_savoie(tmp_path, **columns)).iloc[0]
+    assert pd.isna(row["departement"]) and pd.isna(row["commune_insee"]) and pd.isna(row["lat"])
+    assert _has(row["alertes"], said)
+    assert not _has(row["alertes"], "07500")  # never Guilherand-Granges (Ardèche)
+
+
+def test_coordinates_abroad_without_commune_are_ignored(tmp_path):
+    row = read_directory(_savoie(tmp_path, drop=ADDRESS, lat="50.8466", lon="4.3528")).iloc[0]  # Brussels
+    assert pd.isna(row["departement"]) and pd.isna(row["lat"])
+    assert _has(row["alertes"], "coordonnées hors de France")
+
+
+# ---- staff, notice sheets, perimeters ---------------------------------------------------------------------
+def test_staff_numbers_units_and_bands(tmp_path):
+    frame = pd.read_csv(DATA / "lemarche_esat_extrait.csv", sep="|", dtype=str, keep_default_na=False)
+    written = ["12,5 ETP", "8.5 ETP", "45 ETP", "-3", "0", "1 000 à 1 999 salariés", "1 ou 2 salariés"]
+    written += ["250 salariés et plus", "Non renseigné"]
+    frame["Nombre de travailleurs dans la structure (en ETP)"] = written
+    path = tmp_path / "import_esat.csv"
+    frame.to_csv(path, sep="|", index=False)
+    table = read_directory(path)
+    staff = [None if pd.isna(v) else float(v) for v in table["effectif"]]
+    assert staff == [12.5, 8.5, 45.0, None, 0.0, 1499.5, 1.5, 250.0, None]
+    alerts = table["alertes"].tolist()
+    assert _has(alerts[3], "effectif négatif (« -3 »)") and _has(alerts[4], "effectif nul")
+    assert _has(alerts[5], "tranche") and _has(alerts[7], "borne basse retenue")
+    assert not any(_has(a, "effectif illisible") for a in alerts)
+
+
+def test_a_notice_sheet_before_the_table_is_not_taken_for_it(tmp_path):
+    source = pd.read_csv(DATA / "lemarche_esat_extrait.csv", sep="|", dtype=str, keep_default_na=False)
+    book = Workbook()
+    notice = book.active
+    notice.title = "Notice"
+    notice.append(["Import des ESAT - notice de remplissage"])
+    notice.append(["Colonnes obligatoires :", "Raison sociale", "Siret", "Code Postal", "Ville"])
+    sheet = book.create_sheet("ESAT")
+    sheet.append(list(source.columns))
+    for row in source.itertuples(index=False):
+        sheet.append([v or None for v in row])
+    path = tmp_path / "import.xlsx"
+    book.save(path)
+    table = read_directory(path)
+    assert table.attrs["lecture"][0]["feuille"] == "ESAT" and len(table) == len(source)
+
+
+def test_former_regions_and_lists_of_departments_are_zones(tmp_path):
+    frame = pd.read_csv(DATA / "canonique_extrait.csv", dtype=str, keep_default_na=False).head(4)
+    frame["perimetre"], frame["rayon_km"] = "zones", ""
+    frame["zones"] = ["Rhône-Alpes", "Départements 38, 73 et 74", "Centre", "PACA"]
+    path = tmp_path / "canonique.csv"
+    frame.to_csv(path, index=False)
+    table = read_directory(path)
+    rhone_alpes = [f"dep:{d}" for d in ("01", "07", "26", "38", "42", "69", "73", "74")]
+    assert table["zones"].tolist() == [rhone_alpes, ["dep:38", "dep:73", "dep:74"], ["reg:24"], ["reg:93"]]
+    assert _has(table.iloc[0]["alertes"], "ancienne région « Rhône-Alpes »")
+    assert not table["alertes"].map(lambda a: _has(a, "non reconnue") or _has(a, "par défaut")).any()
+
+
+# ---- the bundled directory ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def bundled() -> pd.DataFrame:
+    return load_sample_directory()
+
+
+def test_bundled_directory_holds_real_structures_of_all_france(bundled):
+    assert bundled["type_structure"].value_counts().to_dict() == {
+        "ACI": 1978,
+        "ESAT": 1504,
+        "EI": 992,
+        "AI": 666,
+        "ETTI": 296,
+        "GEIQ": 171,
+        "EA": 2,
+    }
+    assert not bundled["fictif"].any() and not bundled["raison_sociale"].str.contains("fictif|fictive").any()
+    assert bundled["id_prestataire"].is_unique
+    metropolitan = {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
+    assert metropolitan | {"01", "02", "03", "04", "06"} <= set(bundled["region"].dropna())
+    located = bundled["lat"].notna() & bundled["departement"].notna()
+    assert located.mean() > 0.998
+    assert bundled.loc[bundled["type_structure"].ne("ESAT"), "siret"].notna().all()
+
+
+def test_bundled_esat_trades_and_places(bundled):
+    esat = bundled[bundled["type_structure"].eq("ESAT")]
+    assert esat["source_metiers"].value_counts().to_dict() == {"supposé": 1411, "déduit": 93}
+    assumed = esat[esat["source_metiers"].eq("supposé")]
+    assert assumed["metiers"].map(len).eq(0).all() and assumed["metiers_supposes"].map(len).eq(ASSUMED).all()
+    assert assumed["confiance_metiers"].eq(0.3).all()
+    assert bundled.loc[bundled["type_structure"].ne("ESAT"), "metiers_supposes"].map(len).eq(0).all()
+    assert (
+        esat["effectif"].sum() == 118588
+    )  # 119,263 authorised places, less those repeated by secondary sites
+    assert esat["perimetre_par_defaut"].all()

@@ -54,13 +54,14 @@ def test_contracts_sheet_has_every_contract_with_numbers_and_coloured_levels(rep
     assert len(rules) == 4
 
 
-def test_synthese_shares_are_percentages_and_say_fictitious_providers_were_used(report):
+def test_synthese_shares_are_percentages_and_say_which_providers_the_directory_holds(report):
     ws = load_workbook(report)["Synthèse"]
     cells = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, 30)}
     share = cells["MAPA : transférable (fort ou moyen)"]
     assert isinstance(share.value, float) and share.number_format == "0 %"
     texts = " ".join(str(ws.cell(r, 1).value) for r in range(1, 30))
-    assert "FICTIFS" in texts
+    assert "FICTIFS" not in texts and "1\u202f504 ESAT" in texts
+    assert "Couverture des entreprises adaptées (EA) inconnue" in texts
 
 
 def test_more_contracts_than_the_row_limit_go_to_a_csv_beside(diag, tmp_path):

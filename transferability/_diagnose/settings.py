@@ -44,6 +44,9 @@ class Settings:
     part_hors_zone_alerte : float, default=0.05
         Share of the judged contracts placed where no provider of any trade works above which the report
         shows the territory line in red.
+    ea_min_annuaire : int, default=20
+        Below this many EA (entreprises adaptées) in the directory, EA coverage is said to be unknown (no open
+        list of EA exists: the report says how to add one) and the ESAT/EA verdict rests on ESAT alone.
     date_reference : date, optional
         The day renewals are judged against (today when None).
     """
@@ -59,6 +62,7 @@ class Settings:
     taux_fiphfp: float = 0.30
     ca_par_etp: float = 45000.0
     part_hors_zone_alerte: float = 0.05
+    ea_min_annuaire: int = 20
     date_reference: dt.date | None = None
 
     def __post_init__(self):
@@ -154,6 +158,7 @@ _LIMITS = {
     "taux_fiphfp": ("share", 0.0, 1.0),
     "ca_par_etp": ("number", 1.0, 10_000_000.0),
     "part_hors_zone_alerte": ("share", 0.0, 1.0),
+    "ea_min_annuaire": ("count", 0, 100_000),
 }
 
 

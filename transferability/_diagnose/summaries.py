@@ -167,4 +167,7 @@ def controle_territoire(diag) -> dict:
         else None,
         "prestataires_utilises": len(used) if diag.prestataires_par_marche is not None else None,
         "annuaire_fictif_en_partie": bool(diag.annuaire["fictif"].astype(bool).any()),
+        "prestataires_par_type": diag.annuaire["type_structure"].fillna("inconnu").value_counts().to_dict(),
+        "couverture_ea_inconnue": int(diag.annuaire["type_structure"].isin(["EA", "EATT"]).sum())
+        < diag.parametres.ea_min_annuaire,
     }

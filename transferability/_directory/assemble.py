@@ -1,4 +1,4 @@
-"""One provider row of the canonical table from a directory row's fields: identity, place, trades, perimeter."""
+"""Provider rows of the canonical table from a directory's fields: identity, place, trades, perimeter, means."""
 
 from __future__ import annotations
 
@@ -8,32 +8,14 @@ import pandas as pd
 
 from .._io import parse_amount
 from .columns import DIRECTORY_COLUMNS, LIST_SEPARATOR, TRUE_TEXTS
-from .formats import parse_headcount
-from .perimeters import (
-    RADIUS,
-    Location,
-    default_radius,
-    department_code,
-    file_coordinates,
-    locate_row,
-    parse_float,
-    parse_perimeter,
-    region_code,
-    with_coordinates,
-)
-from .providers import (
-    DECLARED,
-    FINESS_CATEGORIES,
-    Trades,
-    check_siret,
-    declared_trades,
-    infer_trades,
-    kind_from_name,
-    metier_ids,
-    parse_kind,
-    parse_rome,
-    structures,
-)
+from .coordinates import file_coordinates, with_coordinates
+from .finess_list import finess_number, principal_of, settle_capacities, shared_siret_alerts
+from .identity import FINESS_CATEGORIES, check_siret, kind_from_name, parse_kind, structures
+from .perimeters import RADIUS, default_radius, parse_perimeter
+from .places import Location, department_code, locate_row, region_code
+from .providers import Trades
+from .staff import parse_headcount
+from .trades import row_trades
 
 
 def assemble(
@@ -43,15 +25,20 @@ def assemble(
     n = len(lines)
     records = [{k: v[i] for k, v in cells.items() if k != "metiers_texte"} for i in range(n)]
     declared_texts = cells.get("metiers_texte", [[] for _ in range(n)])
-    coords, coord_alerts = file_coordinates(cells, n)
-    alerts = [
-        [*row_alerts.get(ln, ()), *([a] if a else [])] for ln, a in zip(lines, coord_alerts, strict=True)
-    ]
+    coords, alerts = file_coordinates(cells, n)
+    alerts = [[*row_alerts.get(ln, ()), *a] for ln, a in zip(lines, alerts, strict=True)]
     kinds = structures()[["secteur", "cadre_legal"]].apply(tuple, axis=1).to_dict()
     rows = [_identity(r, fmt, coords[i], kinds, alerts[i]) for i, r in enumerate(records)]
-    trades = _trades(records, declared_texts, [row["type_structure"] for row in rows], alerts)
+    esat_list = fmt == "finess_esat"
+    principals = principal_of(records) if esat_list else [None] * n
+    kinds_of_rows = [row["type_structure"] for row in rows]
+    trades = row_trades(records, declared_texts, kinds_of_rows, alerts, principals)
     for i, (r, row, t) in enumerate(zip(records, rows, trades, strict=True)):
         _trades_and_means(row, r, t, alerts[i])
+    if esat_list:
+        settle_capacities(rows, records, principals, alerts)
+        shared_siret_alerts(rows, alerts)
+    for i, (r, row) in enumerate(zip(records, rows, strict=True)):
         previous = [a.strip() for a in r.get("alertes", "").split(LIST_SEPARATOR) if a.strip()]
         row.update(
             alertes=list(dict.fromkeys([*previous, *alerts[i]])),
@@ -85,7 +72,7 @@ def _identity(r: dict, fmt: str, coords: tuple, kinds: dict, alerts: list[str]) 
         )
     return {
         "id_prestataire": r.get("id_prestataire")
-        or (f"finess:{r['finess_et']}" if r.get("finess_et") else None),
+        or (f"finess:{finess_number(r['finess_et'])}" if r.get("finess_et") else None),
         "raison_sociale": name or None,
         "enseigne": r.get("enseigne") or None,
         "siret": siret,
@@ -93,7 +80,10 @@ def _identity(r: dict, fmt: str, coords: tuple, kinds: dict, alerts: list[str]) 
         "secteur": kinds[kind][0] if kind else None,
         "cadre_legal": kinds[kind][1] if kind else None,
         "adresse": _address(r) or None,
-        "code_postal": r.get("code_postal") or r.get("acheminement", "")[:5].strip() or None,
+        "code_postal": loc.code_postal
+        or r.get("code_postal")
+        or r.get("acheminement", "")[:5].strip()
+        or None,
         "commune_insee": loc.commune_insee,
         "departement": loc.departement,
         "region": loc.region or region_code(r.get("region", "")),
@@ -105,13 +95,17 @@ def _identity(r: dict, fmt: str, coords: tuple, kinds: dict, alerts: list[str]) 
 def _trades_and_means(row: dict, r: dict, t: Trades, alerts: list[str]) -> None:
     """What a provider does and where (métiers, perimeter), and its means (staff, turnover)."""
     row.update(
-        metiers=list(t.metiers), familles=t.familles, source_metiers=t.source, confiance_metiers=t.confiance
+        metiers=list(t.metiers),
+        familles=t.familles,
+        source_metiers=t.source,
+        confiance_metiers=t.confiance,
+        metiers_supposes=list(t.supposes),
     )
     home = Location(row["commune_insee"], row["departement"], row["region"])
     declared = parse_perimeter(r.get("perimetre", ""), r.get("rayon_km", ""), r.get("zones", ""), home)
     alerts.extend(declared.alertes if declared else ())
     if declared is None or declared.perimetre is None:
-        radius, alert = default_radius(t.familles)
+        radius, alert = default_radius(t.familles, "non déclaré" if declared is None else "illisible")
         row.update(perimetre=RADIUS, rayon_km=radius, zones=[], perimetre_par_defaut=True)
         alerts.append(alert)
     else:
@@ -131,6 +125,8 @@ def _trades_and_means(row: dict, r: dict, t: Trades, alerts: list[str]) -> None:
 
 
 def _provider_kind(r: dict, fmt: str, name: str, alerts: list[str]) -> str | None:
+    if fmt == "finess_esat":  # the official list of ESAT: every row is one, whatever its name
+        return "ESAT"
     if fmt == "finess":
         return FINESS_CATEGORIES.get(r.get("categorie_finess", ""))
     if r.get("type_structure"):
@@ -155,47 +151,12 @@ def _address(r: dict) -> str:
     return f"{line}, {extra}" if line and extra else line or extra
 
 
-def _trades(
-    records: list[dict], declared_texts: list[list[str]], kinds: list, alerts: list[list[str]]
-) -> list[Trades]:
-    """Declared trades where the file gives some; inferred ones (in one batch) elsewhere."""
-    n = len(records)
-    out: list[Trades | None] = [None] * n
-    romes: list[list[str]] = [[] for _ in range(n)]
-    for i, r in enumerate(records):
-        romes[i], bad = parse_rome(r.get("rome", ""))
-        alerts[i].extend(f"code ROME illisible (« {b} »)" for b in bad)
-        ids, free = metier_ids([t.strip() for t in r.get("metiers", "").split("|") if t.strip()])
-        if ids:  # a canonical table: métier ids, with their source and confidence
-            confiance = parse_float(r.get("confiance_metiers", ""))
-            source = r.get("source_metiers") or DECLARED
-            out[i] = Trades(tuple(ids), source, 1.0 if confiance is None else confiance)
-            continue
-        trades, declared = declared_trades([*free, *declared_texts[i]])
-        alerts[i].extend(trades.alertes)
-        if trades.metiers:
-            out[i] = trades
-        elif declared:
-            alerts[i].append("aucun métier déclaré reconnu : métiers déduits")
-    todo = [i for i in range(n) if out[i] is None]
-    if not todo:
-        return out
-    names = [
-        " ".join(filter(None, (r.get("raison_sociale_longue") or r.get("raison_sociale"), r.get("enseigne"))))
-        for r in (records[i] for i in todo)
-    ]
-    field = [[records[i].get(k, "") for i in todo] for k in ("naf", "description")]
-    inferred = infer_trades(names, *field, [romes[i] for i in todo], [kinds[i] for i in todo])
-    for i, t in zip(todo, inferred, strict=True):
-        out[i] = t
-        if not t.metiers:
-            alerts[i].append("aucun métier déclaré ni déductible (nom, NAF, description)")
-    return out
-
-
 def _fill_ids(table: pd.DataFrame, path: Path) -> None:
     """Missing ids: the SIRET when valid, else ``<file>:<line>``; repeated ids get their line."""
-    valid_siret = table["siret"].where(~table["alertes"].map(lambda a: any("SIRET" in x for x in a)))
+    faulty = table["alertes"].map(
+        lambda a: any(x.startswith(("SIRET invalide", "SIRET mal formé")) for x in a)
+    )
+    valid_siret = table["siret"].where(~faulty)
     fallback = path.stem + ":" + table["source_ligne"].astype(str)
     ids = table["id_prestataire"].fillna(valid_siret).fillna(fallback)
     repeated = ids.duplicated(keep=False)

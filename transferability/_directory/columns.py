@@ -29,6 +29,7 @@ DIRECTORY_COLUMNS = [
     "alertes",
     "source_fichier",
     "source_ligne",
+    "metiers_supposes",  # métiers assumed (ESAT of unknown trades), kept apart from ``metiers``
 ]
 LIST_SEPARATOR = " | "
 TRUE_TEXTS = {"true", "vrai", "oui", "1", "x", "yes"}

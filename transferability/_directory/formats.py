@@ -3,7 +3,9 @@
 Each format is known by a few headers only it has (its *signature*); every header then maps
 to a raw field through aliases compared on folded text. The national FINESS extraction
 (``finess;etalab;...`` then ``structureet`` and ``geolocalisation`` records, no header) is
-turned into a table with FINESS's own field names first.
+turned into a table with FINESS's own field names first; the official list of ESAT (FINESS
+re-exported with ``EJ-…``/``ET-…`` headers, :mod:`.finess_list`) is a table like any other.
+A notice sheet's "Colonnes obligatoires : | Raison sociale | …" line is never taken for a header.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ from .._io import (
 )
 from .._utils import fold
 
-FORMATS = ("lemarche", "lemarche_esat", "gesat", "finess", "asp", "canonique")
+FORMATS = ("lemarche", "lemarche_esat", "gesat", "finess", "finess_esat", "asp", "canonique")
 FORMAT_NAMES = {
     "lemarche": "Le marché de l'inclusion (téléchargement)",
     "lemarche_esat": "Le marché de l'inclusion (import ESAT)",
     "gesat": "annuaire GESAT",
     "finess": "FINESS (extraction des établissements)",
+    "finess_esat": "liste officielle des ESAT (FINESS)",
     "asp": "liste ASP des SIAE",
     "canonique": "table canonique",
 }
@@ -51,11 +54,23 @@ _SIGNATURES = {
     },
     "gesat": {"poles de competences", "lieudit bp", "capacite d accueil nombre de th total", "domaine 1"},
     "finess": {"nofinesset", "categetab", "coordxet", "coordyet", "rslongue", "ligneacheminement"},
+    "finess_esat": {
+        "ej n finess",
+        "ej raison sociale",
+        "et n finess",
+        "et raison sociale",
+        "et type",
+        "et siret",
+        "et commune code",
+        "capacite autorisee agregee",
+        "x lat centroide commune",
+    },
     "asp": {"kind", "name", "naf", "post code", "geo match", "legal form"},
 }
 # Canonical column names (matched exactly, not folded) that only the canonical table has.
 _CANONICAL_SIGNATURE = {
     "id_prestataire",
+    "metiers_supposes",
     "raison_sociale",
     "type_structure",
     "commune_insee",
@@ -77,28 +92,40 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "nom de la structure",
         "rs",
         "structure",
+        "et raison sociale",
     ),
+    "gestionnaire": ("ej raison sociale", "organisme gestionnaire", "gestionnaire"),
+    "finess_ej": ("ej n finess", "nofinessej", "n finess ej", "finess ej"),
     "raison_sociale_longue": ("rslongue",),
     "enseigne": ("enseigne", "brand", "nom commercial"),
-    "siret": ("siret", "n siret", "numero siret", "siret de la structure"),
+    "siret": ("siret", "n siret", "numero siret", "siret de la structure", "et siret"),
     "type_structure": ("type de structure", "type structure", "kind", "type", "categorie de structure"),
+    "type_site": ("et type", "type d etablissement principal secondaire"),
     "categorie_finess": ("categetab",),
     "naf": ("naf", "code naf", "ape", "code ape", "codeape"),
-    "adresse": ("adresse", "address", "adresse postale"),
+    "adresse": ("adresse", "address", "adresse postale", "et adresse"),
     "complement": ("lieudit bp", "lieuditbp", "complement d adresse", "compldistrib"),
     "numvoie": ("numvoie",),
     "typvoie": ("typvoie",),
     "voie": ("voie",),
     "compvoie": ("compvoie",),
-    "code_postal": ("code postal", "post code", "cp", "codepostal"),
-    "ville": ("ville", "city", "commune", "libelle commune", "localite"),
-    "commune_insee": ("commune insee", "code insee", "code commune", "insee", "code commune insee"),
-    "departement": ("departement", "department", "code departement"),
-    "region": ("region",),
-    "lat": ("lat", "latitude"),
-    "lon": ("lon", "lng", "longitude"),
-    "x": ("coordxet", "x lambert 93"),
-    "y": ("coordyet", "y lambert 93"),
+    "code_postal": ("code postal", "post code", "cp", "codepostal", "et code postal"),
+    "ville": ("ville", "city", "commune", "libelle commune", "localite", "et commune libelle"),
+    "commune_insee": (
+        "commune insee",
+        "code insee",
+        "code commune",
+        "insee",
+        "code commune insee",
+        "et commune code",
+    ),
+    "departement": ("departement", "department", "code departement", "et departement code"),
+    "region": ("region", "et region code", "code region"),
+    "pays": ("pays", "country", "code pays"),
+    "lat": ("lat", "latitude", "x lat centroide commune"),
+    "lon": ("lon", "lng", "longitude", "x lon centroide commune"),
+    "x": ("coordxet", "x lambert 93", "x", "coord x", "coordonnee x", "x l93", "lambert x"),
+    "y": ("coordyet", "y lambert 93", "y", "coord y", "coordonnee y", "y l93", "lambert y"),
     "source_coord": ("sourcecoordet",),
     "acheminement": ("ligneacheminement", "ligne d acheminement"),
     "metiers_texte": (
@@ -134,14 +161,19 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "salaries",
         "effectifs",
         "nombre de travailleurs",
+        "capacite autorisee agregee",
+        "capacite autorisee",
+        "nombre de places",
+        "places autorisees",
     ),
     "chiffre_affaires": ("chiffre d affaires", "chiffre affaires", "ca"),
     "fictif": ("fictif",),
+    "metiers_supposes": ("metiers supposes",),
     "source_metiers": ("source metiers",),
     "confiance_metiers": ("confiance metiers",),
     "perimetre_par_defaut": ("perimetre par defaut",),
     "alertes": ("alertes",),
-    "finess_et": ("nofinesset",),
+    "finess_et": ("nofinesset", "et n finess", "n finess et", "finess et"),
     "derive": ("familles", "secteur", "cadre legal", "source fichier", "source ligne"),  # recomputed here
 }
 _BY_ALIAS = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
@@ -212,6 +244,8 @@ def field_of(header: str, fmt: str | None) -> str | None:
     ('metiers_texte', 'metiers_texte')
     >>> field_of("commune", "finess"), field_of("Commune", "asp"), field_of("Tel", "gesat")
     ('commune_finess', 'ville', None)
+    >>> field_of("ET-Commune Code", "finess_esat"), field_of("Capacité autorisée agrégée", "finess_esat")
+    ('commune_insee', 'effectif')
     """
     key = fold(header)
     override = _OVERRIDES.get(fmt or "", {})
@@ -231,6 +265,8 @@ def recognise_format(headers: list[str]) -> str:
     'gesat'
     >>> recognise_format(["kind", "siret", "name", "naf", "post_code", "geo_match"])
     'asp'
+    >>> recognise_format(["EJ-N°FINESS", "ET-N°FINESS", "ET-Raison sociale", "ET-Type", "ET-SIRET"])
+    'finess_esat'
     """
     folded = {fold(h) for h in headers}
     scores = {fmt: len(folded & sig) for fmt, sig in _SIGNATURES.items()}
@@ -266,6 +302,16 @@ def check_columns(mapping: dict[str, str | None], where: str) -> None:
         )
     if missing:
         found = ", ".join(f"« {h} »" for h in mapping)[:400] or "aucune colonne"
+        folded = {fold(h) for h in mapping}
+        if any(w in h for h in folded for w in ("objet", "cpv", "montant", "titulaire")):
+            raise InputError(
+                Problem(
+                    "ce fichier ressemble à un fichier de marchés, pas à un annuaire de prestataires",
+                    where,
+                    f"colonnes : {found}",
+                    "le lire avec transferability contrats (ou diagnostic), et donner l’annuaire avec --annuaire",
+                )
+            )
         raise InputError(
             [
                 Problem(
@@ -280,7 +326,11 @@ def check_columns(mapping: dict[str, str | None], where: str) -> None:
 
 
 def _header_score(cells: list[str]) -> int:
-    return sum(field_of(c, None) is not None or c in _CANONICAL_SIGNATURE for c in cells if c)
+    """Known fields a row names; 0 for a notice's "label : values" line ("Colonnes obligatoires : | …")."""
+    filled = [c for c in cells if c]
+    if filled and filled[0].rstrip().endswith(":"):
+        return 0
+    return sum(field_of(c, None) is not None or c in _CANONICAL_SIGNATURE for c in filled)
 
 
 # a directory's header names at least two known fields; else its first row, whose columns are checked after
@@ -315,30 +365,3 @@ def _read_finess_extraction(text: str, notes: list[str]) -> RawTable:
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     notes.append(f"extraction FINESS : {len(rows)} établissements, {len(coords)} géolocalisations")
     return RawTable(frame.fillna(""), lines, "CSV (extraction FINESS)", None, notes, header_line=None)
-
-
-def parse_headcount(text: str) -> tuple[float | None, str | None]:
-    """Staff from a number, or the middle of a band ("10 à 49 salariés"), flagged.
-
-    Examples
-    --------
-    >>> parse_headcount("321"), parse_headcount("")
-    ((321.0, None), (None, None))
-    >>> parse_headcount("10 à 49 salariés")
-    (29.5, 'effectif donné par tranche (« 10 à 49 salariés ») : milieu retenu')
-    """
-    key = fold(text)
-    if not key or key in ("non renseigne", "nc", "n c", "inconnu"):
-        return None, None
-    try:
-        return float(re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")), None
-    except ValueError:
-        pass
-    m = re.match(r"^(?:de )?(\d+) (?:a )?(\d+)\b", key)
-    if m:
-        middle = (int(m.group(1)) + int(m.group(2))) / 2
-        return middle, f"effectif donné par tranche (« {text} ») : milieu retenu"
-    m = re.match(r"^(?:plus de|au moins) (\d+)\b", key)
-    if m:
-        return float(m.group(1)), f"effectif donné par tranche (« {text} ») : borne basse retenue"
-    return None, f"effectif illisible (« {text} »)"

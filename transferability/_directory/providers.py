@@ -1,11 +1,11 @@
-"""What a directory row says of a provider: its kind, its SIRET, its trades.
+"""What a directory row says of a provider's trades.
 
-Kinds come from ``data/structures.csv`` (the legal frame and the reservation article of
-each kind). Trades are *declared* when the directory lists them ("Métiers proposés",
+Trades are *declared* when the directory lists them ("Métiers proposés",
 "Pôles de compétences", "Domaine N", Le marché's sectors) and matched to métiers; otherwise
 they are *inferred* from the NAF code (``data/naf_regles.csv``), words of the name and
 description (``data/mots_metiers.csv`` and the lexicon) and ROME job codes
-(``data/rome_metiers.csv``), and always shown as inferred, with a confidence.
+(``data/rome_metiers.csv``), and always shown as inferred, with a confidence. ESAT whose
+trades stay unknown get the trades ESAT commonly do as *assumed* trades (:mod:`.esat`).
 """
 
 from __future__ import annotations
@@ -16,16 +16,11 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-import pandas as pd
-from rapidfuzz import fuzz, process
 
 from .._reference import family_of, lemarche_sectors, lexicon, match_trade_text, metiers, naf_prior, stem
 from .._utils import clean_text, fold, read_data_csv
 
-DECLARED, INFERRED = "déclaré", "déduit"
-FINESS_CATEGORIES = {"246": "ESAT", "247": "EA"}
-# Former names still found in directories.
-_LEGACY_KINDS = {"cat": "ESAT", "centre d aide par le travail": "ESAT", "atelier protege": "EA"}
+DECLARED, INFERRED, ASSUMED = "déclaré", "déduit", "supposé"
 NAME_LEXICON_CONFIDENCE = 0.6  # a lexicon phrase found in a provider's name or brand
 DESCRIPTION_CONFIDENCE = 0.5  # a lexicon phrase found in its description
 # Kinds that place workers rather than sell a service (Le marché's ``ipa_presta_mode_to_kinds``).
@@ -33,109 +28,6 @@ PLACEMENT_KINDS = {"AI": 0.5, "ETTI": 0.5, "EATT": 0.5, "GEIQ": 0.5}
 KEEP_RATIO = 0.5  # an inferred métier is kept when its score reaches half the best one
 MAX_INFERRED = 4
 _ITEM_SPLIT = re.compile(r"[,;|\n•]+| - ")  # "/" stays: "Jardinier / Jardinière" is one item
-
-
-@cache
-def structures() -> pd.DataFrame:
-    """The provider kinds (``data/structures.csv``), indexed by ``type_structure``.
-
-    Examples
-    --------
-    >>> structures().loc["ESAT", ["secteur", "reservation"]].tolist()
-    ['Handicap', 'L2113-12']
-    """
-    table = read_data_csv("structures.csv")  # the cached frame is shared: derived, never modified
-    clause = table["clause_sociale"].astype(str).str.lower().eq("true")
-    return table.assign(clause_sociale=clause).set_index("type_structure", drop=False)
-
-
-@cache
-def _kind_labels() -> dict[str, str]:
-    labels = {fold(label): code for code, label in structures()["libelle"].items()}
-    return {**labels, **_LEGACY_KINDS}
-
-
-@cache
-def parse_kind(value: object) -> tuple[str | None, str | None]:
-    """Kind code of a directory cell ("Entreprise d'insertion (EI)", "ESAT", "E.S.A.T.").
-
-    Returns ``(code, alert)``; an unknown kind gives ``(None, alert)``.
-
-    Examples
-    --------
-    >>> parse_kind("Entreprise d'insertion (EI)"), parse_kind("E.S.A.T.")[0]
-    (('EI', None), 'ESAT')
-    >>> parse_kind("Etablissement ou service d'aide par le travail")[0]
-    'ESAT'
-    >>> parse_kind("Régie de quartier")
-    (None, 'type de structure inconnu (« Régie de quartier »)')
-    """
-    text = clean_text(value)
-    if not text:
-        return None, "type de structure absent"
-    table = structures()
-    inside = re.findall(r"\(([^()]+)\)", text)
-    for candidate in [*reversed(inside), text]:
-        code = re.sub(r"[^A-Z]", "", candidate.upper())
-        if code in table.index:
-            return code, None
-    labels = _kind_labels()
-    key = fold(re.sub(r"\([^)]*\)", " ", text))
-    if key in labels:
-        return labels[key], None
-    best = process.extractOne(key, list(labels), scorer=fuzz.ratio, score_cutoff=88)
-    if best:
-        return labels[best[0]], None
-    return None, f"type de structure inconnu (« {text} »)"
-
-
-def kind_from_name(name: object) -> str | None:
-    """ESAT or EA when a name says so ("ESAT Les Ateliers", "Entreprise adaptée X"), else None.
-
-    Examples
-    --------
-    >>> kind_from_name("ESAT DU VAL"), kind_from_name("EA Recyclage"), kind_from_name("Le Relais")
-    ('ESAT', 'EA', None)
-    """
-    words = f" {fold(name)} "
-    if " esat " in words or " e s a t " in words:
-        return "ESAT"
-    if " ea " in words or " entreprise adaptee " in words:
-        return "EA"
-    return None
-
-
-def check_siret(value: object) -> tuple[str | None, str | None]:
-    """SIRET without spaces, and an alert when it is not 14 digits or fails its Luhn key.
-
-    La Poste's establishments (SIREN 356000000) follow their own rule (digit sum multiple of 5).
-
-    Examples
-    --------
-    >>> check_siret("410 717 714 00035")
-    ('41071771400035', None)
-    >>> check_siret("41071771400036")
-    ('41071771400036', 'SIRET invalide (« 41071771400036 » : clé de contrôle fausse)')
-    >>> check_siret("1234")
-    ('1234', 'SIRET mal formé (« 1234 » : 14 chiffres attendus)')
-    >>> check_siret("")
-    (None, None)
-    """
-    text = re.sub(r"[\s.\u00a0\u202f-]", "", re.sub(r"\.0$", "", clean_text(value)))
-    if not text:
-        return None, None
-    if not re.fullmatch(r"\d{14}", text):
-        return text, f"SIRET mal formé (« {text} » : 14 chiffres attendus)"
-    digits = [int(c) for c in text]
-    if text.startswith("356000000"):
-        valid = sum(digits) % 5 == 0
-    else:
-        total = 0
-        for i, d in enumerate(reversed(digits)):
-            d = d * 2 if i % 2 else d
-            total += d - 9 if d > 9 else d
-        valid = total % 10 == 0
-    return text, None if valid else f"SIRET invalide (« {text} » : clé de contrôle fausse)"
 
 
 # -- declared trades --------------------------------------------------------------------------
@@ -182,12 +74,16 @@ def _declared_piece(text: str) -> tuple[tuple[tuple[str, float], ...], tuple[str
 
 @dataclass(frozen=True)
 class Trades:
-    """Métiers of one provider, where they come from, how sure, and what went wrong."""
+    """Métiers of one provider, where they come from, how sure, and what went wrong.
+
+    ``familles`` are those of the known métiers only; assumed métiers (``supposes``) stay apart.
+    """
 
     metiers: tuple[str, ...] = ()
     source: str | None = None
     confiance: float | None = None
     alertes: tuple[str, ...] = ()
+    supposes: tuple[str, ...] = ()  # métiers assumed, not known (``metiers_supposes``)
 
     @property
     def familles(self) -> list[str]:
@@ -324,7 +220,7 @@ def infer_trades(
     desc_hits = _lexicon_hits([clean_text(d) for d in descriptions])
     kinds = kinds or [None] * len(names)
     rows = zip(names, nafs, name_hits, desc_hits, romes, kinds, strict=True)
-    return [_best_trades(_clues(*row, terms, silenced)) for row in rows]
+    return [best_trades(_clues(*row, terms, silenced)) for row in rows]
 
 
 def _clues(name, naf, hits, dhits, codes, kind, terms, silenced) -> dict[str, list[float]]:
@@ -356,7 +252,7 @@ def _clues(name, naf, hits, dhits, codes, kind, terms, silenced) -> dict[str, li
     return clues
 
 
-def _best_trades(clues: dict[str, list[float]]) -> Trades:
+def best_trades(clues: dict[str, list[float]]) -> Trades:
     """The métiers within ``KEEP_RATIO`` of the best combined score (at most ``MAX_INFERRED``)."""
     if not clues:
         return Trades()

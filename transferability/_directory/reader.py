@@ -1,7 +1,7 @@
 """``read_directory``: provider directories of every format → one canonical providers table.
 
 One row per provider, French column names (:data:`DIRECTORY_COLUMNS`), the kind and its legal
-frame, the location, the métiers (declared or inferred, with a confidence) and the
+frame, the location, the métiers (declared, inferred or, for ESAT, assumed; with a confidence) and the
 intervention perimeter (declared, or a default radius by family, flagged). Rows in = rows
 out: a faulty row stays with its warnings in ``alertes``; only blank lines (and, in a FINESS
 extraction, establishments that are neither ESAT nor EA) are set aside and counted in the
@@ -31,11 +31,13 @@ from .formats import (
     read_rows,
     recognise_format,
 )
-from .providers import (
-    FINESS_CATEGORIES,
-)
+from .identity import FINESS_CATEGORIES
 
 __all__ = ["DIRECTORY_COLUMNS", "LIST_SEPARATOR", "read_directory"]
+
+# Raw fields read but not canonical, kept in the table as ``source_`` columns (the FINESS list's managing
+# body, its numbers and the site type).
+KEPT_AS_SOURCE = {"gestionnaire", "finess_ej", "finess_et", "type_site"}
 
 
 def read_directory(
@@ -51,9 +53,10 @@ def read_directory(
     source : path or list of paths
         CSV (any encoding ``decode`` repairs; ``; , tab |``) or xlsx files: Le marché de
         l'inclusion's download or ESAT import, a GESAT export, a FINESS extraction (national
-        file or table with FINESS field names), the ASP list of SIAE, or a canonical table
-        (:data:`DIRECTORY_COLUMNS`, lists written ``a | b``).
-    format : {"lemarche", "lemarche_esat", "gesat", "finess", "asp", "canonique"}, optional
+        file or table with FINESS field names), the official list of ESAT (FINESS, ``EJ-…``/``ET-…``
+        columns), the ASP list of SIAE, or a canonical table (:data:`DIRECTORY_COLUMNS`, lists
+        written ``a | b``).
+    format : {"lemarche", "lemarche_esat", "gesat", "finess", "finess_esat", "asp", "canonique"}, optional
         Forces the format instead of recognising it from the headers.
     sheet : str, optional
         The workbook's sheet to read; by default the first visible sheet whose first rows hold a header.
@@ -62,7 +65,9 @@ def read_directory(
     -------
     DataFrame
         :data:`DIRECTORY_COLUMNS`, then the file's unrecognised columns prefixed ``source_``.
-        ``confiance_metiers`` is the lowest confidence of the métiers listed.
+        ``confiance_metiers`` is the lowest confidence of the métiers listed. ``metiers_supposes``
+        holds the métiers *assumed* for an ESAT whose trades are unknown (``source_metiers`` =
+        "supposé"), never mixed with the known ones in ``metiers``.
         ``attrs["lecture"]`` holds one reading report per file.
 
     Raises
@@ -78,8 +83,24 @@ def read_directory(
     >>> table.attrs["lecture"][0]["format"]
     'canonique'
     >>> int(table["type_structure"].isin(["ESAT", "EA"]).sum())
-    309
+    1506
     """
+    if isinstance(source, pd.DataFrame):
+        tables, reports = read_each(
+            [source], lambda f: _read_raw(_frame_table(f), "DataFrame", format, Path("DataFrame"))
+        )
+        result = tables[0]
+        result.attrs["lecture"] = reports
+        return result
+    if not isinstance(source, str | os.PathLike | list | tuple):
+        raise InputError(
+            Problem(
+                "annuaire illisible",
+                "read_directory",
+                f"un objet de type {type(source).__name__}",
+                "donner un chemin de fichier, une liste de chemins ou un DataFrame",
+            )
+        )
     paths = [source] if isinstance(source, str | os.PathLike) else list(source)
     if format is not None and format not in FORMATS:
         raise InputError(
@@ -98,9 +119,19 @@ def read_directory(
     return result
 
 
+def _frame_table(frame: pd.DataFrame) -> RawTable:
+    """A DataFrame read like a file whose header row holds its column names."""
+    cells = frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
+    cells.columns = [str(c) for c in cells.columns]
+    return RawTable(cells, list(range(2, len(cells) + 2)), "DataFrame", header_line=1)
+
+
 def _read_file(path: Path, fmt: str | None, sheet: str | None) -> tuple[pd.DataFrame, dict]:
     where = str(path)
-    raw = read_rows(path, where, sheet)
+    return _read_raw(read_rows(path, where, sheet), where, fmt, path)
+
+
+def _read_raw(raw: RawTable, where: str, fmt: str | None, path: Path) -> tuple[pd.DataFrame, dict]:
     headers = list(raw.frame.columns)
     fmt = fmt or ("finess" if raw.format.startswith("CSV (extraction FINESS") else recognise_format(headers))
     mapping = map_columns(headers, fmt)
@@ -126,7 +157,7 @@ def _read_file(path: Path, fmt: str | None, sheet: str | None) -> tuple[pd.DataF
     )
     _flag_repeated_siret(table)
     for header, name in mapping.items():
-        if name is None:
+        if name is None or name in KEPT_AS_SOURCE:
             column = source_column(header, table.columns)
             table[column] = raw.frame[header].to_numpy(dtype=object)[np.asarray(keep, dtype=bool)]
     return table, _reading_report(path, raw, fmt, mapping, table, aside)
@@ -146,7 +177,13 @@ def _field_cells(frame: pd.DataFrame, mapping: dict[str, str | None]) -> dict[st
     for header, name in mapping.items():
         if name is None or name == "derive":
             continue
-        values = [_cell_text(v) for v in frame[header].to_numpy(dtype=object)]
+        raw = frame[header].to_numpy(dtype=object)
+        # alerts keep their non-breaking spaces ("répétée\u00a0?"): only stripped
+        values = (
+            [_cell_text(v).strip() and str(v).strip() for v in raw]
+            if name == "alertes"
+            else [_cell_text(v) for v in raw]
+        )
         if name == "metiers_texte":
             out.setdefault(name, [[] for _ in range(n)])
             for i, v in enumerate(values):
@@ -171,11 +208,13 @@ def _rows_kept(frame: pd.DataFrame, cells: dict[str, list], fmt: str) -> tuple[l
 
 
 def _flag_repeated_siret(table: pd.DataFrame) -> None:
-    counts = table["siret"].value_counts()
+    """A SIRET on several rows: a duplicate? (not said of the sites of one ESAT, already flagged as such)."""
+    shared = table["alertes"].map(lambda a: any(x.startswith("SIRET partagé") for x in a))
+    counts = table.loc[~shared, "siret"].value_counts()
     repeated = counts[counts > 1]
     if repeated.empty:
         return
-    for i in np.flatnonzero(table["siret"].isin(repeated.index).to_numpy()):
+    for i in np.flatnonzero((table["siret"].isin(repeated.index) & ~shared).to_numpy()):
         count = int(repeated[table.at[i, "siret"]])
         alert = f"SIRET présent sur plusieurs lignes ({count} : établissement en double ?)"
         if alert not in table.at[i, "alertes"]:

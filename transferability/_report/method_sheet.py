@@ -56,7 +56,9 @@ def methode_sheet(book, diag) -> None:
         "Géographie : INSEE COG 2026 et IGN ADMIN EXPRESS 2018 (Licence Ouverte 2.0)",
         "Codes CPV : règlement (CE) n° 213/2008 ; règles CPV → métiers : transferability (MIT)",
         "Secteurs : Le marché de l’inclusion (MIT) ; NAF : INSEE",
-        "SIAE : liste ASP de juillet 2019 ; ESAT et EA de l’annuaire d’exemple : FICTIFS",
+        "Annuaire fourni : ESAT de la liste FINESS 2026 (Licence Ouverte, « FINESS »), SIAE de la liste ASP de "
+        "juillet 2019 et GEIQ de novembre 2019 ; métiers des ESAT déduits de leur nom ou supposés (à confirmer) ; "
+        "aucune liste ouverte des EA",
         "Marchés étiquetés : DECP (Licence Ouverte 2.0), voir data/README.md",
     ):
         row += 1

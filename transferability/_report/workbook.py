@@ -131,6 +131,22 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
         )
         cell.font = Font(bold=True, color="C00000")
         row += 1
+    kinds = check["prestataires_par_type"]
+    shown = ", ".join(
+        f"{n:,} {k}".replace(",", "\u202f") for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])
+    )
+    write_cell(ws, row, 1, f"Annuaire\u00a0: {shown}.")
+    row += 1
+    if check["couverture_ea_inconnue"]:
+        write_cell(
+            ws,
+            row,
+            1,
+            "Couverture des entreprises adaptées (EA) inconnue\u00a0: aucune liste ouverte des EA n’existe ; le "
+            "niveau ESAT/EA repose sur les seuls ESAT. Ajouter les EA du territoire avec --annuaire (export du "
+            "Marché de l’inclusion ou de GESAT).",
+        ).font = Font(bold=True, color="9C5700")
+        row += 1
     outside = check["part_hors_zone_couverte"]
     if outside is not None:
         shown = f"{outside * 100:.1f}".replace(".", ",")
