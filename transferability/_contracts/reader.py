@@ -369,10 +369,15 @@ def _holders(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) -> lis
     return out
 
 
+_LIST_TEXT = re.compile(r"^\[\s*'?|'?\s*\]$")
+
+
 def _unlist(value) -> str:
     """ "['57172266900264']" (a list flattened to text) → "57172266900264"."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""  # most holder cells of a flat DECP export are empty
     text = clean_text(value)
-    return re.sub(r"^\[\s*'?|'?\s*\]$", "", text)
+    return _LIST_TEXT.sub("", text) if "[" in text or "]" in text else text
 
 
 def _reading_report(path: Path, raw: RawTable, matches: dict, table: pd.DataFrame, kinds: Counter) -> dict:

@@ -59,7 +59,8 @@ def row_kinds(frame: pd.DataFrame, header_score=None) -> tuple[pd.Series, pd.Ser
         else np.zeros(len(frame), dtype=bool)
     )
     # a "Total" label elsewhere counts only on a row without object (a holder may be called TOTAL ENERGIES)
-    suspect = ~has_content | object_total | (_total_label(frame) & no_object) | _amount_alone(frame, filled)
+    suspect = ~has_content | object_total | _amount_alone(frame, filled)
+    suspect[no_object] |= _total_label(frame[no_object])  # only rows without object may be total rows
     cells = frame.drop(columns=[c for c in DERIVED if c in frame.columns])
     for i in np.flatnonzero(suspect):
         kinds[i], sections[i] = _kind_of(cells.iloc[i].to_numpy(dtype=object), has_content[i])
@@ -261,7 +262,7 @@ def mark_duplicates(table: pd.DataFrame) -> None:
     has_id = table["id_contrat"].notna().to_numpy()
     dup = key.duplicated(keep="first").to_numpy() & has_id
     # without a reference, a row identical in every field that says what was bought, when and from whom
-    same = _identical_rows(table) & ~has_id
+    same, first = _identical_rows(table, has_id)
     table["doublon"] = dup | same
     alerts = table["alertes"].tolist()
     for i in np.flatnonzero(dup):
@@ -271,7 +272,7 @@ def mark_duplicates(table: pd.DataFrame) -> None:
             *alerts[i],
             "ligne identique à une ligne précédente, sans référence de marché : comptée une fois",
         ]
-    for i in np.flatnonzero(_first_of_identical(table) & ~has_id):
+    for i in np.flatnonzero(first):
         alerts[i] = [
             *alerts[i],
             "ligne répétée à l’identique plus bas, sans référence de marché : comptée une fois",
@@ -291,19 +292,16 @@ _IDENTITY = [
 ]
 
 
-def _identity(table: pd.DataFrame) -> pd.DataFrame:
-    cells = table[[c for c in _IDENTITY if c in table.columns]].astype(str)
-    return cells.assign(titulaires=table["titulaires"].map(_text), objet=object_keys(table["objet"]))
-
-
-def _identical_rows(table: pd.DataFrame) -> np.ndarray:
-    return _identity(table).duplicated(keep="first").to_numpy() & table["objet"].notna().to_numpy()
-
-
-def _first_of_identical(table: pd.DataFrame) -> np.ndarray:
-    cells = _identity(table)
-    return (
-        cells.duplicated(keep=False).to_numpy()
-        & ~cells.duplicated(keep="first").to_numpy()
-        & table["objet"].notna().to_numpy()
-    )
+def _identical_rows(table: pd.DataFrame, has_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows without reference identical to an earlier one, and the first of each such group."""
+    without = ~has_id & table["objet"].notna().to_numpy()
+    same, first = np.zeros(len(table), dtype=bool), np.zeros(len(table), dtype=bool)
+    if not without.any():
+        return same, first
+    rows = table[without]
+    cells = rows[[c for c in _IDENTITY if c in rows.columns]].astype(str)
+    cells = cells.assign(titulaires=rows["titulaires"].map(_text), objet=object_keys(rows["objet"]))
+    later = cells.duplicated(keep="first").to_numpy()
+    same[without] = later
+    first[without] = cells.duplicated(keep=False).to_numpy() & ~later
+    return same, first

@@ -35,7 +35,9 @@ def _coverage_sentence(row) -> str:
     assumed = getattr(row, "nb_prestataires_supposes", 0) or 0
     if assumed:
         cover += (
-            ", métiers à confirmer" if assumed == n else f", dont {assumed} aux métiers supposés (à confirmer)"
+            ", métiers à confirmer"
+            if assumed == n
+            else f", dont {assumed} aux métiers supposés (à confirmer)"
         )
     if row.distance_plus_proche_km == row.distance_plus_proche_km:
         cover += f", le plus proche à {row.distance_plus_proche_km:.0f} km"

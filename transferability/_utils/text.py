@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -56,10 +57,16 @@ def fold(text: object) -> str:
     return _NON_WORD.sub(" ", str(text).translate(_FOLD).lower()).strip()
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _fold_text(text: str) -> str:
+    return fold(text)
+
+
 def fold_series(values: pd.Series) -> pd.Series:
-    """:func:`fold` over a Series, computed once per distinct value."""
+    """:func:`fold` over a Series, computed once per distinct value (and remembered across calls: the same
+    objects are folded by several stages of a reading)."""
     uniques = pd.unique(values.astype("object"))
-    table = {u: fold(u) for u in uniques}
+    table = {u: (_fold_text(u) if isinstance(u, str) else fold(u)) for u in uniques}
     return values.astype("object").map(table).astype("object")
 
 
