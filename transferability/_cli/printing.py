@@ -66,11 +66,11 @@ def summary_lines(diag) -> list[str]:
     levels = ", ".join(f"{fr_int(counts.get(k, 0))} {k}" for k in ("fort", "moyen", "faible", "indéterminé"))
     lines = [f"{fr_int(len(table))} marchés{NBSP}: {levels}."]
     s = diag.synthese()
-    for cat, label in (("MAPA", "MAPA"), ("Formalisé", "marchés formalisés")):
+    for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Marchés formalisés")):
         if cat in s.index and s.loc[cat, "nb_marches"]:
             share = s.loc[cat, "part_montant_fort_ou_moyen_sur_juges"]
             lines.append(
-                f"{label.capitalize()}{NBSP}: {fr_pct(share)} du montant jugé en fort ou moyen "
+                f"{label}{NBSP}: {fr_pct(share)} du montant jugé en fort ou moyen "
                 f"({fr_int(s.loc[cat, 'nb_marches'])} marchés, {fr_euros(s.loc[cat, 'montant_total'])} HT)."
             )
     check = diag.controle_territoire()
