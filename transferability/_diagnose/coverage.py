@@ -153,7 +153,9 @@ def _min_distance(lat, lon, clat, clon, block: int = 2048) -> np.ndarray:
         d = haversine_km(
             lat[start : start + block, None], lon[start : start + block, None], clat[None, :], clon[None, :]
         )
-        out[start : start + block] = np.nanmin(d, axis=1)
+        known = ~np.isnan(d).all(axis=1)  # a provider without coordinates stays at nan, without a warning
+        part = out[start : start + block]
+        part[known] = np.nanmin(d[known], axis=1)
     return out
 
 
