@@ -151,6 +151,22 @@ def records(root):
             )
 
 
+def taker():
+    """The rows chosen so far (by source file and line), and ``take(rec, cap)``: choose a row unless chosen
+    already or its buyer has ``cap`` rows chosen."""
+    chosen, per_buyer = {}, defaultdict(int)
+
+    def take(rec, cap):
+        key = (rec["source_fichier"], rec["source_ligne"])
+        if key in chosen or per_buyer[rec["acheteur_id"]] >= cap:
+            return False
+        chosen[key] = rec
+        per_buyer[rec["acheteur_id"]] += 1
+        return True
+
+    return chosen, take
+
+
 def main(root, out):
     root = Path(root)
     rng = random.Random(SEED)
@@ -163,15 +179,7 @@ def main(root, out):
         rec.update(source_fichier=str(path.relative_to(root.parent)), source_ligne=line, origine=origin)
         pool.append(rec)
     rng.shuffle(pool)
-    chosen, per_buyer = {}, defaultdict(int)
-
-    def take(rec, cap):
-        key = (rec["source_fichier"], rec["source_ligne"])
-        if key in chosen or per_buyer[rec["acheteur_id"]] >= cap:
-            return False
-        chosen[key] = rec
-        per_buyer[rec["acheteur_id"]] += 1
-        return True
+    chosen, take = taker()
 
     quotas = {"local": 620, "etat": 230}
     for origin, quota in quotas.items():

@@ -16,6 +16,9 @@ Objects are deduplicated on their folded text. Every new row is labelled with ev
 (family, capability, potentials per sector, transferable part).
 
 Usage: python tools/sample_round5.py ../shared/data/decp data/labels [--tour6]
+
+The files committed (``candidats_tour5.csv``, ``acheteurs_test.csv``) are the record: run again after the
+merge of round 5, the tool would draw among the rows still unlabelled.
 """
 
 import csv
@@ -26,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sample_for_labelling import fold, records  # noqa: E402
+from sample_for_labelling import fold, records, taker  # noqa: E402
 
 SEED = 20261130
 HELD_OUT = (
@@ -106,16 +109,7 @@ def main(root, labels_dir):
     }
     train = [r for r in rows if not held_out(r["source_fichier"]) and r["acheteur_id"] not in test_buyers]
     known = {r["acheteur_id"] for r in done}
-    chosen, per_buyer = {}, defaultdict(int)
-
-    def take(rec, cap):
-        key = (rec["source_fichier"], rec["source_ligne"])
-        if key in chosen or per_buyer[rec["acheteur_id"]] >= cap:
-            return False
-        chosen[key] = rec
-        per_buyer[rec["acheteur_id"]] += 1
-        return True
-
+    chosen, take = taker()
     for rec in train:  # (a) one row of every buyer never labelled
         if rec["acheteur_id"] not in known:
             take(rec, 1)
