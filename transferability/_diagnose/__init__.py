@@ -6,23 +6,48 @@ from .diagnostic import Diagnostic
 from .level_model import LevelClassifier, level_features
 from .national import diagnose_file
 from .pipeline import DIAGNOSTIC_COLUMNS, diagnose
+from .potential import (
+    AMOUNT_BANDS,
+    POTENTIALS,
+    SECTORS,
+    PotentialModel,
+    classified_labels,
+    judge_potentials,
+    potential_features,
+    sector_parts,
+)
+from .potential import OUTPUT_COLUMNS as POTENTIAL_COLUMNS
+from .potential import Y_COLUMNS as POTENTIAL_LABELS
+from .potential_eval import capability_rule, evaluate_potential
 from .rules import LEVELS, UNDETERMINED, levels, recommendations
 from .settings import Settings
 
 __all__ = [
-    "DIAGNOSTIC_COLUMNS",
-    "LEVELS",
-    "UNDETERMINED",
+    "AMOUNT_BANDS",
     "CoverageIndex",
+    "DIAGNOSTIC_COLUMNS",
     "Diagnostic",
+    "LEVELS",
     "LevelClassifier",
+    "POTENTIALS",
+    "POTENTIAL_COLUMNS",
+    "POTENTIAL_LABELS",
     "PlaceKey",
+    "PotentialModel",
+    "SECTORS",
     "Settings",
+    "UNDETERMINED",
     "apply_corrections",
+    "capability_rule",
+    "classified_labels",
     "coverage",
     "diagnose",
     "diagnose_file",
+    "evaluate_potential",
+    "judge_potentials",
     "level_features",
     "levels",
+    "potential_features",
     "recommendations",
+    "sector_parts",
 ]
