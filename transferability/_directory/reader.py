@@ -92,6 +92,17 @@ def read_directory(
         result = tables[0]
         result.attrs["lecture"] = reports
         return result
+    _check_arguments(source, format)
+    paths = [source] if isinstance(source, str | os.PathLike) else list(source)
+    tables, reports = read_each(paths, lambda p: _read_file(Path(p), format, sheet))
+    result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    if len(tables) > 1:
+        _flag_repeated_siret(result)
+    result.attrs["lecture"] = reports
+    return result
+
+
+def _check_arguments(source, fmt) -> None:
     if not isinstance(source, str | os.PathLike | list | tuple):
         raise InputError(
             Problem(
@@ -101,22 +112,15 @@ def read_directory(
                 "donner un chemin de fichier, une liste de chemins ou un DataFrame",
             )
         )
-    paths = [source] if isinstance(source, str | os.PathLike) else list(source)
-    if format is not None and format not in FORMATS:
+    if fmt is not None and fmt not in FORMATS:
         raise InputError(
             Problem(
                 "format d’annuaire inconnu",
                 "paramètre format",
-                f"« {format} »",
+                f"« {fmt} »",
                 "choisir parmi " + ", ".join(FORMATS),
             )
         )
-    tables, reports = read_each(paths, lambda p: _read_file(Path(p), format, sheet))
-    result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
-    if len(tables) > 1:
-        _flag_repeated_siret(result)
-    result.attrs["lecture"] = reports
-    return result
 
 
 def _frame_table(frame: pd.DataFrame) -> RawTable:

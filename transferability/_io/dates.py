@@ -57,26 +57,9 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
     elif isinstance(value, int | float) and not isinstance(value, bool):
         date = _excel_serial(as_float(value))
     else:
-        text = clean_text(value)
-        if re.fullmatch(r"0?0:00(:00)?", text):  # a date cell holding 0, written out as a time
-            return None, "date nulle d’Excel (cellule date à zéro)"
-        if re.fullmatch(r"\d{5}(\.\d+)?", text):
-            date = _excel_serial(float(text))
-        else:
-            head = re.split(r"[T ]|(?<=\d{4}-\d\d-\d\d)[+-Z]", text)[0]
-            for fmt in _DATE_FORMATS:
-                try:
-                    date = dt.datetime.strptime(head, fmt).date()
-                    break
-                except ValueError:
-                    continue
-            written = _WRITTEN_DATE.fullmatch(fold(text)) if date is None else None
-            if written and written.group(2) in MONTHS:
-                with contextlib.suppress(ValueError):
-                    day, year = int(written.group(1)), int(written.group(3))
-                    date = dt.date(year, MONTHS[written.group(2)], day)
-            if date is None:
-                return _partial_date(text, today)
+        date, alert = _text_date(clean_text(value), today)
+        if date is None or alert:
+            return date, alert
     shown = date.isoformat() if isinstance(value, dt.date) and date else short(value)
     if date is None:
         return None, f"date illisible (« {shown} »)"
@@ -87,6 +70,24 @@ def parse_date(value: object, today: dt.date | None = None) -> tuple[dt.date | N
     if date > today:
         return date, f"date dans le futur ({date.isoformat()})"
     return date, None
+
+
+def _text_date(text: str, today: dt.date) -> tuple[dt.date | None, str | None]:
+    """A date written as text: an Excel serial, the usual formats, "1er février 2021", else a partial date."""
+    if re.fullmatch(r"0?0:00(:00)?", text):  # a date cell holding 0, written out as a time
+        return None, "date nulle d’Excel (cellule date à zéro)"
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        date = _excel_serial(float(text))
+        return date, None if date else f"date illisible (« {short(text)} »)"
+    head = re.split(r"[T ]|(?<=\d{4}-\d\d-\d\d)[+-Z]", text)[0]
+    for fmt in _DATE_FORMATS:
+        with contextlib.suppress(ValueError):
+            return dt.datetime.strptime(head, fmt).date(), None
+    written = _WRITTEN_DATE.fullmatch(fold(text))
+    if written and written.group(2) in MONTHS:
+        with contextlib.suppress(ValueError):
+            return dt.date(int(written.group(3)), MONTHS[written.group(2)], int(written.group(1))), None
+    return _partial_date(text, today)
 
 
 def _partial_date(text: str, today: dt.date) -> tuple[dt.date | None, str | None]:
