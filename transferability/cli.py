@@ -1,4 +1,4 @@
-"""La ligne de commande ``transferability`` (elle n'appelle que l'API publique).
+"""La ligne de commande ``transferability`` (elle et ses modules ``_cli`` n'appellent que l'API publique).
 
 Codes de sortie : 0 succès ; 1 erreur dans les données ou les fichiers (message en français) ; 2 ligne de
 commande à corriger ; 3 erreur interne (à signaler) ; 130 interrompu ; 141 sortie fermée (``| head``).
@@ -44,8 +44,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
+    import transferability as tr
+
     from ._cli.commands import COMMANDS
-    from ._errors import InputError, ModelError
+
+    InputError, ModelError = tr.InputError, tr.ModelError
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -95,7 +98,7 @@ def _system_message(exc: BaseException) -> str:
 
 def _print_warnings(caught, args) -> None:
     """The library's own warnings as French lines (once each); others only with -v."""
-    from ._errors import TransferabilityWarning
+    from transferability import TransferabilityWarning
 
     seen = set()
     for w in caught:
