@@ -1,7 +1,7 @@
 """La ligne de commande ``transferability`` (elle et ses modules ``_cli`` n'appellent que l'API publique).
 
-Codes de sortie : 0 succès ; 1 erreur dans les données ou les fichiers (message en français) ; 2 ligne de
-commande à corriger ; 3 erreur interne (à signaler) ; 130 interrompu ; 141 sortie fermée (``| head``).
+Codes de sortie\u00a0: 0 succès\u00a0; 1 erreur dans les données ou les fichiers (message en français)\u00a0; 2 ligne de
+commande à corriger\u00a0; 3 erreur interne (à signaler)\u00a0; 130 interrompu\u00a0; 141 sortie fermée (``| head``).
 Aucune trace Python n'est montrée, sauf avec la variable d'environnement ``TRANSFERABILITY_DEBUG=1``.
 """
 
@@ -82,15 +82,15 @@ def _usage_error(exc: UsageError) -> None:
     if exc.usage:
         print(exc.usage.rstrip(), file=sys.stderr)
     print(f"Erreur{chr(160)}: {exc}", file=sys.stderr)
-    print("Aide : transferability COMMANDE --help", file=sys.stderr)
+    print("Aide\u00a0: transferability COMMANDE --help", file=sys.stderr)
 
 
 def _system_message(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
-        return "mémoire insuffisante ; pour un fichier national, utiliser --par-lots"
+        return "mémoire insuffisante\u00a0; pour un fichier national, utiliser --par-lots"
     where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
     if isinstance(exc, PermissionError):
-        return f"accès refusé{where} : fichier ouvert dans un autre programme, ou en lecture seule ?"
+        return f"accès refusé{where}\u00a0: fichier ouvert dans un autre programme, ou en lecture seule\u00a0?"
     if isinstance(exc, FileNotFoundError):
         return f"fichier ou dossier introuvable{where}"
     return f"{exc.strerror or exc}{where}"

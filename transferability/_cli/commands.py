@@ -14,7 +14,7 @@ from .printing import print_contracts_report, print_directory_report, print_eval
 def _inputs(args, what: str) -> list[str]:
     if not args.fichiers:
         raise UsageError(
-            f"aucun fichier {what} : donner au moins un fichier (ou « - » pour l’entrée standard)"
+            f"aucun fichier {what}\u00a0: donner au moins un fichier (ou « - » pour l’entrée standard)"
         )
     return stdin_inputs(args.fichiers)
 
@@ -24,7 +24,7 @@ def _columns(args) -> dict[str, str] | None:
     for item in getattr(args, "colonne", []):
         field, sep, header = item.partition("=")
         if not sep or not field.strip() or not header.strip():
-            raise UsageError(f"--colonne {item} : écrire CHAMP=ENTÊTE, par exemple --colonne objet=Libellé")
+            raise UsageError(f"--colonne {item}\u00a0: écrire CHAMP=ENTÊTE, par exemple --colonne objet=Libellé")
         pairs[field.strip()] = header.strip()
     return pairs or None
 
@@ -41,7 +41,7 @@ def contrats(args) -> int:
             print_contracts_report(report)
     if out:
         tr.write_csv(table, out, format=args.csv_format)
-        _say(args, f"Table des marchés écrite : {out}")
+        _say(args, f"Table des marchés écrite\u00a0: {out}")
     return 0
 
 
@@ -53,7 +53,7 @@ def prestataires(args) -> int:
             print_directory_report(report, verbose=args.verbose)
     if out:
         tr.write_csv(table, out, format=args.csv_format)
-        _say(args, f"Table des prestataires écrite : {out}")
+        _say(args, f"Table des prestataires écrite\u00a0: {out}")
     return 0
 
 
@@ -62,7 +62,7 @@ def diagnostic(args) -> int:
     out = check_output(args.output, (".xlsx",), "le rapport", "rapport.xlsx", inputs)
     csv = check_output(args.csv, (".csv",), "la table par marché", "marches.csv", inputs)
     if not args.exemple and not args.fichiers:
-        raise UsageError("aucun fichier de marchés : donner un fichier, ou --exemple pour l’exemple fourni")
+        raise UsageError("aucun fichier de marchés\u00a0: donner un fichier, ou --exemple pour l’exemple fourni")
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
     if args.par_lots or _large(args):
         return _national(args, settings, out)
@@ -86,9 +86,9 @@ def diagnostic(args) -> int:
         for line in summary_lines(diag):
             print(line)
         if csv:
-            print(f"Table par marché écrite : {csv}")
+            print(f"Table par marché écrite\u00a0: {csv}")
         if written:
-            print(f"Rapport écrit : {Path(written).resolve()}")
+            print(f"Rapport écrit\u00a0: {Path(written).resolve()}")
     return 0
 
 
@@ -106,7 +106,7 @@ def _large(args) -> bool:
         and path.stat().st_size > STREAMING_BYTES
     )
     if large and not args.quiet:
-        print(f"Fichier de plus de {STREAMING_BYTES >> 20} Mo : lu par lots (comme avec --par-lots).")
+        print(f"Fichier de plus de {STREAMING_BYTES >> 20} Mo\u00a0: lu par lots (comme avec --par-lots).")
     return large
 
 
@@ -115,7 +115,7 @@ def _national(args, settings, out) -> int:
         raise UsageError("--par-lots lit un seul fichier consolidé (parquet ou CSV)")
     if Path(args.fichiers[0]).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         raise UsageError(
-            "--par-lots lit un fichier CSV ou parquet ; un classeur se diagnostique sans --par-lots"
+            "--par-lots lit un fichier CSV ou parquet\u00a0; un classeur se diagnostique sans --par-lots"
         )
     detail = check_output(
         args.parquet or str(Path(args.output or "diagnostic").with_suffix(".parquet")),
@@ -131,15 +131,15 @@ def _national(args, settings, out) -> int:
         for line in summary_lines(result["diagnostic"]):
             print(line)
         print(
-            f"{result['lignes_lues']:,} lignes lues en {result['secondes']} s ; détail : {detail}".replace(
+            f"{result['lignes_lues']:,} lignes lues en {result['secondes']} s\u00a0; détail\u00a0: {detail}".replace(
                 ",", " "
             )
         )
         if out:
-            print(f"Rapport écrit : {Path(out).resolve()}")
+            print(f"Rapport écrit\u00a0: {Path(out).resolve()}")
         if args.verbose:
             print(
-                "Secondes par étape : "
+                "Secondes par étape\u00a0: "
                 + " ; ".join(f"{k} {v} s" for k, v in result["secondes_par_etape"].items())
             )
     return 0
@@ -152,10 +152,10 @@ def classer(args) -> int:
     result = tr.classify_trades(table, _model(args))
     columns = [c for c in tr.CONTRACT_COLUMNS if c in result.columns] + tr.CLASSIFICATION_COLUMNS
     tr.write_csv(result[columns], out, format=args.csv_format)
-    _say(args, f"{len(result):,} marchés classés ; écrit : {out}".replace(",", " "))
+    _say(args, f"{len(result):,} marchés classés\u00a0; écrit\u00a0: {out}".replace(",", " "))
     if review:
         tr.export_review(result, review, n=args.n_revue)
-        _say(args, f"Les {args.n_revue} prédictions à revoir en premier sont dans : {review}")
+        _say(args, f"Les {args.n_revue} prédictions à revoir en premier sont dans\u00a0: {review}")
     return 0
 
 
@@ -167,8 +167,8 @@ def entrainer(args) -> int:
         evaluate_model=not args.sans_evaluation,
         replace_shipped=args.remplacer_modele_livre,
     )
-    _say(args, f"Modèle écrit : {out} (fiche : {out.with_suffix('.card.json')})")
-    _say(args, f"Pour l’utiliser : transferability diagnostic … --modele {out} --confiance")
+    _say(args, f"Modèle écrit\u00a0: {out} (fiche\u00a0: {out.with_suffix('.card.json')})")
+    _say(args, f"Pour l’utiliser\u00a0: transferability diagnostic … --modele {out} --confiance")
     return 0
 
 

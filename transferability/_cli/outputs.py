@@ -19,27 +19,27 @@ def check_output(
         return None
     out = Path(path)
     if any(Path(i).resolve() == out.resolve() for i in inputs if i != "-"):
-        raise UsageError(f"{path} est aussi un fichier lu : {what} l’écraserait ; choisir un autre nom")
+        raise UsageError(f"{path} est aussi un fichier lu\u00a0: {what} l’écraserait\u00a0; choisir un autre nom")
     if out.is_dir():
         raise UsageError(
-            f"{path} est un dossier : donner un nom de fichier pour {what} (ex. {out / example})"
+            f"{path} est un dossier\u00a0: donner un nom de fichier pour {what} (ex. {out / example})"
         )
     if out.suffix.lower() not in suffixes:
         shown = out.suffix or "aucune extension"
         hint = " (une table par marché se demande avec --csv table.csv)" if suffixes == (".xlsx",) else ""
         raise UsageError(
-            f"{path} : {what} s’écrit en {' ou '.join(suffixes)} ({shown} donné) ; nommer le fichier {example}{hint}"
+            f"{path}\u00a0: {what} s’écrit en {' ou '.join(suffixes)} ({shown} donné)\u00a0; nommer le fichier {example}{hint}"
         )
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise UsageError(f"dossier introuvable pour {path} : créer « {parent} » ou choisir un autre chemin")
+        raise UsageError(f"dossier introuvable pour {path}\u00a0: créer « {parent} » ou choisir un autre chemin")
     lock = parent / f".~lock.{out.name}#"
     if lock.exists():
         raise UsageError(
-            f"{path} est ouvert dans LibreOffice (fichier {lock.name}) : le fermer, puis relancer"
+            f"{path} est ouvert dans LibreOffice (fichier {lock.name})\u00a0: le fermer, puis relancer"
         )
     if out.exists() and not os.access(out, os.W_OK) or not os.access(parent, os.W_OK):
-        raise UsageError(f"{path} ne peut pas être écrit (lecture seule) : choisir un autre chemin")
+        raise UsageError(f"{path} ne peut pas être écrit (lecture seule)\u00a0: choisir un autre chemin")
     return out
 
 
@@ -47,7 +47,7 @@ def check_folder(path: str) -> Path:
     """An output folder: created when missing; raises UsageError when a file is in the way."""
     out = Path(path)
     if out.exists() and not out.is_dir():
-        raise UsageError(f"{path} est un fichier : donner un dossier pour le modèle et sa fiche")
+        raise UsageError(f"{path} est un fichier\u00a0: donner un dossier pour le modèle et sa fiche")
     return out
 
 
