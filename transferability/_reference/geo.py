@@ -81,16 +81,11 @@ def _regions_csv() -> pd.DataFrame:
 
 @cache
 def place_coordinates() -> dict[str, tuple]:
-    """INSEE code or department code → (department, region, lat, lon), as plain tuples.
-
-    Cheaper than :func:`geography` (no names, no postal codes): a directory whose rows all carry a valid
-    INSEE code is located without building it.
-    """
+    """INSEE or department code → (department, region, lat, lon): a directory whose rows all carry a valid
+    INSEE code is located without building the whole :func:`geography`."""
     out = {}
-    for frame, code_col, dep_col in (
-        (_departements_csv(), "code", "code"),
-        (_communes_csv(), "code_insee", "departement"),
-    ):
+    pairs = ((_departements_csv(), "code", "code"), (_communes_csv(), "code_insee", "departement"))
+    for frame, code_col, dep_col in pairs:
         columns = [frame[c].tolist() for c in (code_col, dep_col, "region", "lat", "lon")]
         for code, dep, reg, lat, lon in zip(*columns, strict=True):
             ok = lat == lat and lon == lon
