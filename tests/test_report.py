@@ -61,7 +61,7 @@ def test_synthese_shares_are_percentages_and_say_which_providers_the_directory_h
     assert isinstance(share.value, float) and share.number_format == "0 %"
     texts = " ".join(str(ws.cell(r, 1).value) for r in range(1, 30))
     assert "FICTIFS" not in texts and "1\u202f504 ESAT" in texts
-    assert "Couverture des entreprises adaptées (EA) inconnue" in texts
+    assert "Couverture des entreprises adaptées (EA) inconnue" in texts and "GESAT" in texts
 
 
 def test_more_contracts_than_the_row_limit_go_to_a_csv_beside(diag, tmp_path):

@@ -138,15 +138,13 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
     write_cell(ws, row, 1, f"Annuaire\u00a0: {shown}.")
     row += 1
     if check["couverture_ea_inconnue"]:
-        write_cell(
-            ws,
-            row,
-            1,
-            "Couverture des entreprises adaptées (EA) inconnue\u00a0: aucune liste ouverte des EA n’existe ; le "
-            "niveau ESAT/EA repose sur les seuls ESAT. Ajouter les EA du territoire avec --annuaire (export du "
-            "Marché de l’inclusion ou de GESAT).",
-        ).font = Font(bold=True, color="9C5700")
-        row += 1
+        for line in (
+            "Couverture des entreprises adaptées (EA) inconnue\u00a0: aucune liste ouverte des EA n’existe,",
+            "le niveau ESAT/EA repose sur les seuls ESAT. Ajouter les EA du territoire avec --annuaire",
+            "(export du Marché de l’inclusion ou de GESAT).",
+        ):
+            write_cell(ws, row, 1, line).font = Font(bold=True, color="9C5700")
+            row += 1
     outside = check["part_hors_zone_couverte"]
     if outside is not None:
         shown = f"{outside * 100:.1f}".replace(".", ",")
