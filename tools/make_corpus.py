@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+from make_directory_fixtures import LEMARCHE_HEADER  # tools/ is the script's directory
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -2409,20 +2410,7 @@ def directories(o: Out, sh: Shared) -> None:
         [r["name"], r["brand"], r["kind"], "", p, r["address"], r["post_code"], r["city"], "", "", ""]
         for (_, r), p in zip(lm.iterrows(), per, strict=True)
     ]
-    hdr = [
-        "Raison sociale",
-        "Enseigne",
-        "Type de structure",
-        "Secteurs d'activité",
-        "Périmètre d'intervention",
-        "Adresse",
-        "Code postal",
-        "Ville",
-        "Référence client 1",
-        "Référence client 2",
-        "Référence client 3",
-    ]
-    f = o.write("perimetres_anciennes_regions.csv", text_csv(rows, header=hdr))
+    f = o.write("perimetres_anciennes_regions.csv", text_csv(rows, header=LEMARCHE_HEADER))
     case(
         "R15",
         g,

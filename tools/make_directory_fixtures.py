@@ -47,6 +47,20 @@ LEMARCHE = {
     42: ("Entretien, restauration, aménagement des espaces naturels, Travail du bois", "France entière"),
     48: ("Sous-traitance industrielle générale", "France entière"),
 }
+# the columns of le marché's download of its providers, in their order
+LEMARCHE_HEADER = [
+    "Raison sociale",
+    "Enseigne",
+    "Type de structure",
+    "Secteurs d'activité",
+    "Périmètre d'intervention",
+    "Adresse",
+    "Code postal",
+    "Ville",
+    "Référence client 1",
+    "Référence client 2",
+    "Référence client 3",
+]
 LEMARCHE_UNKNOWN_KIND = {4: "Régie de quartier"}  # Activ'Cités describes itself as a Régie de quartier
 LEMARCHE_NO_PLACE = {42}  # postal code and city blanked on purpose
 ESAT_IMPORT = [
@@ -99,19 +113,7 @@ def main(shared, out):
 
 
 def lemarche(fixture: pd.DataFrame, path: Path) -> None:
-    header = [
-        "Raison sociale",
-        "Enseigne",
-        "Type de structure",
-        "Secteurs d'activité",
-        "Périmètre d'intervention",
-        "Adresse",
-        "Code postal",
-        "Ville",
-        "Référence client 1",
-        "Référence client 2",
-        "Référence client 3",
-    ]
+    header = LEMARCHE_HEADER
     rows = []
     for i, (sectors, perimeter) in LEMARCHE.items():
         r = fixture.loc[i]
