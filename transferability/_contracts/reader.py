@@ -145,9 +145,7 @@ def _check_arguments(source, fmt, columns) -> None:
 def _read_frame(frame: pd.DataFrame, forced, today) -> tuple[pd.DataFrame, dict]:
     """A DataFrame read like a file whose header row holds its column names."""
     where = "DataFrame"
-    cells = frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
-    cells.columns = [str(c) for c in cells.columns]
-    raw = RawTable(cells, list(range(2, len(cells) + 2)), "DataFrame", header_line=1)
+    raw = RawTable.from_frame(frame)
     fields, matches = canonical_fields(raw, where, forced)
     table, kinds = normalise(fields, raw, where, today)
     return table, _reading_report(Path(where), raw, matches, table, kinds)

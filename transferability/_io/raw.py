@@ -61,6 +61,20 @@ class RawTable:
     # header on two rows, or a title; the readers use it only for headers they cannot name alone
     groups: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> RawTable:
+        """A DataFrame read like a file whose header row holds its column names (line 1; rows from line 2).
+
+        Examples
+        --------
+        >>> raw = RawTable.from_frame(pd.DataFrame({"objet": ["Nettoyage", None]}))
+        >>> raw.lines, raw.frame["objet"].tolist()
+        ([2, 3], ['Nettoyage', None])
+        """
+        cells = frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
+        cells.columns = [str(c) for c in cells.columns]
+        return cls(cells, list(range(2, len(cells) + 2)), "DataFrame", header_line=1)
+
 
 def group_labels(above: list, columns: list[str]) -> dict[str, str]:
     """Column → the label of the row above the header that spans it (carried right until the next one).
