@@ -281,6 +281,9 @@ def test_every_problem_of_every_file_in_one_error(tmp_path):
     assert "« Téléphone », « Email »" in str(caught.value)
     with pytest.raises(InputError, match="format d’annuaire inconnu"):
         read_directory(DATA / "asp_extrait.csv", format="siae")
+    with pytest.raises(InputError, match="annuaire illisible") as caught:
+        read_directory(42, format="siae")
+    assert len(caught.value.problems) == 2  # the source and the format, said at once
 
 
 # ---- the official list of ESAT (FINESS 2026) ------------------------------------------------------------

@@ -87,7 +87,7 @@ def read_directory(
     """
     if isinstance(source, pd.DataFrame):
         tables, reports = read_each(
-            [source], lambda f: _read_raw(_frame_table(f), "DataFrame", format, Path("DataFrame"))
+            [source], lambda f: _read_raw(RawTable.from_frame(f), "DataFrame", format, Path("DataFrame"))
         )
         result = tables[0]
         result.attrs["lecture"] = reports
@@ -103,8 +103,10 @@ def read_directory(
 
 
 def _check_arguments(source, fmt) -> None:
+    """The arguments of read_directory, checked at the door: every problem listed at once."""
+    problems = []
     if not isinstance(source, str | os.PathLike | list | tuple):
-        raise InputError(
+        problems.append(
             Problem(
                 "annuaire illisible",
                 "read_directory",
@@ -113,7 +115,7 @@ def _check_arguments(source, fmt) -> None:
             )
         )
     if fmt is not None and fmt not in FORMATS:
-        raise InputError(
+        problems.append(
             Problem(
                 "format d’annuaire inconnu",
                 "paramètre format",
@@ -121,13 +123,8 @@ def _check_arguments(source, fmt) -> None:
                 "choisir parmi " + ", ".join(FORMATS),
             )
         )
-
-
-def _frame_table(frame: pd.DataFrame) -> RawTable:
-    """A DataFrame read like a file whose header row holds its column names."""
-    cells = frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
-    cells.columns = [str(c) for c in cells.columns]
-    return RawTable(cells, list(range(2, len(cells) + 2)), "DataFrame", header_line=1)
+    if problems:
+        raise InputError(problems)
 
 
 def _read_file(path: Path, fmt: str | None, sheet: str | None) -> tuple[pd.DataFrame, dict]:
