@@ -1900,8 +1900,8 @@ CASES = [
     ),
     case(
         "G05",
-        # « (50 : un pourcentage ? écrire 0.5) » : the message turns the 50 given into 0.5
-        Refused(r"(?s)(?=.*seuil_proba_capacite)(?=.*entre 0 et 1(?!\d|[.,]\d))(?=.*\b50\b)(?=.*\b0[.,]5\b)"),
+        # « (30 : un pourcentage ? écrire 0.3) » : the message turns the 30 given into 0.3
+        Refused(r"(?s)(?=.*dependance_max)(?=.*entre 0 et 1(?!\d|[.,]\d))(?=.*\b30\b)(?=.*\b0[.,]3\b)"),
         "parametres_pourcentage.toml",
         reader="settings",
     ),
@@ -1936,10 +1936,7 @@ CASES = [
     ),
     case(
         "G11",
-        Either(
-            Warned(r"(?s)seuil_lot_reserve.*40.*seuil_reservation.*30"),
-            Refused(r"(?s)seuil_lot_reserve.*40.*seuil_reservation.*30"),
-        ),
+        Refused(r"(?s)2 problèmes.*paramètre retiré.*seuil_lot_reserve.*paramètre retiré.*seuil_reservation"),
         "parametres_incoherents.toml",
         reader="settings",
     ),

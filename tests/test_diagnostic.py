@@ -8,7 +8,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import transferability as tr
-from transferability._diagnose import levels, recommendations
+from transferability._diagnose import best_level, recommendations, territory_level
 from transferability._reference import taxonomy
 
 DATA = __import__("pathlib").Path(__file__).parent / "data"
@@ -83,60 +83,159 @@ def test_summaries_and_provider_lists(diag):
     assert check["prestataires_par_type"]["ESAT"] == 1504 and check["couverture_ea_inconnue"]
 
 
-def test_the_rule_table():
-    table = pd.DataFrame(
-        {
-            "capacite": ["total", "total", "total", "partiel", "aucun", "total"],
-            "proba_capacite": [0.9, 0.9, 0.4, 0.9, 0.9, 0.9],
-            "nb_prestataires": [5, 2, 5, 5, 5, 0],
-            "dependance_economique": [0.1, 0.1, 0.1, 0.1, 0.1, np.nan],
-        }
+def test_the_territory_rule_can_only_lower_a_potential():
+    potential = np.array(["fort", "fort", "fort", "moyen", "fort", "faible", "fort"], dtype=object)
+    n = np.array([5, 2, 5, 1, 0, 5, 5])
+    dependance = np.array([0.1, 0.1, 0.5, 0.1, np.nan, 0.1, 0.1])
+    judged = np.array([True] * 6 + [False])
+    level, why = territory_level(potential, n, dependance, tr.Settings(), judged)
+    assert level.tolist() == ["fort", "moyen", "moyen", "moyen", "faible", "faible", "indéterminé"]
+    assert "2 prestataires du secteur, 3 requis" in why[1] and "50\xa0%" in why[2]
+    assert why[4] == "potentiel fort ramené à faible (aucun prestataire du secteur)"
+    assert why[0] == why[3] == why[5] == why[6] == ""
+
+
+def _verdicts(**columns):
+    base = {
+        "metier": "Nettoyage de locaux",
+        "famille": "Nettoyage et entretien",
+        "montant": 50_000.0,
+        "potentiel_esat_ea": "faible",
+        "potentiel_siae": "faible",
+        "niveau_esat_ea": "faible",
+        "niveau_siae": "faible",
+        "part_esat_ea": 0.0,
+        "part_siae": 0.0,
+    }
+    table = pd.DataFrame([base | columns])
+    table["niveau"] = best_level(
+        table["niveau_esat_ea"].to_numpy(object), table["niveau_siae"].to_numpy(object)
     )
-    judged = np.ones(6, dtype=bool)
-    assert levels(table, tr.Settings(), judged).tolist() == [
-        "fort",
-        "moyen",
-        "moyen",
-        "moyen",
-        "faible",
-        "faible",
-    ]
-    judged[0] = False
-    assert levels(table, tr.Settings(), judged)[0] == "indéterminé"
+    return table
 
 
 @pytest.mark.parametrize(
-    ("cap", "h", "i", "n", "dep", "expected"),
+    ("columns", "expected"),
     [
-        ("total", 40, 3, 45, 0.1, "Réservation L2113-12 (ESAT, EA)"),
-        ("total", 3, 40, 45, 0.1, "Réservation L2113-13 (SIAE)"),
-        ("total", 40, 3, 45, 0.5, "Lot réservé (ESAT, EA)"),  # dependency too high for a reservation
-        ("partiel", 40, 3, 45, 0.1, "Lot réservé (ESAT, EA)"),  # partial capability: a lot, not the whole
-        ("total", 5, 4, 9, 0.1, "Clause sociale d’exécution (L2112-2)"),
-        ("total", 1, 0, 1, 0.1, "Aucune"),
+        ({"niveau_esat_ea": "fort", "potentiel_esat_ea": "fort", "part_esat_ea": 1.0},
+         "Marché réservé L2113-12 (ESAT, EA)"),
+        ({"niveau_esat_ea": "moyen", "part_esat_ea": 0.3, "niveau_siae": "fort", "part_siae": 1.0},
+         "Marché réservé L2113-13 (SIAE)"),
+        ({"niveau_esat_ea": "moyen", "part_esat_ea": 0.2, "niveau_siae": "moyen", "part_siae": 0.42},
+         "Lot réservé L2113-13 (SIAE) d’environ 40\xa0% du montant (partie « nettoyage de locaux » à allotir)"),
+        ({"famille": "Construction et bâtiment", "metier": "Maçonnerie et gros œuvre", "montant": 500_000.0},
+         "Clause sociale d’insertion (L2112-2)"),
+        ({"potentiel_esat_ea": "fort"}, "Sourcer des ESAT ou EA avant le renouvellement"),
+        ({"famille": "Hors champ", "metier": None, "montant": 5_000_000.0}, "Aucune"),
+        ({"montant": 90_000.0}, "Aucune"),  # labour-intensive but under the clause's amount
     ],
-)
-def test_the_recommendation_rule(cap, h, i, n, dep, expected):
-    table = pd.DataFrame(
-        {
-            "niveau": ["moyen"],
-            "capacite": [cap],
-            "nb_handicap": [h],
-            "nb_insertion": [i],
-            "nb_prestataires": [n],
-            "dependance_economique": [dep],
-        }
+)  # fmt: skip
+def test_the_recommendation_rule(columns, expected):
+    out = recommendations(_verdicts(**columns), tr.Settings())
+    assert out["recommandation"][0] == expected
+
+
+def test_the_verdict_on_the_sample_is_consistent(diag):
+    t = diag.contrats
+    engaged = t["niveau"].isin(["fort", "moyen"])
+    assert engaged.any() and not t.loc[engaged, "recommandation"].eq("Aucune").any()
+    assert t.loc[engaged, "recommandation"].str.startswith(("Marché réservé", "Lot réservé")).all()
+    esat = t["niveau_esat_ea"].isin(["fort", "moyen"])
+    assert (
+        t.loc[~esat, "deduction_fiphfp_estimee"].isna().all()
+        and t.loc[esat, "deduction_fiphfp_estimee"].notna().all()
     )
-    assert recommendations(table, tr.Settings())[0] == expected
+    reserved = t["recommandation"].str.startswith(("Marché réservé", "Lot réservé"))
+    assert t.loc[~reserved, "heures_travail_reserve"].isna().all()
+    clause = t["recommandation"].str.startswith("Clause")
+    assert clause.any() and t.loc[~clause, "heures_insertion_clause"].isna().all()
+    assert (t.loc[clause, "montant_transferable"] == 0).all()  # a clause is never counted as transferable
+    for sector in ("esat_ea", "siae"):  # the territory can only lower the potential
+        rank = {"fort": 0, "moyen": 1, "faible": 2}
+        judged = t[f"niveau_{sector}"] != "indéterminé"
+        assert (
+            t.loc[judged, f"niveau_{sector}"].map(rank) >= t.loc[judged, f"potentiel_{sector}"].map(rank)
+        ).all()
+    fort = t["niveau"].eq("fort")
+    assert (t.loc[fort, "part_transferable"] == 1).all()
+    moyen = t["niveau"].eq("moyen")
+    assert t.loc[moyen, "part_transferable"].between(0.05, 1).all()
+    assert t.loc[moyen, "explication"].str.contains(r"un lot d’environ \d+\xa0% du montant").all()
+    assert (t.loc[t["niveau"].eq("faible"), "montant_transferable"] == 0).all()
+    out_of_scope = t["famille"].eq("Hors champ")
+    assert t.loc[out_of_scope, "explication"].str.startswith("Hors champ").all()
+    assert not t.loc[out_of_scope, "explication"].str.contains("ne couvre").any()
 
 
 def test_estimates_follow_the_seed_example(diag):
-    row = diag.contrats[(diag.contrats["niveau"] == "fort") & diag.contrats["duree_mois"].notna()].iloc[0]
+    t = diag.contrats
+    row = t[t["recommandation"].str.startswith("Marché réservé") & t["duree_mois"].notna()].iloc[0]
     share = taxonomy.families().at[row["famille"], "part_main_oeuvre"]
     annual = row["montant"] / max(row["duree_mois"] / 12, 1)
     assert row["montant_annuel"] == pytest.approx(annual, rel=1e-6)
-    assert row["heures_insertion_clause"] == pytest.approx(round(annual * share / 60 * 0.075))
-    assert row["heures_travail_reserve"] == pytest.approx(round(annual * share / 60))
+    assert row["heures_travail_reserve"] == pytest.approx(
+        round(annual * share * row["part_transferable"] / 60)
+    )
+    row = t[t["recommandation"].str.startswith("Clause")].iloc[0]
+    share = taxonomy.families().at[row["famille"], "part_main_oeuvre"]
+    assert row["heures_insertion_clause"] == pytest.approx(round(row["montant_annuel"] * share / 60 * 0.075))
+
+
+def test_synthese_per_sector(diag):
+    s, t = diag.synthese(), diag.contrats[~diag.contrats["doublon"]]
+    for cat in ("MAPA", "Formalisé"):
+        sub = t[t["categorie_procedure"] == cat]
+        judged = sub.loc[sub["niveau"] != "indéterminé", "montant"].astype(float).sum()
+        assert s.loc[cat, "montant_transferable"] == pytest.approx(sub["montant_transferable"].sum())
+        assert s.loc[cat, "part_montant_transferable_sur_juges"] == pytest.approx(
+            sub["montant_transferable"].sum() / judged
+        )
+        for sector in ("esat_ea", "siae"):
+            engaged = sub[f"niveau_{sector}"].isin(["fort", "moyen"])
+            assert s.loc[cat, f"part_montant_fort_ou_moyen_{sector}"] == pytest.approx(
+                sub.loc[engaged, "montant"].astype(float).sum() / judged
+            )
+            assert (
+                s.loc[cat, f"part_montant_transferable_{sector}"]
+                <= s.loc[cat, f"part_montant_fort_ou_moyen_{sector}"]
+            )
+        assert 0 < s.loc[cat, "part_plus_gros_fort_ou_moyen"] <= 1
+    long = diag.synthese_secteurs()
+    assert long.loc[("MAPA", "SIAE"), "montant_transferable"] == s.loc["MAPA", "montant_transferable_siae"]
+    years = diag.synthese_annuelle()
+    assert years["montant_transferable"].sum() == pytest.approx(t["montant_transferable"].sum())
+
+
+def test_impossible_durations_and_missing_amounts(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "Objet;Montant HT;Durée (mois);Lieu d'exécution\n"
+        "Nettoyage des locaux de la mairie;40000;0;73065\n"
+        "Nettoyage des locaux de la mairie;40000;-12;73065\n"
+        "Nettoyage des locaux de la mairie;40000;480;73065\n"
+        "Nettoyage des locaux de la mairie;;12;73065\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(
+        tr.TransferabilityWarning, match="3 marchés à la durée nulle, négative ou de plus de 30 ans"
+    ):
+        d = tr.diagnose(path, settings=SETTINGS)
+    t = d.contrats
+    assert t["duree_mois"].iloc[:3].isna().all()
+    assert all(
+        any(x.startswith(("durée nulle", "durée aberrante")) for x in a) for a in t["alertes"].iloc[:3]
+    )
+    assert t.loc[3, "niveau"] != "indéterminé" and pd.isna(t.loc[3, "montant_transferable"])
+    assert "montant absent\xa0: potentiel jugé sur l’objet seul" in t.loc[3, "explication"]
+
+
+def test_a_sector_missing_from_the_directory_is_undetermined_not_faible():
+    directory = tr.load_sample_directory()
+    only_esat = directory[directory["type_structure"].isin(["ESAT", "EA"])]
+    with pytest.warns(tr.TransferabilityWarning, match="aucun prestataire SIAE dans l’annuaire"):
+        d = tr.diagnose(tr.load_sample_contracts_path(), only_esat, settings=SETTINGS)
+    assert d.contrats["niveau_siae"].eq("indéterminé").all()
+    assert d.contrats["niveau_esat_ea"].ne("indéterminé").any()
 
 
 def test_contract_without_object_nor_cpv_nor_place(tmp_path):
@@ -165,7 +264,9 @@ def test_consultant_corrections_are_applied_and_shown(diag, tmp_path):
         {"id_contrat": [target["id_contrat"]], "acheteur_id": [target["acheteur_id"]], "niveau": ["fort"]}
     )
     corrected = tr.apply_corrections(diag, sheet)
-    assert corrected.contrats.iloc[0]["niveau"] == "fort"
+    first = corrected.contrats.iloc[0]
+    assert first["niveau"] == first["niveau_esat_ea"] == first["niveau_siae"] == "fort"
+    assert first["recommandation"].startswith("Marché réservé") and first["part_transferable"] == 1
     assert corrected.contrats.iloc[0]["correction_consultant"] == "niveau corrigé(e)"
     bad = pd.DataFrame({"id_contrat": ["nope"], "niveau": ["fort"]})
     with pytest.raises(tr.InputError, match="marché introuvable"):
@@ -207,8 +308,6 @@ def test_settings_are_checked_on_construction_and_every_problem_is_listed():
         tr.Settings(min_prestataires_fort="trois", dependance_max=-1, date_reference="hier")
     with pytest.raises(tr.InputError, match="taux_fiphfp hors des limites.*0,3 pour 30"):
         tr.Settings(taux_fiphfp=30)
-    with pytest.raises(tr.InputError, match="seuils incohérents"):
-        tr.Settings(seuil_lot_reserve=50)
     assert tr.Settings(date_reference="2026-01-01").date_reference == dt.date(2026, 1, 1)
 
 
@@ -219,6 +318,7 @@ def test_settings_are_checked_on_construction_and_every_problem_is_listed():
         ("# paramètres de la Savoie\nmin_prestataires_fort = 4\n", "cp1252", "pas en UTF-8"),
         ("[seuils]\ntrois = 4\n", "utf-8", "paramètre inconnu ; trouvé : « seuils »"),
         ("dependance_max = 0,3\n", "utf-8", "fichier de paramètres illisible"),
+        ("seuil_reservation = 30\n", "utf-8", "paramètre retiré ; trouvé : « seuil_reservation ».*supprimer"),
     ],
 )
 def test_settings_files_get_a_french_answer(tmp_path, content, encoding, message):

@@ -56,10 +56,12 @@ def test_contracts_sheet_has_every_contract_with_numbers_and_coloured_levels(rep
 
 def test_synthese_shares_are_percentages_and_say_which_providers_the_directory_holds(report):
     ws = load_workbook(report)["Synthèse"]
-    cells = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, 30)}
-    share = cells["MAPA : transférable (fort ou moyen)"]
-    assert isinstance(share.value, float) and share.number_format == "0 %"
-    texts = " ".join(str(ws.cell(r, 1).value) for r in range(1, 30))
+    rows = {ws.cell(r, 1).value: r for r in range(1, 40)}
+    for sector in ("ESAT, EA", "SIAE", "ESAT, EA ou SIAE"):
+        engaged, transferable = (ws.cell(rows[f"MAPA, {sector}"], c) for c in (2, 4))
+        assert isinstance(engaged.value, float) and engaged.number_format == "0 %"
+        assert transferable.value <= engaged.value
+    texts = " ".join(str(ws.cell(r, 1).value) for r in range(1, 40))
     assert "FICTIFS" not in texts and "1\u202f504 ESAT" in texts
     assert "Couverture des entreprises adaptées (EA) inconnue" in texts and "GESAT" in texts
 

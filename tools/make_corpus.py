@@ -2467,9 +2467,9 @@ def settings(o: Out) -> None:
         (
             "G05",
             "parametres_pourcentage.toml",
-            "seuil_proba_capacite = 50\n",
-            "InputError « seuil_proba_capacite doit être entre 0 et 1 (50 : un pourcentage ? écrire 0.5) »",
-            "probabilité écrite en pourcentage",
+            "dependance_max = 30\n",
+            "InputError « dependance_max doit être entre 0 et 1 (30 : un pourcentage ? écrire 0.3) »",
+            "part écrite en pourcentage",
         ),
         (
             "G06",
@@ -2512,9 +2512,9 @@ def settings(o: Out) -> None:
             "G11",
             "parametres_incoherents.toml",
             "seuil_lot_reserve = 40\nseuil_reservation = 30\n",
-            "InputError ou alerte : "
-            "seuil_lot_reserve (40) > seuil_reservation (30) rend la règle incohérente",
-            "seuils inversés",
+            "InputError « paramètre retiré » pour les deux seuils d’une version antérieure, "
+            "avec la raison (la réservation suit le niveau de chaque secteur)",
+            "fichier de paramètres d’une version antérieure",
         ),
         (
             "G12",

@@ -68,10 +68,15 @@ def summary_lines(diag) -> list[str]:
     s = diag.synthese()
     for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Marchés formalisés")):
         if cat in s.index and s.loc[cat, "nb_marches"]:
-            share = s.loc[cat, "part_montant_fort_ou_moyen_sur_juges"]
+            row = s.loc[cat]
+            sectors = f"{NBSP}; ".join(
+                f"{name} {fr_pct(row[f'part_montant_transferable_{key}'])}"
+                for key, name in (("esat_ea", "ESAT, EA"), ("siae", "SIAE"))
+            )
             lines.append(
-                f"{label}{NBSP}: {fr_pct(share)} du montant jugé en fort ou moyen "
-                f"({fr_int(s.loc[cat, 'nb_marches'])} marchés, {fr_euros(s.loc[cat, 'montant_total'])} HT)."
+                f"{label} ({fr_int(row['nb_marches'])} marchés, {fr_euros(row['montant_total'])} HT){NBSP}: "
+                f"{fr_pct(row['part_montant_transferable_sur_juges'])} du montant transférable ({sectors}), "
+                f"{fr_pct(row['part_montant_fort_ou_moyen_sur_juges'])} en marchés fort ou moyen."
             )
     check = diag.controle_territoire()
     outside = check["part_hors_zone_couverte"]

@@ -19,8 +19,10 @@ from .potential import (
 from .potential import OUTPUT_COLUMNS as POTENTIAL_COLUMNS
 from .potential import Y_COLUMNS as POTENTIAL_LABELS
 from .potential_eval import capability_rule, evaluate_potential
-from .rules import LEVELS, UNDETERMINED, levels, recommendations
+from .recommend import RECOMMENDATION_COLUMNS, recommendations
+from .rules import LEVELS, UNDETERMINED
 from .settings import Settings
+from .verdict import SECTOR_NAMES, VERDICT_COLUMNS, best_level, territory_level
 
 __all__ = [
     "AMOUNT_BANDS",
@@ -32,11 +34,14 @@ __all__ = [
     "POTENTIALS",
     "POTENTIAL_COLUMNS",
     "POTENTIAL_LABELS",
+    "RECOMMENDATION_COLUMNS",
     "PlaceKey",
     "PotentialModel",
     "SECTORS",
+    "SECTOR_NAMES",
     "Settings",
     "UNDETERMINED",
+    "VERDICT_COLUMNS",
     "apply_corrections",
     "capability_rule",
     "classified_labels",
@@ -46,8 +51,9 @@ __all__ = [
     "evaluate_potential",
     "judge_potentials",
     "level_features",
-    "levels",
+    "best_level",
     "potential_features",
     "recommendations",
     "sector_parts",
+    "territory_level",
 ]

@@ -48,21 +48,35 @@ class Diagnostic:
         )
 
     def synthese(self) -> pd.DataFrame:
-        """Contracts and amounts by level × procedure category, and the share of amount fort or moyen.
+        """The headline, one row per procedure category and one for all (``Ensemble``).
 
-        The denominator of each share is the amount of the contracts judged (fort, moyen or faible) in
-        that category; undetermined contracts and duplicates are left out. ``montant_maxima_accords_cadres``
-        tells how much of the amount is a framework agreement's maximum rather than a notified amount.
+        Level counts and amounts (``nb_fort``, ``montant_fort``…) follow ``niveau``, the better of the two
+        sectors. The shares are over the amount of the contracts judged (undetermined ones and duplicates
+        left out): ``part_montant_fort_ou_moyen_sur_juges`` (the reference diagnostic's metric: whole
+        amounts of the contracts in fort or moyen), ``part_montant_fort_sur_juges`` and
+        ``part_montant_transferable_sur_juges`` (the sum of ``montant_transferable``, each contract's amount
+        times its transferable part). The same three shares and the transferable amount per sector end in
+        ``_esat_ea`` and ``_siae`` (over the amount judged for that sector).
+        ``part_plus_gros_fort_ou_moyen`` is the weight of the largest fort-or-moyen contracts in
+        their amount (``Settings.nb_plus_gros_marches``); ``montant_maxima_accords_cadres`` how much of the
+        amount is a framework agreement's maximum rather than a notified amount.
         """
-        return summaries.synthese(self.contrats)
+        return summaries.synthese(self.contrats, self.parametres.nb_plus_gros_marches)
+
+    def synthese_secteurs(self) -> pd.DataFrame:
+        """The headline shares per procedure category × sector (ESAT, EA; SIAE; either), long form:
+        ``part_montant_fort_ou_moyen``, ``part_montant_fort``, ``montant_transferable`` and
+        ``part_montant_transferable``, each as in :meth:`synthese`."""
+        return summaries.synthese_secteurs(self.contrats, self.parametres.nb_plus_gros_marches)
 
     def synthese_annuelle(self) -> pd.DataFrame:
-        """Amounts and annualised amounts by year of notification and level."""
+        """Per year of notification: contracts, amount, annualised amount, amount in fort or moyen
+        contracts, and transferable amounts per sector and overall."""
         return summaries.synthese_annuelle(self.contrats)
 
     def par_famille(self, detail: bool = False) -> pd.DataFrame:
-        """Transferable volume (fort + moyen) by family (and métier with ``detail=True``), MAPA and formal
-        apart."""
+        """Amounts by level, in fort or moyen contracts, and transferable (per sector, MAPA and formal
+        apart) by family (and métier with ``detail=True``), largest transferable amount first."""
         return summaries.transferable_by(self.contrats, ["famille", "metier"] if detail else ["famille"])
 
     def par_direction(self) -> pd.DataFrame:

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 
 from .._reference import HORS_CHAMP, geography
+from .recommend import percent
+from .verdict import described
 
 # the capability qualifies « capacité » (feminine): the words a reader expects
 CAPACITY_WORDS = {"total": "totale", "partiel": "partielle", "aucun": "aucune"}
@@ -31,7 +33,10 @@ def _coverage_sentence(row) -> str:
     where = _place_name(row)
     if n == 0:
         return f"aucun prestataire du métier ne couvre {where}"
+    kinds = [f"{k} {word}" for k, word in ((row.nb_handicap, "ESAT ou EA"), (row.nb_insertion, "SIAE")) if k]
     cover = f"{n} prestataire{'s' if n > 1 else ''} couvre{'nt' if n > 1 else ''} {where}"
+    if kinds:
+        cover += f" (dont {' et '.join(kinds)})"
     assumed = getattr(row, "nb_prestataires_supposes", 0) or 0
     if assumed:
         cover += (
@@ -40,41 +45,58 @@ def _coverage_sentence(row) -> str:
             else f", dont {assumed} aux métiers supposés (à confirmer)"
         )
     if row.distance_plus_proche_km == row.distance_plus_proche_km:
-        cover += f", le plus proche à {row.distance_plus_proche_km:.0f} km"
+        cover += f", le plus proche à {row.distance_plus_proche_km:.0f}\u00a0km"
     if row.base_couverture == "famille":
         cover += " (prestataires de la famille)"
     return cover
 
 
-def _why_undetermined(row) -> str:
-    if row.territoire != "inconnu":
+def _why_undetermined(row, has_object: bool) -> str:
+    if not has_object:
         return "ni objet ni code CPV"
-    if row.lieu_type == "pays" and row.lieu_code not in ("FR", "FRA", "FRANCE"):
-        return "lieu d’exécution à l’étranger"
-    return "lieu et département de l’acheteur inconnus"
+    if row.territoire == "inconnu":
+        if row.lieu_type == "pays" and row.lieu_code not in ("FR", "FRA", "FRANCE"):
+            return "lieu d’exécution à l’étranger"
+        return "lieu et département de l’acheteur inconnus"
+    if row.potentiel_esat_ea == row.potentiel_siae == "indéterminé":
+        return "objet trop imprécis pour juger le potentiel"
+    return "aucun prestataire de ces secteurs dans l’annuaire"
 
 
-def sentences(table: pd.DataFrame, judged: np.ndarray) -> list[str]:
-    """The explanation of each contract: its trade, who covers its place, what its amount weighs."""
+def _verdict_sentence(row) -> str:
+    """Each sector's level, with the share of the amount it could carry out where it is moyen."""
+    said = []
+    for sector, name in (("esat_ea", "ESAT, EA"), ("siae", "SIAE")):
+        level, part = getattr(row, f"niveau_{sector}"), getattr(row, f"part_{sector}")
+        if level == "moyen" and part == part:
+            level += f" (un lot d’{percent(part)} du montant)"
+        said.append(f"{name} {level}")
+    return "niveau " + ", ".join(said)
+
+
+def sentences(table: pd.DataFrame, judged: np.ndarray, notes: list[list[str]]) -> list[str]:
+    """The explanation of each contract: its trade, each sector's level, who covers its place, what its
+    amount weighs, and what the territory did to a sector's potential (``notes``)."""
     out = []
-    for row, ok in zip(table.itertuples(), judged, strict=True):
-        if not ok:
-            why = (
-                "ni objet ni code CPV"
-                if row.territoire != "inconnu"
-                else "lieu et département de l’acheteur inconnus"
+    amounts = pd.to_numeric(table["montant"], errors="coerce").astype(float).to_numpy()
+    rows = zip(table.itertuples(), judged, described(table), notes, amounts, strict=True)
+    for row, ok, has_object, said, amount in rows:
+        if row.famille == HORS_CHAMP and ok:
+            out.append(
+                "Hors champ\u00a0: aucun métier des secteurs protégé, adapté ou d’insertion ne porte cet achat"
             )
-            out.append(f"Indéterminé : {why}")
             continue
-        if row.famille == HORS_CHAMP:
-            out.append("Hors champ\u00a0: aucun métier du secteur inclusif ne porte cet achat")
+        if row.niveau == "indéterminé":
+            out.append(f"Indéterminé\u00a0: {_why_undetermined(row, has_object)}")
             continue
         trade = f"{row.metier}\u00a0: capacité {CAPACITY_WORDS.get(row.capacite, row.capacite)}"
         trade += f" (confiance {row.proba_capacite * 100:.0f}\u00a0%)"
         if not (isinstance(row.objet, str) and row.objet.strip()):
             trade += " d’après le seul code CPV"
-        parts = [trade, _coverage_sentence(row)]
-        if row.dependance_economique == row.dependance_economique:
+        parts = [trade, _verdict_sentence(row), _coverage_sentence(row), *said]
+        if np.isnan(amount):
+            parts.append("montant absent\u00a0: potentiel jugé sur l’objet seul, aucun montant transférable")
+        elif row.dependance_economique == row.dependance_economique:
             what = "du CA moyen" if row.base_dependance.startswith("CA") else "de la capacité estimée"
             share = row.dependance_economique * 100
             parts.append(

@@ -17,17 +17,12 @@ from .coverage import CoverageIndex, coverage
 from .diagnostic import Diagnostic
 from .explain import sentences
 from .level_model import level_features
-from .rules import (
-    LEVEL_TYPE,
-    UNDETERMINED,
-    annual_amounts,
-    dependency,
-    estimates,
-    judgeable,
-    levels,
-    recommendations,
-)
+from .potential import SECTORS
+from .recommend import RECOMMENDATION_COLUMNS, estimates, recommendations
+from .rules import LEVEL_TYPE, UNDETERMINED, annual_amounts, clean_durations, dependency, judgeable
 from .settings import Settings
+from .verdict import PROVIDER_WORDS as SECTOR_WORDS
+from .verdict import VERDICT_COLUMNS, judge, sector_known
 
 DIAGNOSTIC_COLUMNS = OUTPUT_COLUMNS + [
     "nb_prestataires",
@@ -43,9 +38,9 @@ DIAGNOSTIC_COLUMNS = OUTPUT_COLUMNS + [
     "montant_annuel",
     "dependance_economique",
     "base_dependance",
-    "niveau",
+    *VERDICT_COLUMNS,
     "explication",
-    "recommandation",
+    *RECOMMENDATION_COLUMNS,
     "heures_insertion_clause",
     "heures_travail_reserve",
     "deduction_fiphfp_estimee",
@@ -127,6 +122,8 @@ def coverage_index(directory: pd.DataFrame) -> CoverageIndex:
 def score_table(contracts, index: CoverageIndex, settings: Settings, model, level_model=None, n_jobs=None):
     """Every stage after reading, on one table of contracts: the scored table and each row's providers."""
     table = classify_trades(contracts, model, n_jobs=n_jobs)
+    table["duree_mois"], bad_duration = clean_durations(table["duree_mois"], settings)
+    table.loc[bad_duration, "date_fin_estimee"] = pd.NaT
     ids = tx.metiers().reset_index(drop=True).set_index("metier")["metier_id"]
     cov, providers = coverage(table, index, table["metier"].map(ids).to_numpy(object))
     table = pd.concat([table, cov], axis=1)
@@ -135,23 +132,60 @@ def score_table(contracts, index: CoverageIndex, settings: Settings, model, leve
     table["dependance_economique"], table["base_dependance"] = dependency(
         annual, providers, index.directory, settings
     )
-    judged = judgeable(table)
-    if level_model is not None:
-        table["niveau"] = np.where(judged, level_model.predict(level_features(table)), UNDETERMINED)
-    else:
-        table["niveau"] = levels(table, settings, judged)
-    table["niveau"] = table["niveau"].astype(LEVEL_TYPE)
-    table["recommandation"] = recommendations(table, settings)
-    for column, values in estimates(table, settings, index.directory).items():
-        table[column] = values
-    table["explication"] = sentences(table, judged)
-    table["alertes"] = _alerts(table, no_duration)
+    table = conclude(table, providers, index.directory, settings, level_model)
+    table["alertes"] = _alerts(table, no_duration, bad_duration, index.directory)
     return table, providers
 
 
-def _alerts(table: pd.DataFrame, no_duration: np.ndarray) -> pd.Series:
-    """The contracts' alerts, with the diagnostic's own: no duration, no territory (also warned once)."""
+def conclude(
+    table: pd.DataFrame,
+    providers,
+    directory: pd.DataFrame,
+    settings: Settings,
+    level_model=None,
+    overrides: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The verdict, recommendations, estimates and explanations of scored contracts; run again on a
+    consultant's corrections (``overrides``: levels per sector, see :func:`~.verdict.judge`).
+
+    A ``level_model`` predicts one level per contract, given to both sectors."""
+    judged = judgeable(table)
+    if level_model is not None:
+        predicted = np.where(judged, level_model.predict(level_features(table)), UNDETERMINED)
+        overrides = pd.DataFrame({f"niveau_{s}": predicted for s in SECTORS}, index=table.index)
+    verdict, notes = judge(table, providers, directory, settings, judged, overrides=overrides)
+    table = table.drop(columns=[c for c in verdict.columns if c in table.columns])
+    table = pd.concat([table, verdict], axis=1)
+    table["niveau"] = table["niveau"].astype(LEVEL_TYPE)
+    for column, values in recommendations(table, settings).items():
+        table[column] = values
+    for column, values in estimates(table, settings, directory).items():
+        table[column] = values
+    table["explication"] = sentences(table, judged, notes)
+    return table
+
+
+def _alerts(table: pd.DataFrame, no_duration: np.ndarray, bad_duration: np.ndarray, directory) -> pd.Series:
+    """The contracts' alerts, with the diagnostic's own: no duration, an impossible one, no territory, no
+    provider of a sector in the directory (the last three also warned once)."""
     alerts = table["alertes"].map(list)
+    for i in np.flatnonzero(bad_duration):
+        alerts.iat[i] = [*alerts.iat[i], "durée nulle, négative ou de plus de 30 ans : ignorée"]
+    said = alerts.map(lambda a: any(x.startswith(("durée nulle", "durée aberrante")) for x in a))
+    if said.any():  # the reader's alerts for these durations, or the diagnostic's own
+        warnings.warn(
+            f"{said.sum()} marchés à la durée nulle, négative ou de plus de 30 ans : durée ignorée",
+            TransferabilityWarning,
+            stacklevel=4,
+        )
+    for sector, known in sector_known(directory).items():
+        if not known:
+            warnings.warn(
+                f"aucun prestataire {SECTOR_WORDS[sector]} dans l’annuaire : niveau_{sector} « indéterminé » "
+                "pour tous les marchés (donner un annuaire qui en contient)",
+                TransferabilityWarning,
+                stacklevel=4,
+            )
     for i in np.flatnonzero(no_duration):
         alerts.iat[i] = [*alerts.iat[i], "durée absente : montant pris comme annuel"]
     unknown = table["territoire"].eq("inconnu").to_numpy()

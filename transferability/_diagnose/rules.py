@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._reference import taxonomy as tx
 from .settings import Settings
 
 LEVELS = ("fort", "moyen", "faible")
+ENGAGED = ("fort", "moyen")  # the levels whose contracts count as transferable
 UNDETERMINED = "indéterminé"
 # the levels in their order, so that a sort or a table reads fort, moyen, faible, indéterminé
 LEVEL_TYPE = pd.CategoricalDtype([*LEVELS, UNDETERMINED], ordered=True)
@@ -26,6 +26,20 @@ def annual_amounts(montant: pd.Series, duree_mois: pd.Series) -> tuple[np.ndarra
     return amount / years, missing
 
 
+def clean_durations(duree_mois: pd.Series, settings: Settings) -> tuple[pd.Series, np.ndarray]:
+    """Durations with those of 0 or fewer months, or over ``duree_max_mois``, taken as missing; and where.
+
+    Examples
+    --------
+    >>> months, bad = clean_durations(pd.Series([12, 0, -3, 480, None]), Settings())
+    >>> months.isna().tolist(), bad.tolist()
+    ([False, True, True, True, True], [False, True, True, True, False])
+    """
+    months = pd.to_numeric(duree_mois, errors="coerce").astype(float)
+    bad = ((months <= 0) | (months > settings.duree_max_mois)).to_numpy()
+    return months.mask(bad).astype("Float64"), bad
+
+
 def judgeable(table: pd.DataFrame) -> np.ndarray:
     """Where the library can judge a contract: an object or a CPV code, and a known territory."""
     has_object = table["objet"].notna() & table["objet"].astype(str).str.strip().ne("")
@@ -33,93 +47,39 @@ def judgeable(table: pd.DataFrame) -> np.ndarray:
     return ((has_object | has_cpv) & table["territoire"].ne("inconnu")).to_numpy(bool)
 
 
-def levels(table: pd.DataFrame, settings: Settings, judged: np.ndarray) -> np.ndarray:
-    """The default rule, over columns capacite, proba_capacite, nb_prestataires, dependance_economique;
-    ``judged`` is False where the library cannot judge (see :func:`judgeable`)."""
-    cap = table["capacite"].to_numpy(object)
-    proba = table["proba_capacite"].astype(float).to_numpy()
-    n = table["nb_prestataires"].to_numpy()
-    dep_ok = settings.dependency_ok(table["dependance_economique"].astype(float).to_numpy())
-    faible = (cap == "aucun") | (n == 0)
-    fort = (
-        (cap == "total")
-        & (proba >= settings.seuil_proba_capacite)
-        & (n >= settings.min_prestataires_fort)
-        & dep_ok
-    )
-    out = np.where(faible, "faible", np.where(fort, "fort", "moyen")).astype(object)
-    out[~np.asarray(judged, dtype=bool)] = UNDETERMINED
-    return out
-
-
-def recommendations(table: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """The recommendation of each contract (rule: :meth:`Settings.recommendation_rules`)."""
-    level = table["niveau"].to_numpy(object)
-    cap = table["capacite"].to_numpy(object)
-    h, i, n = (table[c].to_numpy() for c in ("nb_handicap", "nb_insertion", "nb_prestataires"))
-    dep_ok = settings.dependency_ok(table["dependance_economique"].astype(float).to_numpy())
-    sector_best = np.maximum(h, i)
-    law = np.where(h >= i, "Réservation L2113-12 (ESAT, EA)", "Réservation L2113-13 (SIAE)")
-    lot = np.where(h >= i, "Lot réservé (ESAT, EA)", "Lot réservé (SIAE)")
-    out = np.full(len(table), "Aucune", dtype=object)
-    clause = n > settings.seuil_clause
-    out[clause] = "Clause sociale d’exécution (L2112-2)"
-    lots = sector_best > settings.seuil_lot_reserve
-    out[lots] = lot[lots]
-    reserve = (cap == "total") & (sector_best > settings.seuil_reservation) & dep_ok
-    out[reserve] = law[reserve]
-    out[np.isin(level, ("faible", UNDETERMINED))] = "Aucune"
-    return out
-
-
 def dependency(
-    annual: np.ndarray, providers: list[np.ndarray], directory: pd.DataFrame, settings: Settings
+    annual: np.ndarray,
+    providers: list[np.ndarray],
+    directory: pd.DataFrame,
+    settings: Settings,
+    keep: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[str]]:
-    """Annual amount over the covering providers' mean turnover (else their capacity), and the base used."""
+    """Annual amount over the covering providers' mean turnover (else their capacity), and the base used.
+
+    ``keep`` (a mask over ``directory``) restricts the providers to one sector. The capacity is computed
+    once per distinct provider list (coverage shares one list between the contracts of a place and trade).
+    """
     ca = pd.to_numeric(directory["chiffre_affaires"], errors="coerce").to_numpy(float)
     staff = pd.to_numeric(directory["effectif"], errors="coerce").to_numpy(float)
-    dep, base = [], []
-    for amount, chosen in zip(annual, providers, strict=True):
-        known = ca[chosen][~np.isnan(ca[chosen])] if len(chosen) else np.array([])
-        workers = staff[chosen][~np.isnan(staff[chosen])] if len(chosen) else np.array([])
-        if np.isnan(amount) or not len(chosen):
-            dep.append(np.nan)
-            base.append("inconnue")
-        elif len(known):
-            dep.append(amount / known.mean())
-            base.append("CA moyen des prestataires")
-        elif len(workers) and workers.mean() > 0:
-            dep.append(amount / (workers.mean() * settings.ca_par_etp))
-            base.append("effectif moyen × CA par ETP")
-        else:
-            dep.append(np.nan)
-            base.append("inconnue")
-    return np.round(dep, 3), base
+    capacity = np.full(len(providers), np.nan)
+    base = np.full(len(providers), "inconnue", dtype=object)
+    seen: dict[int, tuple[float, str]] = {}
+    for i, chosen in enumerate(providers):
+        if id(chosen) not in seen:
+            rows = chosen if keep is None or not len(chosen) else chosen[keep[chosen]]
+            seen[id(chosen)] = _capacity(ca[rows], staff[rows], settings)
+        capacity[i], base[i] = seen[id(chosen)]
+    amount = np.asarray(annual, dtype=float)
+    base[np.isnan(amount) | np.isnan(capacity)] = "inconnue"
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.round(amount / capacity, 3), base.tolist()
 
 
-def estimates(table: pd.DataFrame, settings: Settings, directory: pd.DataFrame) -> dict[str, object]:
-    """Hours of a social clause or of reserved work, FIPHFP deduction, renewal date, social considerations
-    already there, and whether a holder is an inclusive provider of the directory."""
-    share = table["famille"].map(tx.families()["part_main_oeuvre"].astype(float)).to_numpy(float)
-    labour = table["montant_annuel"].astype(float).to_numpy() * share
-    transferable = table["niveau"].isin(["fort", "moyen"]).to_numpy()
-    handicap = transferable & (table["nb_handicap"].to_numpy() > 0)
-    sirets = set(directory["siret"].dropna().astype(str))
-    return {
-        "heures_insertion_clause": np.where(
-            transferable, np.round(labour / settings.cout_horaire * settings.taux_effort_insertion), np.nan
-        ),
-        "heures_travail_reserve": np.where(transferable, np.round(labour / settings.cout_horaire), np.nan),
-        "deduction_fiphfp_estimee": np.where(handicap, np.round(settings.taux_fiphfp * labour), np.nan),
-        "date_renouvellement": table["date_fin_estimee"],
-        "consideration_sociale_existante": table["considerations_sociales"].map(
-            lambda v: " ; ".join(v) if isinstance(v, list) and v else None
-        ),
-        "titulaire_inclusif": table["titulaires"].map(
-            lambda hs: (
-                any(str(h.get("id", "")).replace(" ", "") in sirets for h in hs)
-                if isinstance(hs, list)
-                else False
-            )
-        ),
-    }
+def _capacity(ca: np.ndarray, staff: np.ndarray, settings: Settings) -> tuple[float, str]:
+    """The mean turnover of providers, else their mean staff × turnover per worker, else unknown."""
+    ca, staff = ca[~np.isnan(ca)], staff[~np.isnan(staff)]
+    if len(ca):
+        return float(ca.mean()), "CA moyen des prestataires"
+    if len(staff) and staff.mean() > 0:
+        return float(staff.mean() * settings.ca_par_etp), "effectif moyen × CA par ETP"
+    return np.nan, "inconnue"

@@ -23,15 +23,22 @@ class Settings:
 
     Parameters
     ----------
-    seuil_proba_capacite : float, default=0.5
-        A capability "total" counts toward fort only with at least this probability.
     min_prestataires_fort : int, default=3
-        Providers of the trade covering the place needed for fort (fewer: moyen, allotment needed).
+        Providers of a sector covering the place needed to keep a fort potential fort (fewer: moyen,
+        allotment needed; none: faible).
     dependance_max : float, default=0.30
-        Annual amount over the covering providers' mean turnover above which the contract is moyen.
-    seuil_reservation, seuil_lot_reserve, seuil_clause : int, default=30, 10, 1
-        Le marché de l'inclusion's rule: more than 30 providers of one sector and dependency under
-        ``dependance_max`` → reservation; more than 10 → reserved lot; more than 1 → social clause.
+        Annual amount over the covering providers' mean turnover above which a fort potential is moyen.
+    duree_max_mois : int, default=360
+        Durations over this many months (30 years), like those of 0 or fewer, are taken as missing.
+    part_main_oeuvre_clause : float, default=0.5
+        Labour share of the family's amounts (``familles.csv``) from which a contract no sector can carry
+        gets a social insertion clause (L2112-2).
+    montant_min_clause : float, default=100000.0
+        Amount (€ HT) from which such a contract gets the clause (an assumption of the team: below it, the
+        clause's hours, 7.5 % of the labour at 60 € an hour, are fewer than about a month of full-time
+        work, too little for a facilitator to follow).
+    nb_plus_gros_marches : int, default=10
+        The headline says how much of its amount this many largest contracts carry.
     cout_horaire : float, default=60.0
         Hourly cost (€) turning an amount of labour into hours (the seed's example).
     taux_effort_insertion : float, default=0.075
@@ -51,12 +58,12 @@ class Settings:
         The day renewals are judged against (today when None).
     """
 
-    seuil_proba_capacite: float = 0.5
     min_prestataires_fort: int = 3
     dependance_max: float = 0.30
-    seuil_reservation: int = 30
-    seuil_lot_reserve: int = 10
-    seuil_clause: int = 1
+    duree_max_mois: int = 360
+    part_main_oeuvre_clause: float = 0.5
+    montant_min_clause: float = 100_000.0
+    nb_plus_gros_marches: int = 10
     cout_horaire: float = 60.0
     taux_effort_insertion: float = 0.075
     taux_fiphfp: float = 0.30
@@ -82,36 +89,30 @@ class Settings:
         return np.nan_to_num(np.asarray(dependance, dtype=float), nan=0.0) <= self.dependance_max
 
     def recommendation_rules(self) -> pd.DataFrame:
-        """The recommendation rule as a table in French, with these settings' thresholds.
+        """The verdict and recommendation rules as a table in French, with these settings' thresholds.
 
         Examples
         --------
-        >>> Settings(seuil_lot_reserve=5).recommendation_rules().iloc[2, 1]
-        'plus de 5 prestataires d’un même secteur'
+        >>> Settings(min_prestataires_fort=5).recommendation_rules().iloc[1, 1].split(",")[0]
+        'moins de 5 prestataires du secteur couvrent le lieu'
         """
-        clause = (
-            "plus d’un prestataire" if self.seuil_clause == 1 else f"plus de {self.seuil_clause} prestataires"
-        )
+        pct = f"{self.dependance_max * 100:.0f}\u00a0%"
+        clause = f"{self.part_main_oeuvre_clause * 100:.0f}\u00a0%"
         rows = [
-            ("faible ou indéterminé", "—", "Aucune"),
-            (
-                "capacité totale",
-                f"plus de {self.seuil_reservation} prestataires d’un même secteur et dépendance sous le seuil",
-                "Réservation (L2113-12 ESAT/EA, ou L2113-13 SIAE)",
-            ),
-            (
-                "capacité totale ou partielle",
-                f"plus de {self.seuil_lot_reserve} prestataires d’un même secteur",
-                "Lot réservé",
-            ),
-            (
-                "capacité totale ou partielle",
-                f"{clause} (clauses : GEIQ, SEP, TIH comptent aussi)",
-                "Clause sociale d’exécution (L2112-2)",
-            ),
+            ("potentiel fort", f"au moins {self.min_prestataires_fort} prestataires du secteur couvrent le lieu "
+             f"et montant annuel sous {pct} de leur CA moyen", "fort : marché réservé (L2113-12 ESAT, EA ; "
+             "L2113-13 SIAE)"),
+            ("potentiel fort", f"moins de {self.min_prestataires_fort} prestataires du secteur couvrent le lieu, "
+             f"ou montant annuel au-delà de {pct} de leur CA moyen", "moyen : lot réservé"),
+            ("potentiel moyen", "au moins un prestataire du secteur couvre le lieu", "moyen : lot réservé"),
+            ("potentiel fort ou moyen", "aucun prestataire du secteur ne couvre le lieu",
+             "faible : sourcer le secteur avant le renouvellement"),
+            ("aucun secteur fort ou moyen", f"main-d’œuvre d’au moins {clause} du montant et montant d’au moins "
+             f"{_euros(self.montant_min_clause)}", "clause sociale d’insertion (L2112-2), non comptée comme "
+             "transférable"),
             ("sinon", "—", "Aucune"),
-        ]
-        return pd.DataFrame(rows, columns=["capacité", "prestataires couvrant le lieu", "recommandation"])
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=["potentiel", "territoire et montant", "niveau et recommandation"])
 
     def as_dict(self) -> dict:
         out = dataclasses.asdict(self)
@@ -134,7 +135,9 @@ class Settings:
         values = _read_toml(path)
         fields = {f.name: f for f in dataclasses.fields(cls)}
         problems = [
-            Problem("paramètre inconnu", str(path), f"« {k} »", "choisir parmi : " + ", ".join(fields))
+            Problem("paramètre retiré", str(path), f"« {k} »", f"supprimer la ligne : {REMOVED[k]}")
+            if k in REMOVED
+            else Problem("paramètre inconnu", str(path), f"« {k} »", "choisir parmi : " + ", ".join(fields))
             for k in values
             if k not in fields
         ]
@@ -145,14 +148,27 @@ class Settings:
         return cls(**known)
 
 
+def _euros(amount: float) -> str:
+    return f"{amount:,.0f}".replace(",", "\u202f") + "\u00a0€"
+
+
+# settings of earlier versions, and why they went: a TOML file that still has one is told so
+REMOVED = {
+    "seuil_proba_capacite": "le potentiel est appris (PotentialModel) et ne dépend plus d’un seuil de probabilité",
+    "seuil_reservation": "la réservation suit le niveau de chaque secteur (fort : marché réservé)",
+    "seuil_lot_reserve": "le lot réservé suit le niveau de chaque secteur (moyen : lot réservé)",
+    "seuil_clause": "la clause sociale vise les marchés à forte main-d’œuvre (part_main_oeuvre_clause, "
+    "montant_min_clause)",
+}
+
 # field → (kind, lowest, highest): every setting is checked when Settings are made, in Python or from TOML
 _LIMITS = {
-    "seuil_proba_capacite": ("share", 0.0, 1.0),
     "min_prestataires_fort": ("count", 1, 10_000),
     "dependance_max": ("share", 0.0, 1.0),
-    "seuil_reservation": ("count", 0, 100_000),
-    "seuil_lot_reserve": ("count", 0, 100_000),
-    "seuil_clause": ("count", 0, 100_000),
+    "duree_max_mois": ("count", 1, 1_200),
+    "part_main_oeuvre_clause": ("share", 0.0, 1.0),
+    "montant_min_clause": ("number", 0.0, 1e12),
+    "nb_plus_gros_marches": ("count", 1, 1_000),
     "cout_horaire": ("number", 0.01, 10_000.0),
     "taux_effort_insertion": ("share", 0.0, 1.0),
     "taux_fiphfp": ("share", 0.0, 1.0),
@@ -189,7 +205,11 @@ def _read_toml(path: Path) -> dict:
         ) from None
     # a section ("[seuils]") holding known settings: its keys are read as if at the top
     for name, value in list(values.items()):
-        if isinstance(value, dict) and value and set(value) <= set(_LIMITS) | {"date_reference"}:
+        if (
+            isinstance(value, dict)
+            and value
+            and set(value) <= set(_LIMITS) | set(REMOVED) | {"date_reference"}
+        ):
             del values[name]
             values.update(value)
     return values
@@ -218,15 +238,6 @@ def _check(settings: Settings, where: str) -> list[Problem]:
         object.__setattr__(settings, "date_reference", dt.date.fromisoformat(reference.strip()[:10]))
     elif isinstance(reference, dt.datetime):
         object.__setattr__(settings, "date_reference", reference.date())
-    if not problems and settings.seuil_lot_reserve > settings.seuil_reservation:
-        problems.append(
-            Problem(
-                "seuils incohérents",
-                where,
-                f"seuil_lot_reserve ({settings.seuil_lot_reserve}) > seuil_reservation ({settings.seuil_reservation})",
-                "un lot réservé demande moins de prestataires qu’un marché réservé : inverser les valeurs",
-            )
-        )
     return problems
 
 

@@ -10,7 +10,11 @@ import numpy as np
 import pandas as pd
 
 from .._io import CATEGORIES
-from .rules import LEVELS, UNDETERMINED
+from .potential import SECTORS
+from .rules import ENGAGED, LEVELS, UNDETERMINED
+from .verdict import SECTOR_NAMES
+
+TRANSFERABLE = [*(f"montant_transferable_{s}" for s in SECTORS), "montant_transferable"]
 
 ALL = "Ensemble"
 
@@ -38,16 +42,65 @@ def _by_level(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     out["part_montant_fort_ou_moyen_sur_juges"] = (
         (out["montant_fort"] + out["montant_moyen"]) / judged
     ).where(judged > 0)
+    transferable = frame.groupby(keys, observed=True)[TRANSFERABLE].sum().reindex(out.index).fillna(0.0)
+    out["montant_transferable"] = transferable["montant_transferable"]
+    out["part_montant_transferable_sur_juges"] = (out["montant_transferable"] / judged).where(judged > 0)
     return out
 
 
-def synthese(contrats: pd.DataFrame) -> pd.DataFrame:
+def _sector_shares(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per sector, the shares of the amount judged for that sector in fort, in fort or moyen, and
+    transferable (sum of parts), with the transferable amount."""
+    columns = {}
+    for sector in SECTORS:
+        level = frame[f"niveau_{sector}"].astype(object)
+        judged = frame["montant"].where(level.isin(LEVELS), 0.0)
+        sums = (
+            pd.DataFrame(
+                {
+                    "juge": judged,
+                    "fort": frame["montant"].where(level.eq("fort"), 0.0),
+                    "engage": frame["montant"].where(level.isin(ENGAGED), 0.0),
+                    "transferable": frame[f"montant_transferable_{sector}"].fillna(0.0),
+                    **{k: frame[k] for k in keys},
+                }
+            )
+            .groupby(keys, observed=True)[["juge", "fort", "engage", "transferable"]]
+            .sum()
+        )
+        base = sums["juge"].where(sums["juge"] > 0)
+        columns[f"part_montant_fort_{sector}"] = sums["fort"] / base
+        columns[f"part_montant_fort_ou_moyen_{sector}"] = sums["engage"] / base
+        columns[f"montant_transferable_{sector}"] = sums["transferable"]
+        columns[f"part_montant_transferable_{sector}"] = sums["transferable"] / base
+    return pd.DataFrame(columns)
+
+
+def _largest_weight(frame: pd.DataFrame, keys: list[str], n: int) -> pd.Series:
+    """The share of the fort-or-moyen amount that the ``n`` largest fort-or-moyen contracts carry."""
+    engaged = frame[frame["niveau"].isin(ENGAGED)]
+    total = engaged.groupby(keys, observed=True)["montant"].sum()
+    top = engaged.groupby(keys, observed=True)["montant"].apply(lambda m: m.nlargest(n).sum())
+    return (top / total.where(total > 0)).rename("part_plus_gros_fort_ou_moyen")
+
+
+def synthese(contrats: pd.DataFrame, n_largest: int = 10) -> pd.DataFrame:
     """See :meth:`Diagnostic.synthese`."""
-    frame = _kept(contrats).assign(montant=lambda t: t["montant"].astype(float).fillna(0.0))
+    frame = _amounts(_kept(contrats))
     frame["categorie_procedure"] = pd.Categorical(frame["categorie_procedure"], categories=list(CATEGORIES))
-    out = _by_level(frame, ["categorie_procedure"]).reindex(list(CATEGORIES), fill_value=0)
-    total = _by_level(frame.assign(categorie_procedure=ALL), ["categorie_procedure"])
-    out = pd.concat([out, total])
+    every = frame.assign(categorie_procedure=ALL)
+    keys = ["categorie_procedure"]
+    parts = []
+    for sub, index in ((frame, list(CATEGORIES)), (every, [ALL])):
+        table = (
+            _by_level(sub, keys).join(_sector_shares(sub, keys)).join(_largest_weight(sub, keys, n_largest))
+        )
+        parts.append(table.reindex(index))
+    out = pd.concat(parts)
+    count_columns = [c for c in out.columns if c.startswith("nb_")]
+    out[count_columns] = out[count_columns].fillna(0).astype(int)
+    amounts = [c for c in out.columns if c.startswith("montant_")]
+    out[amounts] = out[amounts].fillna(0.0)
     maxima = frame["montant_nature"].astype(str).str.startswith("maximum")
     per_cat = frame[maxima].groupby("categorie_procedure", observed=False)["montant"].sum()
     out["montant_maxima_accords_cadres"] = per_cat.reindex(out.index).fillna(0.0)
@@ -56,34 +109,67 @@ def synthese(contrats: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+HEADLINE = (
+    "part_montant_fort_ou_moyen",
+    "part_montant_fort",
+    "montant_transferable",
+    "part_montant_transferable",
+)
+EITHER = "ESAT, EA ou SIAE"
+
+
+def synthese_secteurs(contrats: pd.DataFrame, n_largest: int = 10) -> pd.DataFrame:
+    """See :meth:`Diagnostic.synthese_secteurs`."""
+    s = synthese(contrats, n_largest)
+    either = [f"{c}_sur_juges" if c.startswith("part") else c for c in HEADLINE]
+    views = [(SECTOR_NAMES[k], [f"{c}_{k}" for c in HEADLINE]) for k in SECTORS] + [(EITHER, either)]
+    rows = [
+        (category, sector, s.loc[category, "montant_total"], *s.loc[category, names].to_numpy())
+        for category in s.index
+        for sector, names in views
+    ]
+    columns = ["categorie_procedure", "secteur", "montant_total", *HEADLINE]
+    return pd.DataFrame(rows, columns=columns).set_index(["categorie_procedure", "secteur"])
+
+
 def synthese_annuelle(contrats: pd.DataFrame) -> pd.DataFrame:
     """See :meth:`Diagnostic.synthese_annuelle`."""
-    frame = _kept(contrats).copy()
+    frame = _amounts(_kept(contrats))
     frame["annee"] = pd.to_datetime(frame["date_notification"]).dt.year.astype("Int64")
-    frame["montant"] = frame["montant"].astype(float)
-    grouped = frame.groupby(["annee", "niveau"], dropna=False)
-    out = pd.DataFrame(
-        {
-            "nb_marches": grouped.size(),
-            "montant": grouped["montant"].sum(),
-            "montant_annualise": grouped["montant_annuel"].sum(),
-        }
+    frame["montant_fort_ou_moyen"] = frame["montant"].where(frame["niveau"].isin(ENGAGED), 0.0)
+    grouped = frame.groupby("annee", dropna=False)
+    out = grouped.agg(
+        nb_marches=("montant", "size"),
+        montant=("montant", "sum"),
+        montant_annualise=("montant_annuel", "sum"),
+        montant_fort_ou_moyen=("montant_fort_ou_moyen", "sum"),
+        **{c: (c, "sum") for c in TRANSFERABLE},
     )
     return out.reset_index()
 
 
+def _amounts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their amounts as floats, a missing amount counting 0 in every sum."""
+    return frame.assign(
+        montant=lambda t: t["montant"].astype(float).fillna(0.0),
+        **{c: frame[c].astype(float).fillna(0.0) for c in TRANSFERABLE},
+    )
+
+
 def transferable_by(contrats: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Transferable volume (fort + moyen) by ``keys``, MAPA and formal apart, largest first."""
-    frame = _kept(contrats).assign(montant=lambda t: t["montant"].astype(float).fillna(0.0))
-    frame["transferable"] = frame["niveau"].isin(["fort", "moyen"])
+    """Amounts in fort or moyen contracts and transferable amounts (sum of parts) by ``keys``, per sector
+    and MAPA and formal apart, largest transferable amount first."""
+    frame = _amounts(_kept(contrats))
     out = _by_level(frame, keys)
+    out["montant_fort_ou_moyen"] = out["montant_fort"] + out["montant_moyen"]
+    for column in TRANSFERABLE[:-1]:
+        out[column] = frame.groupby(keys, observed=True)[column].sum().reindex(out.index).fillna(0.0)
     for cat, name in (("MAPA", "mapa"), ("Formalisé", "formalise")):
-        sub = frame[frame["transferable"] & frame["categorie_procedure"].eq(cat)]
+        sub = frame[frame["categorie_procedure"].eq(cat)]
         out[f"montant_transferable_{name}"] = (
-            sub.groupby(keys)["montant"].sum().reindex(out.index).fillna(0.0)
+            sub.groupby(keys, observed=True)["montant_transferable"].sum().reindex(out.index).fillna(0.0)
         )
-    out["montant_transferable"] = out["montant_fort"] + out["montant_moyen"]
-    return out.sort_values("montant_transferable", ascending=False)
+    return out.sort_values(["montant_transferable", "montant_fort_ou_moyen"], ascending=False)
 
 
 def par_direction(contrats: pd.DataFrame) -> pd.DataFrame:
@@ -109,7 +195,8 @@ def calendrier(contrats: pd.DataFrame, reference) -> pd.DataFrame:
     """See :meth:`Diagnostic.calendrier`."""
     frame = _kept(contrats)
     ref = pd.Timestamp(reference)
-    upcoming = frame[pd.to_datetime(frame["date_renouvellement"]) >= ref].copy()
+    renewing = pd.to_datetime(frame["date_renouvellement"]) >= ref
+    upcoming = frame[renewing & frame["niveau"].isin(ENGAGED)].copy()
     upcoming["trimestre"] = pd.to_datetime(upcoming["date_renouvellement"]).dt.to_period("Q").astype(str)
     cols = [
         "trimestre",
@@ -121,6 +208,7 @@ def calendrier(contrats: pd.DataFrame, reference) -> pd.DataFrame:
         "metier",
         "montant",
         "niveau",
+        "montant_transferable",
         "recommandation",
     ]
     return upcoming.sort_values(["date_renouvellement", "id_contrat"], kind="stable")[cols].reset_index(

@@ -91,26 +91,36 @@ def _headline(ws, diag, s: pd.DataFrame) -> int:
     write_cell(ws, 7, 1, "Montant total HT").font = Font(bold=True)
     write_cell(ws, 7, 2, float(kept["montant"].astype(float).sum()), EURO)
     row = 9
-    for cat, label in (
-        ("MAPA", "MAPA"),
-        ("Formalisé", "Formalisés"),
-        ("Sans publicité ni mise en concurrence", "Sans publicité"),
-    ):
-        share = s.loc[cat, "part_montant_fort_ou_moyen_sur_juges"]
-        fort = s.loc[cat, "part_montant_fort_sur_juges"]
-        write_cell(ws, row, 1, f"{label} : transférable (fort ou moyen)").font = Font(bold=True)
-        write_cell(ws, row, 2, None if pd.isna(share) else float(share), PERCENT)
-        write_cell(ws, row, 3, "dont fort")
-        write_cell(ws, row, 4, None if pd.isna(fort) else float(fort), PERCENT)
-        row += 1
+    write_cell(ws, row, 1, "Part du montant jugé").font = Font(bold=True)
+    headers = (
+        "en marchés fort ou moyen",
+        "en marchés fort",
+        "transférable (part estimée)",
+        "Montant transférable",
+    )
+    for j, text in enumerate(headers, start=2):
+        write_cell(ws, row, j, text).font = Font(bold=True)
+    sectors = diag.synthese_secteurs()
+    for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Formalisés")):
+        for sector in sectors.loc[cat].index:
+            row += 1
+            values = sectors.loc[(cat, sector)]
+            write_cell(ws, row, 1, f"{label}, {sector}")
+            for j, name in enumerate(
+                ("part_montant_fort_ou_moyen", "part_montant_fort", "part_montant_transferable"), 2
+            ):
+                value = values[name]
+                write_cell(ws, row, j, None if pd.isna(value) else float(value), PERCENT)
+            write_cell(ws, row, 5, float(values["montant_transferable"]), EURO)
     write_cell(
         ws,
-        row,
+        row + 1,
         1,
-        "Dénominateur : montant des marchés jugés (fort, moyen ou faible) de chaque catégorie ; "
-        "marchés indéterminés et doublons exclus.",
+        "Dénominateur\u00a0: montant des marchés jugés (fort, moyen ou faible) de chaque catégorie\u00a0; "
+        "marchés indéterminés et doublons exclus. Montant transférable\u00a0: montant × part que le secteur "
+        "peut réaliser (100\u00a0% en fort, part estimée du lot en moyen).",
     ).font = Font(italic=True, size=9)
-    return row + 2
+    return row + 3
 
 
 def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
