@@ -195,7 +195,7 @@ def test_bad_part_option():
 
 
 @pytest.mark.filterwarnings("ignore:The least populated class")
-def test_evaluate_potential_on_a_small_sample():
+def test_evaluate_potential_on_a_small_sample(capsys):
     data = load_labelled()
     buyers = (
         data.loc[data["potentiel_esat_ea"] != "", "acheteur_id"].drop_duplicates().sample(40, random_state=0)
@@ -214,3 +214,14 @@ def test_evaluate_potential_on_a_small_sample():
                 for key in ("part_agregee_predite", "part_agregee_etiquetee", "fort_ou_moyen_predite"):
                     assert 0 <= m[key] <= 1
             assert part[method]["ensemble"]["mae_points"] >= 0
+        by_category = part["par_categorie"]
+        mapa = by_category.loc[("modèle appris", "MAPA", "ESAT, EA ou SIAE")]
+        assert mapa["ecart_points"] == pytest.approx(
+            100 * (mapa["part_agregee_predite"] - mapa["part_agregee_etiquetee"]), abs=0.06
+        )
+    from transferability._cli.printing import print_potential_evaluation
+
+    print_potential_evaluation(result)
+    printed = capsys.readouterr().out
+    assert "Part transférable agrégée par catégorie de procédure\xa0:" in printed
+    assert "Formalisé" in printed and "écart (points)" in printed

@@ -31,7 +31,7 @@ POTENTIALS = {"fort", "moyen", "faible", "indéterminé"}
 SECTION4 = ["potentiel_esat_ea", "potentiel_siae", "part_transferable"]
 COLUMNS = [
     "source_fichier", "source_ligne", "acheteur_id", "id_contrat", "objet", "code_cpv", "nature", "montant",
-    "duree_mois", "origine", "famille", "capacite", *SECTION4, "jeu", "note", "lot",
+    "duree_mois", "origine", "famille", "capacite", *SECTION4, "jeu", "note", "lot", "categorie_procedure",
 ]  # fmt: skip
 
 
@@ -67,7 +67,10 @@ def main():
         labels[col] = labels[col].fillna("") if col in labels else ""
     check(labels)
     cands = pd.concat(
-        [pd.read_csv(f, dtype=str, keep_default_na=False) for f in sorted(glob.glob("data/labels/candidats*.csv"))],
+        [
+            pd.read_csv(f, dtype=str, keep_default_na=False)
+            for f in sorted(glob.glob("data/labels/candidats*.csv"))
+        ],
         ignore_index=True,
     )
     cands = cands.drop_duplicates(KEY)
@@ -80,6 +83,10 @@ def main():
         lambda f: "local" if "/local/" in f or "buyer_exports" in f or "croix" in f else "État"
     )
     merged["jeu"] = assign_sets(merged)
+    # each row's procedure category, read from its source file by tools/label_procedures.py
+    procedures = pd.read_csv("data/labels/procedures.csv", dtype=str, keep_default_na=False)
+    merged = merged.merge(procedures, on=KEY, how="left", validate="1:1")
+    merged["categorie_procedure"] = merged["categorie_procedure"].fillna("Inconnue")
     merged[COLUMNS].to_csv("data/etiquettes_marches.csv", index=False)
     describe(merged)
     agreement(merged)
@@ -94,8 +101,10 @@ def describe(merged):
     print(pd.crosstab(merged["famille"], merged["jeu"], margins=True).to_string())
     print(merged["capacite"].value_counts().to_string())
     s4 = merged[merged["potentiel_esat_ea"] != ""]
-    print(f"section 4: {s4['acheteur_id'].nunique()} buyers, {(s4['origine'] == 'local').sum()} local rows, "
-          f"{s4.loc[s4['origine'] == 'local', 'acheteur_id'].nunique()} local buyers")
+    print(
+        f"section 4: {s4['acheteur_id'].nunique()} buyers, {(s4['origine'] == 'local').sum()} local rows, "
+        f"{s4.loc[s4['origine'] == 'local', 'acheteur_id'].nunique()} local buyers"
+    )
     print(pd.crosstab(s4["potentiel_esat_ea"], s4["potentiel_siae"], margins=True).to_string())
 
 
@@ -107,7 +116,9 @@ def agreement(merged):
         agree = (pair[f"{what}_1"] == pair[f"{what}_2"]).mean()
         kappa = cohen_kappa_score(pair[f"{what}_1"], pair[f"{what}_2"])
         print(f"{what}: {len(pair)} rows labelled twice, agreement {agree:.3f}, Cohen's kappa {kappa:.3f}")
-    parts = both[["part_transferable_1", "part_transferable_2"]].apply(pd.to_numeric, errors="coerce").dropna()
+    parts = (
+        both[["part_transferable_1", "part_transferable_2"]].apply(pd.to_numeric, errors="coerce").dropna()
+    )
     if len(parts):
         mad = (parts.iloc[:, 0] - parts.iloc[:, 1]).abs().mean()
         print(f"part_transferable: {len(parts)} rows, mean absolute difference {mad:.1f} points")

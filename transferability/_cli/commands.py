@@ -8,7 +8,13 @@ import transferability as tr
 
 from .outputs import check_folder, check_output, stdin_inputs
 from .parser import UsageError
-from .printing import print_contracts_report, print_directory_report, print_evaluation, summary_lines
+from .printing import (
+    print_contracts_report,
+    print_directory_report,
+    print_evaluation,
+    print_potential_evaluation,
+    summary_lines,
+)
 
 
 def _inputs(args, what: str) -> list[str]:
@@ -24,7 +30,9 @@ def _columns(args) -> dict[str, str] | None:
     for item in getattr(args, "colonne", []):
         field, sep, header = item.partition("=")
         if not sep or not field.strip() or not header.strip():
-            raise UsageError(f"--colonne {item}\u00a0: écrire CHAMP=ENTÊTE, par exemple --colonne objet=Libellé")
+            raise UsageError(
+                f"--colonne {item}\u00a0: écrire CHAMP=ENTÊTE, par exemple --colonne objet=Libellé"
+            )
         pairs[field.strip()] = header.strip()
     return pairs or None
 
@@ -62,7 +70,9 @@ def diagnostic(args) -> int:
     out = check_output(args.output, (".xlsx",), "le rapport", "rapport.xlsx", inputs)
     csv = check_output(args.csv, (".csv",), "la table par marché", "marches.csv", inputs)
     if not args.exemple and not args.fichiers:
-        raise UsageError("aucun fichier de marchés\u00a0: donner un fichier, ou --exemple pour l’exemple fourni")
+        raise UsageError(
+            "aucun fichier de marchés\u00a0: donner un fichier, ou --exemple pour l’exemple fourni"
+        )
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
     if args.par_lots or _large(args):
         return _national(args, settings, out)
@@ -173,7 +183,10 @@ def entrainer(args) -> int:
 
 
 def evaluer(args) -> int:
-    print_evaluation(tr.evaluate_model())
+    if args.quoi in ("tout", "classifieur"):
+        print_evaluation(tr.evaluate_model())
+    if args.quoi in ("tout", "potentiel"):
+        print_potential_evaluation(tr.evaluate_potential())
     return 0
 
 

@@ -221,8 +221,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "evaluer",
         parents=[common],
-        help="qualité du classifieur : validation croisée groupée par acheteur et jeu de test",
-        description="Exemple : transferability evaluer",
+        help="qualité du classifieur et du potentiel par secteur : validation croisée groupée par acheteur et "
+        "jeu de test",
+        description="Exemple : transferability evaluer (environ 2 minutes) ; transferability evaluer potentiel",
+    )
+    p.add_argument(
+        "quoi",
+        nargs="?",
+        choices=["tout", "classifieur", "potentiel"],
+        default="tout",
+        help="ce qui est évalué (par défaut : tout)",
     )
     p.set_defaults(command="evaluer")
     _in_french(parser)

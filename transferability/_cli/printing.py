@@ -123,3 +123,69 @@ def _print_part(part: dict, pd) -> None:
         print(part["confusion_famille"].to_string())
         print(f"\nConfusion des capacités{NBSP}:")
         print(part["confusion_capacite"].to_string())
+
+
+POTENTIAL_METHODS = {"modele": "modèle appris", "base_capacite": "règle sur la capacité seule"}
+SECTOR_LABELS = {"esat_ea": "ESAT, EA", "siae": "SIAE"}
+
+
+def _dec(x, digits: int = 3) -> str:
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def _pct1(x) -> str:
+    return "—" if x != x else f"{100 * x:.1f}{NBSP}%".replace(".", ",")
+
+
+def print_potential_evaluation(result: dict) -> None:
+    """The potential per sector and the transferable part, measured (see ``evaluate_potential``)."""
+    print(
+        f"\n3. Potentiel par secteur et part transférable, validation croisée groupée par acheteur{NBSP}: "
+        f"{fr_int(result['n'])} marchés étiquetés (section 4 de la grille), {fr_int(result['acheteurs'])} acheteurs, "
+        f"{result['plis']} plis."
+    )
+    _print_potential(result)
+    if "test" in result:
+        test = result["test"]
+        print(
+            f"\n4. Potentiel par secteur, jeu de test tenu à l’écart{NBSP}: {fr_int(test['n'])} marchés de "
+            f"{fr_int(test['acheteurs'])} acheteurs."
+        )
+        _print_potential(test)
+    print(
+        f"\nPart agrégée{NBSP}: somme(montant × part) / somme(montant), sur les marchés au montant connu et à la part "
+        f"étiquetée. EAM{NBSP}: erreur absolue moyenne de la part, en points. Écart{NBSP}: part agrégée prédite moins "
+        "étiquetée, en points (le chiffre que le rapport met en tête)."
+    )
+
+
+def _print_potential(part: dict) -> None:
+    import pandas as pd
+
+    rows = {}
+    for method, label in POTENTIAL_METHODS.items():
+        for sector, name in SECTOR_LABELS.items():
+            m = part[method][sector]
+            rows[(label, name)] = {
+                "F1 macro": _dec(m["f1_macro"]),
+                "exactitude": _dec(m["exactitude"]),
+                "EAM part (points)": _dec(m["mae_points"], 1),
+                "part agrégée prédite": _pct1(m["part_agregee_predite"]),
+                "part agrégée étiquetée": _pct1(m["part_agregee_etiquetee"]),
+            }
+    by_category = part["par_categorie"].copy().rename_axis([None, None, None])
+    by_category["marches"] = by_category["marches"].map(fr_int)
+    for column in ("part_agregee_predite", "part_agregee_etiquetee"):
+        by_category[column] = by_category[column].map(_pct1)
+    by_category["ecart_points"] = by_category["ecart_points"].map(lambda x: _dec(x, 1))
+    by_category.columns = ["marchés", "EAM part (points)", "part prédite", "part étiquetée", "écart (points)"]
+    by_category["EAM part (points)"] = by_category["EAM part (points)"].map(lambda x: _dec(x, 1))
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(pd.DataFrame(rows).T.to_string())
+        print(f"\nPart transférable agrégée par catégorie de procédure{NBSP}:")
+        print(by_category.to_string())
+        for sector, name in SECTOR_LABELS.items():
+            print(
+                f"\nConfusion du potentiel {name} (lignes{NBSP}: étiquette, colonnes{NBSP}: prédiction){NBSP}:"
+            )
+            print(part["modele"][sector]["confusion"].to_string())

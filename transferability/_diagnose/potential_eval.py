@@ -88,7 +88,39 @@ def evaluate_potential(
 
 
 def _report(labels: pd.DataFrame, pred: pd.DataFrame, rule: pd.DataFrame) -> dict:
-    return {"modele": _measures(labels, pred), "base_capacite": _measures(labels, rule)}
+    return {
+        "modele": _measures(labels, pred),
+        "base_capacite": _measures(labels, rule),
+        "par_categorie": pd.concat(
+            {
+                "modèle appris": _by_category(labels, pred),
+                "règle sur la capacité": _by_category(labels, rule),
+            },
+            names=["methode"],
+        ),
+    }
+
+
+def _by_category(labels: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
+    """The aggregate transferable share per procedure category (MAPA, formal) and sector, predicted and
+    labelled, and their difference in points: the error of the figure the report headlines."""
+    truth = sector_parts(labels)
+    truth["part_transferable"] = pd.to_numeric(labels["part_transferable"], errors="coerce") / 100.0
+    amount = np.nan_to_num(labels["montant"].to_numpy(float))
+    category = labels.get("categorie_procedure", pd.Series("Inconnue", index=labels.index)).to_numpy(object)
+    rows = {}
+    for cat in ("MAPA", "Formalisé"):
+        here = category == cat
+        for sector, name in zip(
+            (*SECTORS, "ensemble"), ("ESAT, EA", "SIAE", "ESAT, EA ou SIAE"), strict=True
+        ):
+            column = "part_transferable" if sector == "ensemble" else f"part_{sector}"
+            m = _part_measures(
+                truth[column].to_numpy(float)[here], pred[column].to_numpy(float)[here], amount[here]
+            )
+            error = 100 * (m["part_agregee_predite"] - m["part_agregee_etiquetee"])
+            rows[(cat, name)] = {"marches": m["n_part"], **m, "ecart_points": round(error, 1)}
+    return pd.DataFrame(rows).T.drop(columns=["n_part"])
 
 
 def _measures(labels: pd.DataFrame, pred: pd.DataFrame) -> dict:
