@@ -236,6 +236,7 @@ def test_a_sector_missing_from_the_directory_is_undetermined_not_faible():
         d = tr.diagnose(tr.load_sample_contracts_path(), only_esat, settings=SETTINGS)
     assert d.contrats["niveau_siae"].eq("indéterminé").all()
     assert d.contrats["niveau_esat_ea"].ne("indéterminé").any()
+    assert d.controle_territoire()["secteurs_sans_prestataire"] == ["SIAE"]
 
 
 def test_contract_without_object_nor_cpv_nor_place(tmp_path):

@@ -12,7 +12,7 @@ import pandas as pd
 from .._io import CATEGORIES
 from .potential import SECTORS
 from .rules import ENGAGED, LEVELS, UNDETERMINED
-from .verdict import SECTOR_NAMES
+from .verdict import SECTOR_NAMES, sector_known
 
 TRANSFERABLE = [*(f"montant_transferable_{s}" for s in SECTORS), "montant_transferable"]
 
@@ -258,4 +258,7 @@ def controle_territoire(diag) -> dict:
         "prestataires_par_type": diag.annuaire["type_structure"].fillna("inconnu").value_counts().to_dict(),
         "couverture_ea_inconnue": int(diag.annuaire["type_structure"].isin(["EA", "EATT"]).sum())
         < diag.parametres.ea_min_annuaire,
+        "secteurs_sans_prestataire": [
+            SECTOR_NAMES[s] for s, known in sector_known(diag.annuaire).items() if not known
+        ],
     }

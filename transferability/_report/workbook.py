@@ -141,6 +141,13 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
         )
         cell.font = Font(bold=True, color="C00000")
         row += 1
+    for sector in check["secteurs_sans_prestataire"]:
+        text = (
+            f"Aucun prestataire {sector} dans l’annuaire\u00a0: le niveau {sector} est « indéterminé » pour tous "
+            "les marchés. Donner un annuaire qui en contient (--annuaire)."
+        )
+        write_cell(ws, row, 1, text).font = Font(bold=True, color="C00000")
+        row += 1
     kinds = check["prestataires_par_type"]
     shown = ", ".join(
         f"{n:,} {k}".replace(",", "\u202f") for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])
