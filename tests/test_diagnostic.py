@@ -143,13 +143,13 @@ def test_the_verdict_on_the_sample_is_consistent(diag):
     esat = t["niveau_esat_ea"].isin(["fort", "moyen"])
     assert (
         t.loc[~esat, "deduction_fiphfp_estimee"].isna().all()
-        and t.loc[esat, "deduction_fiphfp_estimee"].notna().all()
+        and t.loc[esat & t["montant"].notna(), "deduction_fiphfp_estimee"].notna().all()
     )
     reserved = t["recommandation"].str.startswith(("Marché réservé", "Lot réservé"))
     assert t.loc[~reserved, "heures_travail_reserve"].isna().all()
     clause = t["recommandation"].str.startswith("Clause")
     assert clause.any() and t.loc[~clause, "heures_insertion_clause"].isna().all()
-    assert (t.loc[clause, "montant_transferable"] == 0).all()  # a clause is never counted as transferable
+    assert (t.loc[clause, "montant_transferable"].fillna(0) == 0).all()  # a clause is never counted as transferable
     for sector in ("esat_ea", "siae"):  # the territory can only lower the potential
         rank = {"fort": 0, "moyen": 1, "faible": 2}
         judged = t[f"niveau_{sector}"] != "indéterminé"
@@ -161,7 +161,7 @@ def test_the_verdict_on_the_sample_is_consistent(diag):
     moyen = t["niveau"].eq("moyen")
     assert t.loc[moyen, "part_transferable"].between(0.05, 1).all()
     assert t.loc[moyen, "explication"].str.contains(r"un lot d’environ \d+\xa0% du montant").all()
-    assert (t.loc[t["niveau"].eq("faible"), "montant_transferable"] == 0).all()
+    assert (t.loc[t["niveau"].eq("faible") & t["montant"].notna(), "montant_transferable"] == 0).all()
     out_of_scope = t["famille"].eq("Hors champ")
     assert t.loc[out_of_scope, "explication"].str.startswith("Hors champ").all()
     assert not t.loc[out_of_scope, "explication"].str.contains("ne couvre").any()
@@ -179,6 +179,14 @@ def test_estimates_follow_the_seed_example(diag):
     row = t[t["recommandation"].str.startswith("Clause")].iloc[0]
     share = taxonomy.families().at[row["famille"], "part_main_oeuvre"]
     assert row["heures_insertion_clause"] == pytest.approx(round(row["montant_annuel"] * share / 60 * 0.075))
+
+
+def test_placeholder_amounts_are_left_out_of_every_total(diag):
+    t = diag.contrats
+    absurd = t["montant_aberrant"]
+    assert absurd.sum() == diag.synthese().loc["Ensemble", "nb_montants_aberrants"] > 0
+    assert t.loc[absurd, "montant"].isna().all() and t.loc[absurd, "montant_transferable"].isna().all()
+    assert all(any(a.startswith("montant aberrant") for a in alerts) for alerts in t.loc[absurd, "alertes"])
 
 
 def test_synthese_per_sector(diag):

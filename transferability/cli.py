@@ -90,7 +90,9 @@ def _system_message(exc: BaseException) -> str:
         return "mémoire insuffisante\u00a0; pour un fichier national, utiliser --par-lots"
     where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
     if isinstance(exc, PermissionError):
-        return f"accès refusé{where}\u00a0: fichier ouvert dans un autre programme, ou en lecture seule\u00a0?"
+        return (
+            f"accès refusé{where}\u00a0: fichier ouvert dans un autre programme, ou en lecture seule\u00a0?"
+        )
     if isinstance(exc, FileNotFoundError):
         return f"fichier ou dossier introuvable{where}"
     return f"{exc.strerror or exc}{where}"

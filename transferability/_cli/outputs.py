@@ -19,7 +19,9 @@ def check_output(
         return None
     out = Path(path)
     if any(Path(i).resolve() == out.resolve() for i in inputs if i != "-"):
-        raise UsageError(f"{path} est aussi un fichier lu\u00a0: {what} l’écraserait\u00a0; choisir un autre nom")
+        raise UsageError(
+            f"{path} est aussi un fichier lu\u00a0: {what} l’écraserait\u00a0; choisir un autre nom"
+        )
     if out.is_dir():
         raise UsageError(
             f"{path} est un dossier\u00a0: donner un nom de fichier pour {what} (ex. {out / example})"
@@ -32,7 +34,9 @@ def check_output(
         )
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise UsageError(f"dossier introuvable pour {path}\u00a0: créer « {parent} » ou choisir un autre chemin")
+        raise UsageError(
+            f"dossier introuvable pour {path}\u00a0: créer « {parent} » ou choisir un autre chemin"
+        )
     lock = parent / f".~lock.{out.name}#"
     if lock.exists():
         raise UsageError(

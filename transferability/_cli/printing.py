@@ -78,6 +78,12 @@ def summary_lines(diag) -> list[str]:
                 f"{fr_pct(row['part_montant_transferable_sur_juges'])} du montant transférable ({sectors}), "
                 f"{fr_pct(row['part_montant_fort_ou_moyen_sur_juges'])} en marchés fort ou moyen."
             )
+    absurd = int(s.loc["Ensemble", "nb_montants_aberrants"]) if "nb_montants_aberrants" in s.columns else 0
+    if absurd:
+        lines.append(
+            f"{fr_int(absurd)} montant{'s' if absurd > 1 else ''} aberrant{'s' if absurd > 1 else ''} "
+            f"(0 ou 1{NBSP}€, 999{THIN}999{THIN}999{NBSP}€, plus d’un milliard) exclu{'s' if absurd > 1 else ''} des totaux."
+        )
     check = diag.controle_territoire()
     outside = check["part_hors_zone_couverte"]
     if outside is not None and outside > diag.parametres.part_hors_zone_alerte:

@@ -34,7 +34,7 @@ SUMMARY_COLUMNS = [
     "montant_annuel", "famille", "metier", "niveau", "recommandation", "doublon", "date_notification",
     "date_renouvellement", "departement", "nb_prestataires", "nb_prestataires_tous_metiers", "base_couverture",
     "niveau_esat_ea", "niveau_siae", "part_esat_ea", "part_siae", "part_transferable",
-    "montant_transferable_esat_ea", "montant_transferable_siae", "montant_transferable",
+    "montant_transferable_esat_ea", "montant_transferable_siae", "montant_transferable", "montant_aberrant",
 ]  # fmt: skip
 CATEGORICAL = (
     "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant_nature", "famille", "metier",

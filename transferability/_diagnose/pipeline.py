@@ -19,7 +19,15 @@ from .explain import sentences
 from .level_model import level_features
 from .potential import SECTORS
 from .recommend import RECOMMENDATION_COLUMNS, estimates, recommendations
-from .rules import LEVEL_TYPE, UNDETERMINED, annual_amounts, clean_durations, dependency, judgeable
+from .rules import (
+    LEVEL_TYPE,
+    UNDETERMINED,
+    annual_amounts,
+    clean_durations,
+    dependency,
+    implausible_amounts,
+    judgeable,
+)
 from .settings import Settings
 from .verdict import PROVIDER_WORDS as SECTOR_WORDS
 from .verdict import VERDICT_COLUMNS, judge, sector_known
@@ -36,6 +44,7 @@ DIAGNOSTIC_COLUMNS = OUTPUT_COLUMNS + [
     "base_couverture",
     "territoire",
     "montant_annuel",
+    "montant_aberrant",
     "dependance_economique",
     "base_dependance",
     *VERDICT_COLUMNS,
@@ -123,6 +132,9 @@ def score_table(contracts, index: CoverageIndex, settings: Settings, model, leve
     """Every stage after reading, on one table of contracts: the scored table and each row's providers."""
     table = classify_trades(contracts, model, n_jobs=n_jobs)
     table["duree_mois"], bad_duration = clean_durations(table["duree_mois"], settings)
+    table["montant_aberrant"] = implausible_amounts(table["montant"], table["acheteur_id"], settings)
+    kept_amounts = table.loc[table["montant_aberrant"], "montant"].tolist()
+    table.loc[table["montant_aberrant"], "montant"] = np.nan  # left out of every total
     table.loc[bad_duration, "date_fin_estimee"] = pd.NaT
     ids = tx.metiers().reset_index(drop=True).set_index("metier")["metier_id"]
     cov, providers = coverage(table, index, table["metier"].map(ids).to_numpy(object))
@@ -134,6 +146,7 @@ def score_table(contracts, index: CoverageIndex, settings: Settings, model, leve
     )
     table = conclude(table, providers, index.directory, settings, level_model)
     table["alertes"] = _alerts(table, no_duration, bad_duration, index.directory)
+    table["alertes"] = _say_implausible(table, kept_amounts)
     return table, providers
 
 
@@ -163,6 +176,20 @@ def conclude(
         table[column] = values
     table["explication"] = sentences(table, judged, notes)
     return table
+
+
+def _say_implausible(table: pd.DataFrame, amounts: list) -> pd.Series:
+    """The alerts with one more on each contract whose amount was left out (their count is in the synthese,
+    the report and the command line's summary)."""
+    alerts = table["alertes"].copy()
+    rows = np.flatnonzero(table["montant_aberrant"].to_numpy(bool))
+    for i, amount in zip(rows, amounts, strict=True):
+        shown = f"{float(amount):,.0f}".replace(",", "\u202f")
+        alerts.iat[i] = [
+            *alerts.iat[i],
+            f"montant aberrant ({shown} €) : exclu des totaux",
+        ]
+    return alerts
 
 
 def _alerts(table: pd.DataFrame, no_duration: np.ndarray, bad_duration: np.ndarray, directory) -> pd.Series:

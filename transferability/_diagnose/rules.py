@@ -40,6 +40,26 @@ def clean_durations(duree_mois: pd.Series, settings: Settings) -> tuple[pd.Serie
     return months.mask(bad).astype("Float64"), bad
 
 
+def implausible_amounts(montant: pd.Series, acheteur_id: pd.Series, settings: Settings) -> np.ndarray:
+    """Amounts that are placeholders or absurd: under ``montant_min_plausible`` (0, 1 €), made of nines
+    only from 99 999 on (999 999 999 €), or over ``montant_max_local`` for a local buyer (a SIRET starting
+    with 2: local authorities and their bodies) and over ten times that for any buyer.
+
+    Examples
+    --------
+    >>> implausible_amounts(pd.Series([1.0, 45_000.0, 999_999_999.0, 2e9, 2e9, None]),
+    ...                     pd.Series(["21730065600014"] * 4 + ["11000000000000", "2"]), Settings()).tolist()
+    [True, False, True, True, False, False]
+    """
+    amount = pd.to_numeric(montant, errors="coerce").astype(float).to_numpy()
+    known = ~np.isnan(amount)
+    whole = np.where(known, np.floor(np.nan_to_num(amount)), 0).astype(np.int64).astype(str)
+    nines = (amount >= 99_999) & (np.char.strip(whole, "9") == "")
+    local = acheteur_id.astype(str).str.startswith("2").to_numpy()
+    too_large = amount > np.where(local, settings.montant_max_local, 10 * settings.montant_max_local)
+    return known & ((amount < settings.montant_min_plausible) | nines | too_large)
+
+
 def judgeable(table: pd.DataFrame) -> np.ndarray:
     """Where the library can judge a contract: an object or a CPV code, and a known territory."""
     has_object = table["objet"].notna() & table["objet"].astype(str).str.strip().ne("")

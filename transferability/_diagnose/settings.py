@@ -39,6 +39,9 @@ class Settings:
         work, too little for a facilitator to follow).
     nb_plus_gros_marches : int, default=10
         The headline says how much of its amount this many largest contracts carry.
+    montant_min_plausible, montant_max_local : float, default=100.0, 1e9
+        Amounts under the first (0, 1 €: placeholders), over the second for a local buyer (over ten times
+        it for any buyer), or made of nines only (999 999 999 €) are left out of every total and said.
     cout_horaire : float, default=60.0
         Hourly cost (€) turning an amount of labour into hours (the seed's example).
     taux_effort_insertion : float, default=0.075
@@ -64,6 +67,8 @@ class Settings:
     part_main_oeuvre_clause: float = 0.5
     montant_min_clause: float = 100_000.0
     nb_plus_gros_marches: int = 10
+    montant_min_plausible: float = 100.0
+    montant_max_local: float = 1e9
     cout_horaire: float = 60.0
     taux_effort_insertion: float = 0.075
     taux_fiphfp: float = 0.30
@@ -169,6 +174,8 @@ _LIMITS = {
     "part_main_oeuvre_clause": ("share", 0.0, 1.0),
     "montant_min_clause": ("number", 0.0, 1e12),
     "nb_plus_gros_marches": ("count", 1, 1_000),
+    "montant_min_plausible": ("number", 0.0, 1e6),
+    "montant_max_local": ("number", 1e3, 1e13),
     "cout_horaire": ("number", 0.01, 10_000.0),
     "taux_effort_insertion": ("share", 0.0, 1.0),
     "taux_fiphfp": ("share", 0.0, 1.0),

@@ -105,6 +105,11 @@ def synthese(contrats: pd.DataFrame, n_largest: int = 10) -> pd.DataFrame:
     per_cat = frame[maxima].groupby("categorie_procedure", observed=False)["montant"].sum()
     out["montant_maxima_accords_cadres"] = per_cat.reindex(out.index).fillna(0.0)
     out.loc[ALL, "montant_maxima_accords_cadres"] = frame.loc[maxima, "montant"].sum()
+    if "montant_aberrant" in frame.columns:  # amounts left out of every total (placeholders, absurd)
+        absurd = frame["montant_aberrant"].astype(bool)
+        per_cat = frame[absurd].groupby("categorie_procedure", observed=False).size()
+        out["nb_montants_aberrants"] = per_cat.reindex(out.index).fillna(0).astype(int)
+        out.loc[ALL, "nb_montants_aberrants"] = int(absurd.sum())
     out.index.name = "categorie_procedure"
     return out
 
