@@ -149,7 +149,9 @@ def test_the_verdict_on_the_sample_is_consistent(diag):
     assert t.loc[~reserved, "heures_travail_reserve"].isna().all()
     clause = t["recommandation"].str.startswith("Clause")
     assert clause.any() and t.loc[~clause, "heures_insertion_clause"].isna().all()
-    assert (t.loc[clause, "montant_transferable"].fillna(0) == 0).all()  # a clause is never counted as transferable
+    assert (
+        t.loc[clause, "montant_transferable"].fillna(0) == 0
+    ).all()  # a clause is never counted as transferable
     for sector in ("esat_ea", "siae"):  # the territory can only lower the potential
         rank = {"fort": 0, "moyen": 1, "faible": 2}
         judged = t[f"niveau_{sector}"] != "indéterminé"
@@ -306,8 +308,9 @@ def test_corrections_show_in_the_report(diag, tmp_path):
     path = tr.apply_corrections(diag, sheet).to_excel(tmp_path / "r.xlsx")
     ws = load_workbook(path)["Marchés"]
     header = [c.value for c in ws[5]]
-    col = header.index("Correction du consultant") + 1
-    assert ws.cell(6, col).value == "capacite corrigé(e)"
+    col, ref = header.index("Correction du consultant") + 1, header.index("Référence") + 1
+    row = next(r for r in range(6, ws.max_row + 1) if ws.cell(r, ref).value == target["id_contrat"])
+    assert ws.cell(row, col).value == "capacite corrigé(e)"
 
 
 def test_settings_are_checked_on_construction_and_every_problem_is_listed():

@@ -56,6 +56,6 @@ def test_aggregate_report_and_cli(national, tmp_path, capsys):
     path, _ = national
     report = tmp_path / "rapport.xlsx"
     assert main(["diagnostic", str(path), "--par-lots", "--taille-lot", "20", "-o", str(report)]) == 0
-    assert load_workbook(report).sheetnames == ["Synthèse", "Familles", "Directions", "Méthode"]
+    assert load_workbook(report).sheetnames == ["Synthèse", "Familles", "Directions", "Méthode", "Glossaire"]
     assert (tmp_path / "rapport.parquet").is_file()
     assert "lignes lues" in capsys.readouterr().out

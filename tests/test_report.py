@@ -1,8 +1,12 @@
 """The Excel report: sheets, numbers, colours, row limit, and LibreOffice opening it."""
 
 import datetime as dt
+import os
+import re
 import shutil
+import statistics
 import subprocess
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -10,15 +14,18 @@ from openpyxl import load_workbook
 import transferability as tr
 
 SHEETS = [
+    "Messages clés",
     "Synthèse",
     "Familles",
     "Directions",
     "Marchés",
-    "Prestataires",
     "Calendrier",
+    "Prestataires",
     "Qualité des données",
     "Méthode",
+    "Glossaire",
 ]
+NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +40,52 @@ def report(diag, tmp_path_factory):
     return diag.to_excel(tmp_path_factory.mktemp("r") / "rapport.xlsx")
 
 
-def test_the_eight_sheets_with_title_date_and_frozen_header(report):
+def test_the_sheets_with_title_buyer_period_and_page_numbers(report):
     book = load_workbook(report)
     assert book.sheetnames == SHEETS
     for ws in book.worksheets:
-        assert ws["A1"].value and ws["A2"].value.startswith("Produit le")
-    assert book["Marchés"].freeze_panes == "A6"
+        assert ws["A1"].value and "notifiés de 2018 à 2024" in ws["A2"].value
+        assert ws["A3"].value.startswith("Produit le")
+        assert ws.oddFooter.center.text == "Page &P / &N" and "2018 à 2024" in ws.oddHeader.right.text
+        assert ws.page_setup.orientation == "landscape" and ws.print_area
+    assert book["Marchés"].freeze_panes == "C6"  # the reference and the object stay in view
+    assert book.properties.title.startswith("Diagnostic de transférabilité")
+
+
+def test_title_buyer_and_period_can_be_given(diag, tmp_path):
+    path = diag.to_excel(tmp_path / "r.xlsx", titre="Diagnostic 2026", acheteur="Département de la Savoie",
+                         periode="marchés passés de 2016 à 2018")  # fmt: skip
+    ws = load_workbook(path)["Messages clés"]
+    assert ws["A1"].value == "Diagnostic 2026"
+    assert ws["A2"].value == "Département de la Savoie — marchés passés de 2016 à 2018"
+
+
+def test_key_messages_say_the_headline_per_sector_and_the_action_plan(report, diag):
+    ws = load_workbook(report)["Messages clés"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    s = diag.synthese()
+    share = (
+        f"{s.loc['MAPA', 'part_montant_transferable_sur_juges'] * 100:.0f}{NBSP}% du montant est transférable"
+    )
+    assert any(t.startswith("Des MAPA, " + share) for t in texts)
+    for heading in ("1. Les marchés lus", "5. Les dix premières occasions", "7. Plan d’action"):
+        assert heading in texts
+    assert any(t.startswith(f"Dans les 12 mois{NBSP}:") for t in texts)
+    assert any(t.startswith(f"Allotir et sourcer{NBSP}:") for t in texts)
+    assert not any("Diagnostic incomplet" in t for t in texts)
+
+
+def test_a_run_where_nothing_is_judged_opens_on_a_red_block(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "Objet;Montant HT\nTonte des pelouses;5000\nNettoyage des locaux;8000\n", encoding="utf-8"
+    )
+    with pytest.warns(tr.TransferabilityWarning):
+        d = tr.diagnose(path)
+    ws = load_workbook(d.to_excel(tmp_path / "r.xlsx"))["Messages clés"]
+    assert ws["A5"].value.startswith(f"Diagnostic incomplet{NBSP}: 0{NBSP}% seulement")
+    assert ws["A5"].fill.fgColor.rgb.endswith("FDE2E2")
+    assert any("--territoire 73" in str(c.value) for row in ws.iter_rows() for c in row)
 
 
 def test_contracts_sheet_has_every_contract_with_numbers_and_coloured_levels(report, diag):
@@ -48,18 +95,58 @@ def test_contracts_sheet_has_every_contract_with_numbers_and_coloured_levels(rep
     amount = header.index("Montant HT") + 1
     values = [ws.cell(r, amount).value for r in range(6, ws.max_row + 1)]
     assert all(isinstance(v, float | int) for v in values if v is not None)
-    assert ws.cell(6, amount).number_format.endswith('"€"')
+    assert ws.cell(6, amount).number_format == '#,##0"\u00a0€"'
     assert ws.auto_filter.ref.startswith("A5")
     rules = [r for rng in ws.conditional_formatting for r in rng.rules]
-    assert len(rules) == 4
+    assert len(rules) == 12  # the level, and each sector's
+    levels = [ws.cell(r, header.index("Niveau") + 1).value for r in range(6, ws.max_row + 1)]
+    order = {"fort": 0, "moyen": 1, "faible": 2, "indéterminé": 3}
+    assert [order[v] for v in levels] == sorted(order[v] for v in levels)  # the opportunities first
+    printed = int(ws.print_area.split(":")[-1].lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    assert printed - 5 == min(100, diag.contrats["niveau"].isin(["fort", "moyen"]).sum())
+
+
+def test_french_typography_no_html_tags_no_true_false(report):
+    book = load_workbook(report)
+    ours = ("Messages clés", "Synthèse", "Méthode", "Glossaire")
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "b", f"{ws.title}!{c.coordinate} : booléen (VRAI/FAUX)"
+                if isinstance(c.value, str):
+                    assert not re.search(r"<[a-z/][^>]*>", c.value), (
+                        f"{ws.title}!{c.coordinate} : balise HTML"
+                    )
+                    if ws.title in ours[1:] or (ws.title == ours[0] and c.row < 5):
+                        assert not re.search(r" [:;%€]", c.value), f"{ws.title}!{c.coordinate} : {c.value!r}"
+                        assert "'" not in c.value, f"{ws.title}!{c.coordinate} : apostrophe droite"
+                if c.number_format and ("€" in c.number_format or "%" in c.number_format):
+                    assert not re.search(r' ["]?[€%]', c.number_format), c.number_format
+    messages = [str(c.value) for row in book["Messages clés"].iter_rows() for c in row
+                if isinstance(c.value, str) and c.font.b]  # fmt: skip
+    assert messages and not any(re.search(r" [:;%€]", t) for t in messages)
+    familles = [
+        str(c.value) for row in book["Familles"].iter_rows(min_col=1, max_col=1) for c in row if c.value
+    ]
+    assert "Énergie, environnement, gestion des déchets" in familles
+
+
+def test_charts_show_their_axes_and_carry_a_description(report):
+    book = load_workbook(report)
+    charts = [chart for ws in book.worksheets for chart in ws._charts]
+    assert len(charts) == 3
+    assert all(chart.x_axis.delete is False and chart.y_axis.delete is False for chart in charts)
+    with zipfile.ZipFile(report) as z:
+        drawings = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/drawings/drawing")]
+    assert sum(d.count('descr="Graphique') for d in drawings) == 3
 
 
 def test_synthese_shares_are_percentages_and_say_which_providers_the_directory_holds(report):
     ws = load_workbook(report)["Synthèse"]
-    rows = {ws.cell(r, 1).value: r for r in range(1, 40)}
+    rows = {(ws.cell(r, 1).value, ws.cell(r, 2).value): r for r in range(1, 40)}
     for sector in ("ESAT, EA", "SIAE", "ESAT, EA ou SIAE"):
-        engaged, transferable = (ws.cell(rows[f"MAPA, {sector}"], c) for c in (2, 4))
-        assert isinstance(engaged.value, float) and engaged.number_format == "0 %"
+        engaged, transferable = (ws.cell(rows[("MAPA", sector)], c) for c in (4, 6))
+        assert isinstance(engaged.value, float) and engaged.number_format == '0"\u00a0"%'
         assert transferable.value <= engaged.value
     texts = " ".join(str(ws.cell(r, 1).value) for r in range(1, 40))
     assert "FICTIFS" not in texts and "1\u202f504 ESAT" in texts
@@ -90,3 +177,30 @@ def test_libreoffice_opens_the_report_without_repair(report, tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "rapport.pdf").stat().st_size > 10_000
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice or poppler absent (Debian packages libreoffice-calc, poppler-utils)",
+)
+def test_the_printed_report_is_readable_and_of_reasonable_length(report, tmp_path):
+    """Every page at 50 % scale or more (the median height of its words, 11.2 points at 100 %), and the
+    whole report in at most 35 pages."""
+    env = {**os.environ, "LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"}
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report)],
+                   capture_output=True, timeout=240, env=env, check=True)  # fmt: skip
+    pdf = tmp_path / "rapport.pdf"
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = boxes.split("<page ")[1:]
+    assert 10 <= len(pages) <= 35
+    for number, page in enumerate(pages, start=1):
+        heights = [
+            float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)
+        ]
+        assert statistics.median(heights) >= 0.5 * 11.2, f"page {number} imprimée sous 50 %"
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Page 1 / " in text and "1. Les marchés lus" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import transferability as tr
@@ -88,7 +89,9 @@ def diagnostic(args) -> int:
         diag = tr.apply_corrections(diag, args.corrections_niveaux)
     if csv:
         diag.to_csv(csv, format=args.csv_format)
-    written = diag.to_excel(out) if out else None
+    written = (
+        diag.to_excel(out, titre=args.titre, acheteur=args.acheteur, periode=args.periode) if out else None
+    )
     if args.verbose:
         for report in contracts.attrs.get("lecture", []):
             print_contracts_report(report)
@@ -99,7 +102,30 @@ def diagnostic(args) -> int:
             print(f"Table par marché écrite\u00a0: {csv}")
         if written:
             print(f"Rapport écrit\u00a0: {Path(written).resolve()}")
-    return 0
+    return _judged_enough(diag, args)
+
+
+TOO_LITTLE_JUDGED = 3  # exit code: the report is written, but too few contracts could be judged
+
+
+def _judged_enough(diag, args) -> int:
+    """0, or :data:`TOO_LITTLE_JUDGED` with a line saying why and what to do."""
+    kept = diag.contrats[~diag.contrats["doublon"].astype(bool)]
+    judged = float(kept["niveau"].astype(str).ne("indéterminé").mean()) if len(kept) else 0.0
+    if judged >= diag.parametres.part_jugee_min:
+        return 0
+    unknown = float(kept["territoire"].eq("inconnu").mean()) if len(kept) else 0.0
+    how = (
+        "lieux d’exécution non reconnus : donner le département de l’acheteur (--territoire 73)"
+        if unknown > 0.2
+        else "voir la feuille Qualité des données du rapport"
+    )
+    print(
+        f"Attention\u00a0: {judged * 100:.0f}\u00a0% seulement des marchés ont pu être jugés ({how}). "
+        f"Code de sortie {TOO_LITTLE_JUDGED}.",
+        file=sys.stderr,
+    )
+    return TOO_LITTLE_JUDGED
 
 
 STREAMING_BYTES = 200 << 20  # a CSV or parquet file larger than this is read by chunks without --par-lots

@@ -120,7 +120,8 @@ def _add_diagnostic(sub, common) -> None:
         description="Le travail principal du consultant : lit les marchés, les classe, compte les prestataires "
         "qui couvrent chaque lieu, juge fort / moyen / faible et écrit le rapport. Exemples : "
         "transferability diagnostic achats.xlsx --annuaire annuaire.csv --territoire 73 -o rapport.xlsx ; "
-        "transferability diagnostic --exemple -o rapport.xlsx",
+        "transferability diagnostic --exemple -o rapport.xlsx. Code de sortie 3 : trop peu de marchés jugés "
+        "(lieux non reconnus : donner --territoire).",
     )
     _reading_options(p, "de marchés")
     p.add_argument(
@@ -138,6 +139,15 @@ def _add_diagnostic(sub, common) -> None:
     _old(p, "--corrections", "corrections_niveaux", "--corrections-niveaux")
     _model_options(p)
     p.add_argument("-o", "--output", help="rapport Excel à écrire (.xlsx)")
+    p.add_argument(
+        "--titre", help="titre du rapport (par défaut : « Diagnostic de transférabilité des achats… »)"
+    )
+    p.add_argument(
+        "--acheteur", help="acheteur nommé en tête de chaque page (par défaut : les acheteurs lus)"
+    )
+    p.add_argument(
+        "--periode", help="période nommée en tête de chaque page (par défaut : les années de notification)"
+    )
     p.add_argument("--csv", help="table par marché à écrire en CSV")
     _csv_format(p)
     p.add_argument(

@@ -74,10 +74,14 @@ class Diagnostic:
         contracts, and transferable amounts per sector and overall."""
         return summaries.synthese_annuelle(self.contrats)
 
-    def par_famille(self, detail: bool = False) -> pd.DataFrame:
+    def par_famille(self, detail: bool = False, categorie: str | None = None) -> pd.DataFrame:
         """Amounts by level, in fort or moyen contracts, and transferable (per sector, MAPA and formal
-        apart) by family (and métier with ``detail=True``), largest transferable amount first."""
-        return summaries.transferable_by(self.contrats, ["famille", "metier"] if detail else ["famille"])
+        apart) by family (and métier with ``detail=True``), largest transferable amount first; over the
+        contracts of one procedure category (``"MAPA"``, ``"Formalisé"``) when ``categorie`` is given."""
+        contracts = self.contrats
+        if categorie is not None:
+            contracts = contracts[contracts["categorie_procedure"].astype(str).eq(categorie)]
+        return summaries.transferable_by(contracts, ["famille", "metier"] if detail else ["famille"])
 
     def par_direction(self) -> pd.DataFrame:
         """The same by buying direction; a contract without direction is counted under its buyer."""
@@ -88,8 +92,16 @@ class Diagnostic:
         return summaries.par_acheteur(self.contrats)
 
     def calendrier(self) -> pd.DataFrame:
-        """Contracts coming up for renewal from the reference date, by quarter: the buyer's opportunities."""
-        return summaries.calendrier(self.contrats, self.parametres.reference)
+        """The fort and moyen contracts' next renewals from the reference date, by quarter (``T1 2027``).
+
+        A contract that ended before the reference date is taken as a recurring need, bought again at each
+        term of its duration (``renouvellement_projete``); ``date_lancement`` is the renewal minus
+        ``Settings.delai_lancement_mois``; ``ligne`` is the contract's row number in ``contrats``. Contracts
+        without a duration cannot be projected and are left out.
+        """
+        return summaries.calendrier(
+            self.contrats, self.parametres.reference, self.parametres.delai_lancement_mois
+        )
 
     def prestataires(self, id_contrat: str) -> pd.DataFrame:
         """The providers covering a contract (nearest first), as found by the coverage stage."""
@@ -111,8 +123,12 @@ class Diagnostic:
 
         return write_csv(self.contrats, path, format=format)
 
-    def to_excel(self, path, *, max_rows: int | None = None):
-        """Write the Excel report (see :func:`transferability.write_csv` for CSV)."""
+    def to_excel(self, path, *, max_rows: int | None = None, titre=None, acheteur=None, periode=None):
+        """Write the Excel report (see :func:`transferability.write_csv` for CSV).
+
+        ``titre``, ``acheteur`` and ``periode`` head the report and every printed page; by default the
+        buyer names and the range of notification dates read.
+        """
         from .._report import write_report  # the report reads a Diagnostic: imported when asked for
 
-        return write_report(self, path, max_rows=max_rows)
+        return write_report(self, path, max_rows=max_rows, titre=titre, acheteur=acheteur, periode=periode)

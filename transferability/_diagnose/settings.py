@@ -42,6 +42,17 @@ class Settings:
     montant_min_plausible, montant_max_local : float, default=100.0, 1e9
         Amounts under the first (0, 1 €: placeholders), over the second for a local buyer (over ten times
         it for any buyer), or made of nines only (999 999 999 €) are left out of every total and said.
+    delai_lancement_mois : int, default=6
+        Months between launching a consultation and the renewal it prepares (the calendar's launch dates:
+        sourcing, allotment and a reserved consultation's publication take about half a year).
+    horizon_mois : int, default=12
+        The first horizon of the action plan: fort and moyen contracts renewing within this many months.
+    part_jugee_min : float, default=0.5
+        Below this share of contracts judged, the report opens on a red block and the command line ends
+        with exit code 3.
+    lignes_imprimees : int, default=100
+        Rows of the long sheets (Marchés, Calendrier, Directions, Prestataires) printed on paper, the most
+        useful first; every row stays in the workbook.
     cout_horaire : float, default=60.0
         Hourly cost (€) turning an amount of labour into hours (the seed's example).
     taux_effort_insertion : float, default=0.075
@@ -69,6 +80,10 @@ class Settings:
     nb_plus_gros_marches: int = 10
     montant_min_plausible: float = 100.0
     montant_max_local: float = 1e9
+    delai_lancement_mois: int = 6
+    horizon_mois: int = 12
+    part_jugee_min: float = 0.5
+    lignes_imprimees: int = 100
     cout_horaire: float = 60.0
     taux_effort_insertion: float = 0.075
     taux_fiphfp: float = 0.30
@@ -176,6 +191,10 @@ _LIMITS = {
     "nb_plus_gros_marches": ("count", 1, 1_000),
     "montant_min_plausible": ("number", 0.0, 1e6),
     "montant_max_local": ("number", 1e3, 1e13),
+    "delai_lancement_mois": ("count", 0, 60),
+    "horizon_mois": ("count", 1, 120),
+    "part_jugee_min": ("share", 0.0, 1.0),
+    "lignes_imprimees": ("count", 10, 100_000),
     "cout_horaire": ("number", 0.01, 10_000.0),
     "taux_effort_insertion": ("share", 0.0, 1.0),
     "taux_fiphfp": ("share", 0.0, 1.0),

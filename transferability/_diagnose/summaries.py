@@ -196,27 +196,30 @@ def par_acheteur(contrats: pd.DataFrame) -> pd.DataFrame:
     return transferable_by(frame, ["acheteur_id", "acheteur_nom"])
 
 
-def calendrier(contrats: pd.DataFrame, reference) -> pd.DataFrame:
+def calendrier(contrats: pd.DataFrame, reference, lead_months: int = 6) -> pd.DataFrame:
     """See :meth:`Diagnostic.calendrier`."""
-    frame = _kept(contrats)
+    frame = _kept(contrats).assign(
+        ligne=np.arange(len(contrats))[~contrats["doublon"].astype(bool).to_numpy()]
+    )
+    frame = frame[frame["niveau"].isin(ENGAGED)].copy()
     ref = pd.Timestamp(reference)
-    renewing = pd.to_datetime(frame["date_renouvellement"]) >= ref
-    upcoming = frame[renewing & frame["niveau"].isin(ENGAGED)].copy()
-    upcoming["trimestre"] = pd.to_datetime(upcoming["date_renouvellement"]).dt.to_period("Q").astype(str)
+    end = pd.to_datetime(frame["date_renouvellement"])
+    months = pd.to_numeric(frame["duree_mois"], errors="coerce").astype(float)
+    cycle = pd.to_timedelta(months * 30.4375, unit="D")
+    # a recurring need is bought again at each term: the next renewal from the reference date on
+    behind = np.ceil(((ref - end) / cycle).clip(lower=0).fillna(0)).astype(int)
+    frame["date_renouvellement"] = (end + cycle * behind).dt.normalize()
+    frame["renouvellement_projete"] = behind > 0
+    frame = frame[frame["date_renouvellement"].notna() & (frame["date_renouvellement"] >= ref)]
+    frame["date_lancement"] = frame["date_renouvellement"] - pd.DateOffset(months=lead_months)
+    quarter = frame["date_renouvellement"].dt.quarter.astype(str)
+    frame["trimestre"] = "T" + quarter + " " + frame["date_renouvellement"].dt.year.astype(str)
     cols = [
-        "trimestre",
-        "date_renouvellement",
-        "id_contrat",
-        "acheteur_nom",
-        "objet",
-        "famille",
-        "metier",
-        "montant",
-        "niveau",
-        "montant_transferable",
-        "recommandation",
-    ]
-    return upcoming.sort_values(["date_renouvellement", "id_contrat"], kind="stable")[cols].reset_index(
+        "trimestre", "date_lancement", "date_renouvellement", "renouvellement_projete", "id_contrat",
+        "acheteur_nom", "direction", "objet", "famille", "metier", "montant", "niveau", "montant_transferable",
+        "recommandation", "ligne",
+    ]  # fmt: skip
+    return frame.sort_values(["date_renouvellement", "id_contrat"], kind="stable")[cols].reset_index(
         drop=True
     )
 

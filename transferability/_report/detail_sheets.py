@@ -1,4 +1,8 @@
-"""The detail sheets of the report: contracts, providers, renewals, data quality."""
+"""The detail sheets of the report: contracts, renewals, providers, data quality.
+
+Each keeps every row in the workbook and prints the most useful ones only (``Settings.lignes_imprimees``):
+the largest opportunities, the nearest renewals, the data quality summary.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +11,55 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .._reference import geography
 from .._reference import taxonomy as tx
-from .excel import EURO, write_cell, write_table
-from .layout import LEVEL_COLOURS, MARCHES_COLUMNS, new_sheet
+from .excel import COUNT, EURO, PERCENT, write_cell, write_table
+from .layout import LEVEL_COLOURS, MARCHES_COLUMNS, MARCHES_PRINTED, ReportInfo, new_sheet, print_rows
+
+CAPACITY_WORDS = {"total": "totale", "partiel": "partielle", "aucun": "aucune"}
+LEVEL_ORDER = {"fort": 0, "moyen": 1, "faible": 2, "indéterminé": 3}
 
 
-def marches_sheet(book, diag, max_rows: int) -> None:
-    ws = new_sheet(
-        book, "Marchés", "Tous les marchés, avec leur niveau et son explication", repeat_header=True
-    )
+def marches_sheet(book, diag, info: ReportInfo, max_rows: int) -> None:
+    """Every contract, the opportunities first (fort, then moyen, largest transferable amount first); the
+    printed page holds the first columns of the first ``lignes_imprimees`` fort and moyen contracts."""
+    ws = new_sheet(book, info, "Marchés", "Tous les marchés, les occasions d’abord", repeat_header=True)
     names = dict(MARCHES_COLUMNS)
     if "correction_consultant" in diag.contrats.columns:  # after apply_corrections: shown as such
         names["correction_consultant"] = "Correction du consultant"
-    table = diag.contrats[list(names)].head(max_rows).rename(columns=names)
-    widths = {
-        "Objet": 60,
-        "Explication": 80,
-        "Recommandation": 30,
-        "Acheteur": 30,
-        "Métier": 30,
-        "Famille": 30,
-    }
-    formats = {c: EURO for c in ("Montant HT", "Déduction FIPHFP estimée")}
-    formats.update(
-        {"Probabilité": "0.00", "Heures d'insertion (clause)": "#,##0", "Heures (marché réservé)": "#,##0"}
+    t = diag.contrats
+    order = pd.DataFrame(
+        {
+            "level": t["niveau"].astype(str).map(LEVEL_ORDER),
+            "part": -t["montant_transferable"].fillna(0),
+            "amount": -t["montant"].astype(float).fillna(0),
+        }  # fmt: skip
+    ).sort_values(["level", "part", "amount"], kind="stable")
+    table = t.loc[order.index[:max_rows], list(names)].rename(columns=names)
+    table["Capacité"] = table["Capacité"].map(CAPACITY_WORDS).fillna(table["Capacité"])
+    widths = {"Référence": 13, "Objet": 44, "Acheteur": 18, "Recommandation": 36, "Explication": 90, "Procédure": 11,
+              "Niveau": 9, "ESAT, EA": 9, "SIAE": 9, "Part transférable": 11, "Montant HT": 13,
+              "Métier": 30, "Famille": 30, "Recommandation ESAT, EA": 40, "Recommandation SIAE": 40}  # fmt: skip
+    formats = {c: EURO for c in ("Montant HT", "Montant transférable", "Transférable ESAT, EA", "Transférable SIAE",
+                                 "Déduction FIPHFP estimée")}  # fmt: skip
+    formats.update({"Confiance": PERCENT, "Part transférable": PERCENT, "Heures d’insertion (clause)": COUNT,
+                    "Heures (marché réservé)": COUNT})  # fmt: skip
+    raw = ("Référence", "Objet", "Acheteur", "Direction", "Fichier", "Considération sociale existante")
+    end = write_table(
+        ws, table, 5, formats, widths, raw=raw, wrap=("Objet", "Recommandation", "Explication", "Procédure")
     )
-    end = write_table(ws, table, 5, formats, widths)
-    col = get_column_letter(list(MARCHES_COLUMNS).index("niveau") + 1)
+    ws.freeze_panes = "C6"
+    for position, name in enumerate(names, start=1):
+        if name.startswith("niveau"):
+            _colour_levels(ws, get_column_letter(position), end)
+    engaged = int(t["niveau"].isin(["fort", "moyen"]).sum())
+    printed = max(1, min(engaged, diag.parametres.lignes_imprimees))
+    print_rows(ws, len(MARCHES_PRINTED), 5, 5 + printed)
+    write_cell(ws, 4, 1, f"Sur papier : les {printed} premières occasions (fort et moyen) ; à l’écran : tous les "
+                         "marchés et toutes les colonnes, filtrables.").font = Font(italic=True, size=9)  # fmt: skip
+
+
+def _colour_levels(ws, col: str, end: int) -> None:
     for level, colour in LEVEL_COLOURS.items():
         ws.conditional_formatting.add(
             f"{col}6:{col}{end}",
@@ -45,16 +71,41 @@ def marches_sheet(book, diag, max_rows: int) -> None:
         )
 
 
-def prestataires_sheet(book, diag) -> None:
+def calendrier_sheet(book, diag, info: ReportInfo) -> None:
+    """The fort and moyen contracts' next renewals, with the date to launch each consultation."""
     ws = new_sheet(
-        book,
-        "Prestataires",
-        "Prestataires couvrant le territoire, par famille transférable",
-        repeat_header=True,
+        book, info, "Calendrier", "Renouvellements à préparer : marchés fort et moyen", repeat_header=True
     )
-    used = diag.prestataires_utilises()
-    d = diag.annuaire.iloc[used].copy()
-    label = tx.metiers()["metier"].to_dict()
+    c = diag.calendrier()
+    cols = {"trimestre": "Trimestre", "date_lancement": "Lancer la consultation", "date_renouvellement": "Renouvellement",
+            "renouvellement_projete": "Projeté", "objet": "Objet", "acheteur_nom": "Acheteur", "montant": "Montant HT",
+            "niveau": "Niveau", "montant_transferable": "Transférable", "recommandation": "Recommandation",
+            "id_contrat": "Référence"}  # fmt: skip
+    settings = diag.parametres
+    write_cell(
+        ws, 4, 1,
+        f"À partir du {settings.reference:%d/%m/%Y}. Un marché échu avant cette date est un besoin récurrent, "
+        f"renouvelé à chaque terme de sa durée (« Projeté » : oui) ; lancer la consultation {settings.delai_lancement_mois} "
+        "mois avant l’échéance (sourcing, allotissement, publication).",
+    ).font = Font(italic=True, size=9)  # fmt: skip
+    table = (
+        c[list(cols)].rename(columns=cols)
+        if len(c)
+        else pd.DataFrame({"Trimestre": ["aucun renouvellement"]})
+    )
+    end = write_table(ws, table, 5, {"Montant HT": EURO, "Transférable": EURO},
+                      {"Objet": 44, "Recommandation": 36, "Acheteur": 18, "Lancer la consultation": 12},
+                      raw=("Objet", "Acheteur", "Référence"), wrap=("Objet", "Acheteur", "Recommandation"))  # fmt: skip
+    ws.freeze_panes = "A6"
+    print_rows(ws, len(cols) - 1, 5, min(end - 1, 5 + settings.lignes_imprimees))
+
+
+def prestataires_sheet(book, diag, info: ReportInfo) -> None:
+    """The providers that cover at least one contract, by family, with their commune's name."""
+    ws = new_sheet(book, info, "Prestataires", "Prestataires qui couvrent les lieux des marchés, par famille",
+                   repeat_header=True)  # fmt: skip
+    d = diag.annuaire.iloc[diag.prestataires_utilises()].copy()
+    label, names = tx.metiers()["metier"].to_dict(), geography().nom
     rows = []
     for fam in tx.family_labels()[:-1]:
         sub = d[d["familles"].map(lambda fs, f=fam: isinstance(fs, list) and f in fs)]
@@ -64,65 +115,65 @@ def prestataires_sheet(book, diag) -> None:
                     "Famille": fam,
                     "Prestataire": r.raison_sociale,
                     "Type": r.type_structure,
-                    "Secteur": r.secteur,
-                    "Commune": r.commune_insee,
+                    "Commune": names.get(r.commune_insee, r.commune_insee)
+                    if isinstance(r.commune_insee, str)
+                    else "",
                     "Département": r.departement,
                     "Métiers": " | ".join(label.get(m, m) for m in r.metiers),
                     "Métiers déclarés ou déduits": r.source_metiers,
                     "Périmètre": r.perimetre,
-                    "Rayon (km)": r.rayon_km,
-                    "Fictif": "OUI (exemple)" if r.fictif else "non",
                 }
             )
-    write_table(
-        ws,
-        pd.DataFrame(rows or [{"Famille": "aucun prestataire utilisé"}]),
-        5,
-        widths={"Métiers": 50, "Prestataire": 40},
-    )
+    table = pd.DataFrame(rows or [{"Famille": "aucun prestataire ne couvre les lieux des marchés"}])
+    end = write_table(ws, table, 5, widths={"Métiers": 44, "Prestataire": 32, "Famille": 24},
+                      raw=("Prestataire", "Commune"), wrap=("Métiers",))  # fmt: skip
+    print_rows(ws, len(table.columns), 5, min(end - 1, 5 + diag.parametres.lignes_imprimees))
 
 
-def calendrier_sheet(book, diag) -> None:
-    ws = new_sheet(book, "Calendrier", "Marchés à renouveler : les occasions à venir", repeat_header=True)
-    c = diag.calendrier()
-    cols = {
-        "trimestre": "Trimestre",
-        "date_renouvellement": "Renouvellement",
-        "id_contrat": "Référence",
-        "acheteur_nom": "Acheteur",
-        "objet": "Objet",
-        "famille": "Famille",
-        "metier": "Métier",
-        "montant": "Montant HT",
-        "niveau": "Niveau",
-        "recommandation": "Recommandation",
+def qualite_sheet(book, diag, info: ReportInfo) -> None:
+    """What the data lack, in a summary printed on one page, then every alert, line by line, on screen."""
+    ws = new_sheet(book, info, "Qualité des données", "Qualité des données : ce qui manque, et chaque alerte")
+    t = diag.contrats
+    n = max(len(t), 1)
+    checks = {
+        "sans code CPV": t["code_cpv"].isna() | t["code_cpv"].astype(str).str.strip().eq(""),
+        "sans lieu d’exécution reconnu": t["lieu_type"].isna(),
+        "sans territoire (ni lieu ni département d’acheteur)": t["territoire"].eq("inconnu"),
+        "sans durée": t["duree_mois"].isna(),
+        "sans procédure connue": t["categorie_procedure"].astype(str).eq("Inconnue"),
+        "sans montant": t["montant"].isna() & ~t["montant_aberrant"].astype(bool),
+        "au montant aberrant, exclu des totaux": t["montant_aberrant"].astype(bool),
+        "en double, exclus des totaux": t["doublon"].astype(bool),
     }
-    write_cell(
-        ws, 4, 1, f"À partir du {diag.parametres.reference:%d/%m/%Y} (date de référence des paramètres)"
+    summary = pd.DataFrame({"Marchés": [f"{k}" for k in checks], "Nombre": [int(v.sum()) for v in checks.values()],
+                            "Part": [float(v.sum()) / n for v in checks.values()]})  # fmt: skip
+    write_cell(ws, 5, 1, f"{len(t):,} marchés lus".replace(",", "\u202f")).font = Font(bold=True)
+    row = write_table(ws, summary, 6, {"Nombre": COUNT, "Part": PERCENT}, autofilter=False) + 1
+    kinds = pd.Series(
+        [a.split(" (")[0].split(" :")[0] for alerts in t["alertes"] for a in alerts], dtype=object
     )
-    write_table(ws, c.rename(columns=cols), 5, {"Montant HT": EURO}, {"Objet": 60})
+    counts = kinds.value_counts().head(15).rename_axis("Alerte").reset_index(name="Marchés")
+    if len(counts):
+        write_cell(ws, row, 1, "Alertes les plus fréquentes").font = Font(bold=True)
+        row = write_table(ws, counts, row + 1, {"Marchés": COUNT}, autofilter=False) + 1
+    row = _reading(ws, row, diag)
+    ws.print_area = f"A1:D{row}"
+    write_cell(ws, row + 1, 1, "Toutes les alertes, ligne par ligne (à l’écran)").font = Font(bold=True)
+    rows = [{"Fichier": r.source_fichier, "Ligne": r.source_ligne, "Référence": r.id_contrat, "Alerte": a}
+            for r in t.itertuples() for a in r.alertes]  # fmt: skip
+    write_table(ws, pd.DataFrame(rows or [{"Alerte": "aucune"}]), row + 2, widths={"Alerte": 90, "Fichier": 40},
+                raw=("Fichier", "Référence", "Alerte"))  # fmt: skip
+    ws.freeze_panes = None
+    ws.column_dimensions["A"].width = 60
 
 
-def qualite_sheet(book, diag) -> None:
-    ws = new_sheet(
-        book, "Qualité des données", "Alertes sur les données lues, ligne par ligne", repeat_header=True
-    )
-    rows = [
-        {"Fichier": r.source_fichier, "Ligne": r.source_ligne, "Référence": r.id_contrat, "Alerte": a}
-        for r in diag.contrats.itertuples()
-        for a in r.alertes
-    ]
-    end = write_table(ws, pd.DataFrame(rows or [{"Alerte": "aucune"}]), 5, widths={"Alerte": 90})
-    write_cell(ws, end + 2, 1, "Ce qui a été lu et écarté").font = Font(bold=True)
-    row = end + 3
+def _reading(ws, row: int, diag) -> int:
+    """What each file gave: rows read, contracts, rows set aside."""
+    write_cell(ws, row, 1, "Ce qui a été lu et écarté").font = Font(bold=True)
+    row += 1
     for report in diag.contrats.attrs.get("lecture", []):
         aside = ", ".join(f"{n} × {k}" for k, n in report["lignes_ecartees"].items()) or "rien"
-        write_cell(
-            ws,
-            row,
-            1,
-            f"{report['fichier']} ({report['format']}) : {report['lignes_lues']} lignes lues, "
-            f"{report['contrats']} marchés ; écartées : {aside}",
-        )
+        write_cell(ws, row, 1, f"{report['fichier']} ({report['format']}) : {report['lignes_lues']} lignes lues, "
+                               f"{report['contrats']} marchés ; écartées : {aside}", raw=True)  # fmt: skip
         row += 1
-    ws.freeze_panes = "A6"
+    return row

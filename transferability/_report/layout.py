@@ -2,57 +2,142 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .._utils import clock as _clock
-from .excel import TITLE_FONT, write_cell
+from .excel import TITLE_FONT, french, write_cell
 
 EXCEL_MAX_ROWS = 1_048_576
 CHART_COLOURS = {"fort": "2E7D32", "moyen": "F08C00", "faible": "9E9E9E"}
 LEVEL_COLOURS = {"fort": "C6EFCE", "moyen": "FFD8A8", "faible": "D9D9D9", "indéterminé": "F2F2F2"}
-SOURCES = (
-    "Marchés : fichiers lus par transferability ; métiers : grille LABELLING.md et règles CPV v1 ; "
-    "géographie : INSEE COG 2026 ; annuaire : voir la feuille Méthode"
-)
-MARCHES_COLUMNS = {
+SOURCES = "Sources : voir la feuille Méthode."
+# the Marchés sheet: the printed columns first (up to Recommandation), then the rest, on screen only
+MARCHES_PRINTED = {
     "id_contrat": "Référence",
     "objet": "Objet",
     "acheteur_nom": "Acheteur",
-    "direction": "Direction",
-    "categorie_procedure": "Procédure",
     "montant": "Montant HT",
-    "montant_nature": "Nature du montant",
+    "categorie_procedure": "Procédure",
+    "niveau": "Niveau",
+    "niveau_esat_ea": "ESAT, EA",
+    "niveau_siae": "SIAE",
+    "part_transferable": "Part transférable",
+    "montant_transferable": "Montant transférable",
+    "recommandation": "Recommandation",
+}
+MARCHES_COLUMNS = {
+    **MARCHES_PRINTED,
+    "direction": "Direction",
     "famille": "Famille",
     "metier": "Métier",
     "capacite": "Capacité",
-    "niveau": "Niveau",
-    "proba_capacite": "Probabilité",
+    "proba_capacite": "Confiance",
+    "explication": "Explication",
+    "montant_transferable_esat_ea": "Transférable ESAT, EA",
+    "montant_transferable_siae": "Transférable SIAE",
+    "recommandation_esat_ea": "Recommandation ESAT, EA",
+    "recommandation_siae": "Recommandation SIAE",
+    "montant_nature": "Nature du montant",
     "nb_prestataires": "Prestataires couvrant",
-    "nb_handicap": "dont ESAT/EA",
+    "nb_handicap": "dont ESAT, EA",
     "nb_insertion": "dont SIAE",
     "distance_plus_proche_km": "Plus proche (km)",
-    "recommandation": "Recommandation",
-    "heures_insertion_clause": "Heures d'insertion (clause)",
+    "heures_insertion_clause": "Heures d’insertion (clause)",
     "heures_travail_reserve": "Heures (marché réservé)",
     "deduction_fiphfp_estimee": "Déduction FIPHFP estimée",
+    "date_notification": "Notification",
     "date_renouvellement": "Renouvellement",
     "consideration_sociale_existante": "Considération sociale existante",
     "titulaire_inclusif": "Titulaire inclusif",
-    "explication": "Explication",
+    "montant_aberrant": "Montant aberrant",
     "source_fichier": "Fichier",
     "source_ligne": "Ligne",
 }
 
 
-def new_sheet(book, title: str, heading: str, repeat_header: bool = False):
+@dataclass(frozen=True)
+class ReportInfo:
+    """What the report says of itself on every page: its title, the buyer, the period."""
+
+    titre: str
+    acheteur: str
+    periode: str
+
+    @classmethod
+    def of(cls, diag, titre=None, acheteur=None, periode=None) -> ReportInfo:
+        """The given texts, else the buyer names and the notification dates read."""
+        kept = diag.contrats[~diag.contrats["doublon"].astype(bool)]
+        return cls(
+            titre
+            or "Diagnostic de transférabilité des achats vers les secteurs protégé, adapté et d’insertion",
+            acheteur or _buyers(kept),
+            periode or _period(kept),
+        )
+
+
+def _buyers(kept: pd.DataFrame) -> str:
+    names = kept["acheteur_nom"].dropna().astype(str).str.strip()
+    names = names[names.ne("")].value_counts()
+    if names.empty:
+        return "acheteur non renseigné"
+    if len(names) == 1:
+        return names.index[0]
+    if len(names) <= 3:
+        return ", ".join(names.index[:-1]) + " et " + names.index[-1]
+    return f"{len(names):,} acheteurs (le premier\u00a0: {names.index[0]})".replace(",", "\u202f")
+
+
+def _period(kept: pd.DataFrame) -> str:
+    years = sorted(pd.to_datetime(kept["date_notification"]).dt.year.dropna().astype(int).unique())
+    if not years:
+        return "période inconnue (dates de notification absentes)"
+    if len(years) == 1:
+        return f"marchés notifiés en {years[0]}"
+    if len(years) <= 4 and years[-1] - years[0] == len(years) - 1:
+        return "marchés notifiés en " + ", ".join(map(str, years[:-1])) + f" et {years[-1]}"
+    return f"marchés notifiés de {years[0]} à {years[-1]}"
+
+
+def new_sheet(book, info: ReportInfo, title: str, heading: str, repeat_header: bool = False):
+    """A sheet with its heading, the date and sources, and the print set-up every sheet shares: A4
+    landscape, one page wide, header (title, buyer, period) and footer (sheet, page n / N, date)."""
     ws = book.create_sheet(title)
     write_cell(ws, 1, 1, heading).font = TITLE_FONT
-    write_cell(ws, 2, 1, f"Produit le {_clock.today():%d/%m/%Y} par transferability")
-    write_cell(ws, 3, 1, SOURCES).font = Font(italic=True, size=9)
+    write_cell(ws, 2, 1, f"{info.acheteur} — {info.periode}", raw=True)
+    write_cell(ws, 3, 1, f"Produit le {_clock.today():%d/%m/%Y} par transferability. {SOURCES}").font = Font(
+        italic=True, size=9
+    )
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.left.text = _escape(info.titre)
+    ws.oddHeader.left.size = 8
+    ws.oddHeader.right.text = _escape(f"{info.acheteur} — {info.periode}")
+    ws.oddHeader.right.size = 8
+    ws.oddFooter.left.text = _escape(title)
+    ws.oddFooter.center.text = "Page &P / &N"
+    ws.oddFooter.right.text = f"{_clock.today():%d/%m/%Y}"
+    for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
+        part.size = 8
     if repeat_header:  # sheets with one table repeat its header on every printed page
         ws.print_title_rows = "5:5"
     return ws
+
+
+def _escape(text: str) -> str:
+    """Header and footer text: « & » starts a code there, so it is doubled."""
+    return french(text).replace("&", "&&")[:120]
+
+
+def print_rows(ws, last_col: int, first_row: int, last_row: int) -> None:
+    """Print rows ``first_row`` to ``last_row`` of columns A to ``last_col`` only."""
+    ws.print_area = f"A1:{get_column_letter(last_col)}{max(last_row, first_row)}"

@@ -1,8 +1,8 @@
-"""The Excel report a purchasing director forwards as is (8 sheets, in French).
+"""The Excel report a purchasing director forwards as is (11 sheets, in French, print-ready).
 
-Used only by :meth:`Diagnostic.to_excel` and the command line. Every sheet has a title, the
-date, the sources and a frozen header; amounts and shares are numbers with € and % formats;
-no cell written from data can start a formula (see :mod:`.excel`).
+Used only by :meth:`Diagnostic.to_excel` and the command line. Every sheet has a title, the buyer and the
+period, the date and a header and footer on paper (page n / N); amounts and shares are numbers with € and %
+formats; no cell written from data can start a formula (see :mod:`.excel`).
 """
 
 from __future__ import annotations
@@ -11,302 +11,266 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
+from .._reference import HORS_CHAMP
 from .._utils import flat_lists
+from .charts import bar_chart, describe_charts
 from .detail_sheets import calendrier_sheet, marches_sheet, prestataires_sheet, qualite_sheet
-from .excel import EURO, PERCENT, write_cell, write_table
-from .layout import CHART_COLOURS, EXCEL_MAX_ROWS, new_sheet
-from .method_sheet import methode_sheet
+from .excel import COUNT, EURO, KEURO, PERCENT, write_cell, write_table
+from .layout import CHART_COLOURS, EXCEL_MAX_ROWS, ReportInfo, new_sheet, print_rows
+from .messages_sheet import messages_sheet
+from .method_sheet import glossaire_sheet, methode_sheet
+
+SECTOR_COLUMNS = ("esat_ea", "siae")
 
 
-def write_report(diag, path, *, max_rows: int | None = None) -> Path:
-    """Write the 8-sheet report; beyond ``max_rows`` contracts the detail goes to a CSV beside it."""
+def write_report(diag, path, *, max_rows: int | None = None, titre=None, acheteur=None, periode=None) -> Path:
+    """Write the report; beyond ``max_rows`` contracts the detail goes to a CSV beside it.
+
+    ``titre``, ``acheteur`` and ``periode`` head every page (defaults: the buyer names and the notification
+    dates read).
+    """
     path = Path(path)
     max_rows = min(max_rows or EXCEL_MAX_ROWS - 10, EXCEL_MAX_ROWS - 10)
-    book = Workbook()
-    book.remove(book.active)
+    info = ReportInfo.of(diag, titre, acheteur, periode)
     detail_beside = None
     if len(diag.contrats) > max_rows:
         detail_beside = path.with_suffix(".marches.csv")
         flat_lists(diag.contrats).to_csv(detail_beside, index=False)
-    _synthese(book, diag, detail_beside, max_rows)
-    _familles(book, diag)
-    _directions(book, diag)
-    marches_sheet(book, diag, max_rows)
-    prestataires_sheet(book, diag)
-    calendrier_sheet(book, diag)
-    qualite_sheet(book, diag)
-    methode_sheet(book, diag)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    book = _book(info)
+    messages_sheet(book, diag, info)
+    _synthese(book, diag, info, detail_beside, max_rows)
+    _familles(book, diag, info)
+    _directions(book, diag, info)
+    marches_sheet(book, diag, info, max_rows)
+    calendrier_sheet(book, diag, info)
+    prestataires_sheet(book, diag, info)
+    qualite_sheet(book, diag, info)
+    methode_sheet(book, diag, info)
+    glossaire_sheet(book, info)
+    return _save(book, path)
 
 
 def write_aggregate_report(diag, path, *, detail) -> Path:
     """The report of a national run: summaries only; the per-contract detail is the parquet ``detail``."""
     path = Path(path)
-    book = Workbook()
-    book.remove(book.active)
+    info = ReportInfo.of(diag)
     note = (
         f"Marchés : {len(diag.contrats):,} ; le détail par marché est dans {Path(detail).name} "
         "(parquet), trop grand pour Excel."
-    ).replace(",", " ")
-    _synthese(book, diag, note, EXCEL_MAX_ROWS)
-    _familles(book, diag)
-    _directions(book, diag)
-    methode_sheet(book, diag)
+    ).replace(",", "\u202f")
+    book = _book(info)
+    _synthese(book, diag, info, note, EXCEL_MAX_ROWS)
+    _familles(book, diag, info)
+    _directions(book, diag, info)
+    methode_sheet(book, diag, info)
+    glossaire_sheet(book, info)
+    return _save(book, path)
+
+
+def _book(info: ReportInfo) -> Workbook:
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.title = info.titre
+    book.properties.subject = f"{info.acheteur} — {info.periode}"
+    book.properties.creator = "transferability"
+    book.properties.keywords = "ESAT, EA, SIAE, marchés réservés, L2113-12, L2113-13, clause sociale"
+    return book
+
+
+def _save(book: Workbook, path: Path) -> Path:
+    descriptions = [
+        _chart_text(chart)
+        for ws in book.worksheets
+        for chart in ws._charts  # noqa: SLF001 (openpyxl's list)
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    describe_charts(path, descriptions)
     return path
 
 
-def _synthese(book, diag, detail_beside, max_rows) -> None:
-    ws = new_sheet(book, "Synthèse", "Diagnostic de transférabilité vers le secteur inclusif")
+def _chart_text(chart) -> str:
+    title = chart.title.tx.rich.p[0].r[0].t if chart.title and chart.title.tx and chart.title.tx.rich else ""
+    return f"Graphique : {title}"
+
+
+def _synthese(book, diag, info: ReportInfo, detail_beside, max_rows) -> None:
+    ws = new_sheet(book, info, "Synthèse", "Synthèse : niveaux et parts par procédure et par secteur")
     s = diag.synthese()
-    row = _headline(ws, diag, s)
-    row = _warnings(ws, row, diag, detail_beside, max_rows)
+    row = _sectors(ws, diag)
+    row = _warnings(ws, row + 1, diag, detail_beside, max_rows)
     row = _levels_by_procedure(ws, row + 1, s)
-    top = diag.par_famille().head(5).reset_index()[["famille", "montant_transferable"]]
-    write_cell(ws, row + 20, 1, "Premières familles (montant transférable)").font = Font(bold=True)
-    write_table(
-        ws,
-        top.rename(columns={"famille": "Famille", "montant_transferable": "Montant transférable"}),
-        row + 21,
-        {"Montant transférable": EURO},
-        autofilter=False,
-    )
-    ws.freeze_panes = None
-    ws.column_dimensions["A"].width = 46
+    ws.column_dimensions["A"].width = 24
+    ws.print_area = f"A1:K{row}"
 
 
-def _headline(ws, diag, s: pd.DataFrame) -> int:
-    """Contracts read, total amount, and the transferable shares per procedure category."""
-    kept = diag.contrats[~diag.contrats["doublon"].astype(bool)]
-    write_cell(ws, 5, 1, "Marchés lus").font = Font(bold=True)
-    write_cell(ws, 5, 2, len(diag.contrats))
-    write_cell(ws, 6, 1, "dont doublons écartés des totaux")
-    write_cell(ws, 6, 2, int(diag.contrats["doublon"].sum()))
-    write_cell(ws, 7, 1, "Montant total HT").font = Font(bold=True)
-    write_cell(ws, 7, 2, float(kept["montant"].astype(float).sum()), EURO)
-    row = 9
-    write_cell(ws, row, 1, "Part du montant jugé").font = Font(bold=True)
-    headers = (
-        "en marchés fort ou moyen",
-        "en marchés fort",
-        "transférable (part estimée)",
-        "Montant transférable",
-    )
-    for j, text in enumerate(headers, start=2):
-        write_cell(ws, row, j, text).font = Font(bold=True)
-    sectors = diag.synthese_secteurs()
-    for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Formalisés")):
-        for sector in sectors.loc[cat].index:
-            row += 1
-            values = sectors.loc[(cat, sector)]
-            write_cell(ws, row, 1, f"{label}, {sector}")
-            for j, name in enumerate(
-                ("part_montant_fort_ou_moyen", "part_montant_fort", "part_montant_transferable"), 2
-            ):
-                value = values[name]
-                write_cell(ws, row, j, None if pd.isna(value) else float(value), PERCENT)
-            write_cell(ws, row, 5, float(values["montant_transferable"]), EURO)
+def _sectors(ws, diag) -> int:
+    """The headline shares per procedure category and sector."""
+    write_cell(ws, 5, 1, "Part du montant jugé, par procédure et par secteur").font = Font(bold=True)
+    table = diag.synthese_secteurs().reset_index()
+    table = table[table["categorie_procedure"].isin(["MAPA", "Formalisé", "Ensemble"])]
+    table = table[["categorie_procedure", "secteur", "montant_total", "part_montant_fort_ou_moyen",
+                   "part_montant_fort", "part_montant_transferable", "montant_transferable"]]  # fmt: skip
+    table.columns = ["Procédure", "Secteur", "Montant total", "En marchés fort ou moyen", "En marchés fort",
+                     "Transférable", "Montant transférable"]  # fmt: skip
+    shares = ("En marchés fort ou moyen", "En marchés fort", "Transférable")
+    row = write_table(ws, table, 6, {**dict.fromkeys(shares, PERCENT), "Montant total": EURO,
+                                     "Montant transférable": EURO}, autofilter=False)  # fmt: skip
     write_cell(
-        ws,
-        row + 1,
-        1,
-        "Dénominateur\u00a0: montant des marchés jugés (fort, moyen ou faible) de chaque catégorie\u00a0; "
-        "marchés indéterminés et doublons exclus. Montant transférable\u00a0: montant × part que le secteur "
-        "peut réaliser (100\u00a0% en fort, part estimée du lot en moyen).",
-    ).font = Font(italic=True, size=9)
-    return row + 3
+        ws, row, 1,
+        "Dénominateur : montant des marchés jugés (fort, moyen ou faible) ; marchés indéterminés, doublons et "
+        "montants aberrants exclus. Transférable : montant × part que le secteur peut réaliser.",
+    ).font = Font(italic=True, size=9)  # fmt: skip
+    return row + 1
 
 
 def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
-    """Lines a reader must not miss: fictitious providers, places outside the directory's area, detail apart."""
+    """Lines a reader must not miss: a sector missing, EA coverage, places outside the directory's area."""
     check = diag.controle_territoire()
-    if check["annuaire_fictif_en_partie"]:
-        cell = write_cell(
-            ws,
-            row,
-            1,
-            "ATTENTION : l’annuaire contient des prestataires FICTIFS (ESAT et EA d’exemple)"
-            + (
-                f" ; {check['prestataires_fictifs_utilises']} ont servi à ce diagnostic"
-                if check["prestataires_fictifs_utilises"] is not None
-                else ""
-            )
-            + ". Fournir l’annuaire réel du territoire avant toute décision.",
-        )
-        cell.font = Font(bold=True, color="C00000")
-        row += 1
+    lines = []
     for sector in check["secteurs_sans_prestataire"]:
-        text = (
-            f"Aucun prestataire {sector} dans l’annuaire\u00a0: le niveau {sector} est « indéterminé » pour tous "
-            "les marchés. Donner un annuaire qui en contient (--annuaire)."
-        )
-        write_cell(ws, row, 1, text).font = Font(bold=True, color="C00000")
-        row += 1
+        lines.append((f"Aucun prestataire {sector} dans l’annuaire : le niveau {sector} est « indéterminé » pour "
+                      "tous les marchés. Donner un annuaire qui en contient (--annuaire).", "C00000"))  # fmt: skip
     kinds = check["prestataires_par_type"]
     shown = ", ".join(
         f"{n:,} {k}".replace(",", "\u202f") for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])
     )
-    write_cell(ws, row, 1, f"Annuaire\u00a0: {shown}.")
-    row += 1
+    lines.append((f"Annuaire : {shown}.", None))
     if check["couverture_ea_inconnue"]:
-        for line in (
-            "Couverture des entreprises adaptées (EA) inconnue\u00a0: aucune liste ouverte des EA n’existe,",
-            "le niveau ESAT/EA repose sur les seuls ESAT. Ajouter les EA du territoire avec --annuaire",
-            "(export du Marché de l’inclusion ou de GESAT).",
-        ):
-            write_cell(ws, row, 1, line).font = Font(bold=True, color="9C5700")
-            row += 1
+        lines.append(("Couverture des entreprises adaptées (EA) inconnue : aucune liste ouverte des EA n’existe, le "
+                      "niveau ESAT, EA repose sur les seuls ESAT. Ajouter les EA du territoire avec --annuaire "
+                      "(export du Marché de l’inclusion ou de GESAT).", "9C5700"))  # fmt: skip
     outside = check["part_hors_zone_couverte"]
     if outside is not None:
         shown = f"{outside * 100:.1f}".replace(".", ",")
-        text = (
-            f"{shown} % des marchés jugés ont leur lieu hors de la zone couverte par l’annuaire "
-            "(aucun prestataire, tous métiers confondus)."
-        )
-        write_cell(ws, row, 1, text).font = Font(
-            bold=True, color="C00000" if outside > diag.parametres.part_hors_zone_alerte else "000000"
-        )
-        row += 1
+        alert = outside > diag.parametres.part_hors_zone_alerte
+        lines.append((f"{shown} % des marchés jugés ont leur lieu hors de la zone couverte par l’annuaire (aucun "
+                      "prestataire, tous métiers confondus).", "C00000" if alert else None))  # fmt: skip
     if isinstance(detail_beside, str):
-        write_cell(ws, row, 1, detail_beside).font = Font(bold=True)
-        row += 1
+        lines.append((detail_beside, None))
     elif detail_beside is not None:
-        write_cell(
-            ws,
-            row,
-            1,
-            f"Le détail dépasse {max_rows:,} lignes : la feuille Marchés n’en montre que le début ; "
-            f"le détail complet est dans {detail_beside.name}.".replace(",", " "),
-        ).font = Font(bold=True)
+        lines.append((f"Le détail dépasse {max_rows:,} lignes : la feuille Marchés n’en montre que le début ; le "
+                      f"détail complet est dans {detail_beside.name}.".replace(",", "\u202f"), None))  # fmt: skip
+    for text, colour in lines:
+        write_cell(ws, row, 1, text).font = Font(bold=colour is not None, color=colour)
         row += 1
     return row
 
 
 def _levels_by_procedure(ws, row: int, s: pd.DataFrame) -> int:
-    """Contracts and amounts by level and procedure category, and their chart; returns the last row."""
-    table = s.reset_index()[
-        [
-            "categorie_procedure",
-            "nb_marches",
-            "nb_fort",
-            "nb_moyen",
-            "nb_faible",
-            "nb_indéterminé",
-            "montant_total",
-            "montant_fort",
-            "montant_moyen",
-            "montant_faible",
-            "montant_indéterminé",
-            "part_montant_fort_ou_moyen_sur_juges",
-            "montant_maxima_accords_cadres",
-        ]
-    ]
-    table.columns = [
-        "Procédure",
-        "Marchés",
-        "Fort",
-        "Moyen",
-        "Faible",
-        "Indéterminé",
-        "Montant total",
-        "Montant fort",
-        "Montant moyen",
-        "Montant faible",
-        "Montant indéterminé",
-        "Part transférable (sur jugés)",
-        "dont maxima d'accords-cadres",
-    ]
-    start = row
-    euros = {c: EURO for c in table.columns if c.startswith("Montant") or c.startswith("dont")}
-    row = write_table(ws, table, start, {**euros, "Part transférable (sur jugés)": PERCENT}, autofilter=False)
+    """Contracts and amounts by level and procedure category (categories with contracts only), and their
+    chart in k€."""
+    s = s[s["nb_marches"] > 0]
+    names = {"categorie_procedure": "Procédure", "nb_marches": "Marchés", "nb_fort": "Fort", "nb_moyen": "Moyen",
+             "nb_faible": "Faible", "nb_indéterminé": "Indéterminé", "montant_total": "Montant total"}  # fmt: skip
+    table = s.reset_index()[list(names)].rename(columns=names)
+    for level in ("fort", "moyen", "faible"):
+        table[f"Montant {level} (k€)"] = (s[f"montant_{level}"].to_numpy() / 1e3).round(0)
+    table["dont maxima d’accords-cadres"] = s["montant_maxima_accords_cadres"].to_numpy()
+    write_cell(ws, row, 1, "Marchés et montants par niveau (le meilleur des deux secteurs)").font = Font(
+        bold=True
+    )
+    start = row + 1
+    end = write_table(ws, table, start, {"Montant total": EURO, "dont maxima d’accords-cadres": EURO,
+                                         **{c: KEURO for c in table.columns if "(k€)" in c},
+                                         **{c: COUNT for c in ("Marchés", "Fort", "Moyen", "Faible")}},
+                      autofilter=False)  # fmt: skip
     ws.freeze_panes = None
-    chart = BarChart()
-    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
-    chart.title, chart.y_axis.title = "Montant par niveau et procédure", "€ HT"
-    data = Reference(ws, min_col=8, max_col=10, min_row=start, max_row=start + len(table) - 1)
-    cats = Reference(ws, min_col=1, min_row=start + 1, max_row=start + len(table) - 1)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    for series, level in zip(chart.series, ("fort", "moyen", "faible"), strict=True):
-        series.graphicalProperties.solidFill = CHART_COLOURS[level]
-    chart.height, chart.width = 8, 18
-    ws.add_chart(chart, f"A{row + 2}")
-    return row
+    categories = len(table) - 1  # the last row is Ensemble: not charted beside its parts
+    bar_chart(ws, "Montant par niveau et procédure (k€ HT)", (8, 10, start, start + categories),
+              (1, start + 1, start + categories), f"A{end + 1}", horizontal=False, stacked=True,
+              colours=[CHART_COLOURS[lv] for lv in ("fort", "moyen", "faible")], size=(7.5, 16))  # fmt: skip
+    return end + 16
 
 
-def _familles(book, diag) -> None:
-    ws = new_sheet(book, "Familles", "Volume d’achats transférables par famille de métiers")
-    fam = diag.par_famille().reset_index()
-    cols = {
-        "famille": "Famille",
-        "nb_marches": "Marchés",
-        "nb_fort": "Fort",
-        "nb_moyen": "Moyen",
-        "nb_faible": "Faible",
-        "montant_transferable_mapa": "Transférable MAPA",
-        "montant_transferable_formalise": "Transférable formalisés",
-        "montant_transferable": "Transférable total",
-        "montant_total": "Montant total",
-    }
-    table = fam[list(cols)].rename(columns=cols)
-    money = {
-        c: EURO
-        for c in ("Transférable MAPA", "Transférable formalisés", "Transférable total", "Montant total")
-    }
-    end = write_table(ws, table, 5, money)
-    chart = BarChart()
-    chart.type, chart.title = "bar", "Montant transférable (fort + moyen) : MAPA et formalisés"
-    chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=5, max_row=end - 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=6, max_row=end - 1))
-    chart.height, chart.width = 14, 20
-    ws.add_chart(chart, "K5")
-    detail = diag.par_famille(detail=True).reset_index()
-    cols2 = {
-        "famille": "Famille",
-        "metier": "Métier",
-        "nb_marches": "Marchés",
-        "montant_transferable_mapa": "Transférable MAPA",
-        "montant_transferable_formalise": "Transférable formalisés",
-        "montant_transferable": "Transférable total",
-    }
-    write_cell(ws, end + 2, 1, "Par métier").font = Font(bold=True)
-    write_table(
-        ws,
-        detail[list(cols2)].rename(columns=cols2),
-        end + 3,
-        {c: EURO for c in ("Transférable MAPA", "Transférable formalisés", "Transférable total")},
-        autofilter=False,
+def _familles(book, diag, info: ReportInfo) -> None:
+    """The reference diagnostic's two charts: transferable volume by trade family, MAPA and formal, sorted,
+    each under its table."""
+    ws = new_sheet(
+        book, info, "Familles", "Volume transférable par famille de métiers, MAPA et marchés formalisés"
     )
-    ws.freeze_panes = "A6"
+    row = 5
+    for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Marchés formalisés")):
+        fam = _by_family(diag.par_famille(categorie=cat))
+        write_cell(ws, row, 1, label).font = Font(bold=True, size=12)
+        if fam.empty:
+            write_cell(ws, row + 1, 1, "Aucun montant transférable.")
+            row += 3
+            continue
+        end = write_table(ws, fam, row + 1, {"Transférable (k€)": KEURO, "Part du transférable": PERCENT,
+                                             "Montant fort ou moyen": EURO, "Montant total": EURO},
+                          autofilter=False)  # fmt: skip
+        height = 2.2 + 0.75 * len(fam)
+        bar_chart(ws, f"{label} : volume transférable par famille (k€ HT)", (3, 3, row + 1, end - 1),
+                  (1, row + 2, end - 1), f"A{end + 1}", colours=["1F4E78"], size=(height, 17))  # fmt: skip
+        row = end + 2 + int(height * 2) + 1
+    ws.freeze_panes = None
+    ws.column_dimensions["A"].width = 46
+    ws.print_area = f"A1:F{row}"
 
 
-def _directions(book, diag) -> None:
-    ws = new_sheet(book, "Directions", "Volume transférable par direction acheteuse et par acheteur")
-    cols = {
-        "nb_marches": "Marchés",
-        "montant_transferable_mapa": "Transférable MAPA",
-        "montant_transferable_formalise": "Transférable formalisés",
-        "montant_transferable": "Transférable total",
-        "montant_total": "Montant total",
-    }
-    money = {c: EURO for c in cols.values() if c != "Marchés"}
-    d = (
-        diag.par_direction()
-        .reset_index()[["direction", *cols]]
-        .rename(columns={"direction": "Direction", **cols})
+def _by_family(fam: pd.DataFrame) -> pd.DataFrame:
+    """One category's families with a transferable amount, largest first (Hors champ left out)."""
+    fam = fam.reset_index()
+    fam = fam[(fam["montant_transferable"] > 0) & fam["famille"].ne(HORS_CHAMP)]
+    total = fam["montant_transferable"].sum()
+    return pd.DataFrame(
+        {
+            "Famille": fam["famille"],
+            "Marchés": fam["nb_marches"],
+            "Transférable (k€)": (fam["montant_transferable"] / 1e3).round(0),
+            "Part du transférable": fam["montant_transferable"] / total if total else 0.0,
+            "Montant fort ou moyen": fam["montant_fort_ou_moyen"],
+            "Montant total": fam["montant_total"],
+        }
     )
-    end = write_table(ws, d, 5, money)
-    a = (
-        diag.par_acheteur()
-        .reset_index()[["acheteur_id", "acheteur_nom", *cols]]
-        .rename(columns={"acheteur_id": "SIRET acheteur", "acheteur_nom": "Acheteur", **cols})
+
+
+def _directions(book, diag, info: ReportInfo) -> None:
+    """Per direction (or buyer): amounts, the transferable share, and what to do first."""
+    ws = new_sheet(book, info, "Directions", "Par direction acheteuse : volume, part transférable, recommandation",
+                   repeat_header=True)  # fmt: skip
+    d = diag.par_direction().reset_index()
+    rec = _main_recommendation(diag.contrats)
+    table = pd.DataFrame(
+        {
+            "Direction ou acheteur": d["direction"],
+            "Marchés": d["nb_marches"],
+            "Fort": d["nb_fort"],
+            "Moyen": d["nb_moyen"],
+            "Montant total": d["montant_total"],
+            "Transférable": d["montant_transferable"],
+            "Part transférable": (
+                d["montant_transferable"] / d["montant_total"].where(d["montant_total"] > 0)
+            ),
+            "dont ESAT, EA": d["montant_transferable_esat_ea"],
+            "dont SIAE": d["montant_transferable_siae"],
+            "Recommandation principale": d["direction"].map(rec).fillna("Aucune"),
+        }
     )
-    write_cell(ws, end + 2, 1, "Par acheteur").font = Font(bold=True)
-    write_table(ws, a, end + 3, money, autofilter=False)
-    ws.freeze_panes = "A6"
+    end = write_table(ws, table, 5, {"Montant total": EURO, "Transférable": EURO, "Part transférable": PERCENT,
+                                     "dont ESAT, EA": EURO, "dont SIAE": EURO, "Marchés": COUNT},
+                      widths={"Direction ou acheteur": 30, "Recommandation principale": 30},
+                      raw=("Direction ou acheteur",), wrap=("Direction ou acheteur", "Recommandation principale"))  # fmt: skip
+    ws.freeze_panes = "B6"
+    print_rows(ws, len(table.columns), 5, min(end - 1, 5 + diag.parametres.lignes_imprimees))
+
+
+def _main_recommendation(contracts: pd.DataFrame) -> pd.Series:
+    """Per direction label (as in ``par_direction``), the recommendation of its largest transferable amount."""
+    label = contracts["direction"].astype(object).where(
+        contracts["direction"].notna(),
+        "(acheteur) " + contracts["acheteur_nom"].astype(object).fillna(contracts["acheteur_id"].astype(object)).fillna("inconnu"),
+    )  # fmt: skip
+    kind = contracts["recommandation"].astype(str).str.split(r" d’environ| \(|\u00a0:", regex=True).str[0]
+    frame = pd.DataFrame(
+        {"direction": label, "kind": kind, "amount": contracts["montant_transferable"].fillna(0)}
+    )
+    frame = frame[frame["amount"] > 0]
+    if frame.empty:
+        return pd.Series(dtype=object)
+    sums = frame.groupby(["direction", "kind"])["amount"].sum().reset_index()
+    best = sums.sort_values("amount", ascending=False).drop_duplicates("direction")
+    return best.set_index("direction")["kind"]
