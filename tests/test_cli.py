@@ -37,14 +37,14 @@ def test_demo_writes_the_report_and_a_french_summary(tmp_path, capsys):
     assert "<Diagnostic" not in printed and "{" not in printed
 
 
-def test_too_few_contracts_judged_gives_exit_3_and_says_what_to_do(tmp_path, capsys):
+def test_too_few_contracts_judged_gives_exit_4_and_says_what_to_do(tmp_path, capsys):
     path = tmp_path / "m.csv"
     path.write_text(
         "Objet;Montant HT\nTonte des pelouses;5000\nNettoyage des locaux;8000\n", encoding="utf-8"
     )
-    assert main(["diagnostic", str(path), "-o", str(tmp_path / "r.xlsx")]) == 3
+    assert main(["diagnostic", str(path), "-o", str(tmp_path / "r.xlsx")]) == 4
     err = capsys.readouterr().err
-    assert "--territoire 73" in err and "Code de sortie 3" in err and "Traceback" not in err
+    assert "--territoire 73" in err and "Code de sortie 4" in err and "Traceback" not in err
     assert (tmp_path / "r.xlsx").is_file()
     assert main(["diagnostic", str(path), "--territoire", "73", "-o", str(tmp_path / "r.xlsx")]) == 0
 

@@ -105,7 +105,7 @@ def diagnostic(args) -> int:
     return _judged_enough(diag, args)
 
 
-TOO_LITTLE_JUDGED = 3  # exit code: the report is written, but too few contracts could be judged
+TOO_LITTLE_JUDGED = 4  # exit code: the report is written, but too few contracts could be judged
 
 
 def _judged_enough(diag, args) -> int:

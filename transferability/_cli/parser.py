@@ -120,7 +120,7 @@ def _add_diagnostic(sub, common) -> None:
         description="Le travail principal du consultant : lit les marchés, les classe, compte les prestataires "
         "qui couvrent chaque lieu, juge fort / moyen / faible et écrit le rapport. Exemples : "
         "transferability diagnostic achats.xlsx --annuaire annuaire.csv --territoire 73 -o rapport.xlsx ; "
-        "transferability diagnostic --exemple -o rapport.xlsx. Code de sortie 3 : trop peu de marchés jugés "
+        "transferability diagnostic --exemple -o rapport.xlsx. Code de sortie 4 : trop peu de marchés jugés "
         "(lieux non reconnus : donner --territoire).",
     )
     _reading_options(p, "de marchés")

@@ -49,7 +49,7 @@ class Settings:
         The first horizon of the action plan: fort and moyen contracts renewing within this many months.
     part_jugee_min : float, default=0.5
         Below this share of contracts judged, the report opens on a red block and the command line ends
-        with exit code 3.
+        with exit code 4.
     lignes_imprimees : int, default=100
         Rows of the long sheets (Marchés, Calendrier, Directions, Prestataires) printed on paper, the most
         useful first; every row stays in the workbook.

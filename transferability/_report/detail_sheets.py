@@ -169,9 +169,11 @@ def qualite_sheet(book, diag, info: ReportInfo) -> None:
 
 def _reading(ws, row: int, diag) -> int:
     """What each file gave: rows read, contracts, rows set aside."""
-    write_cell(ws, row, 1, "Ce qui a été lu et écarté").font = Font(bold=True)
-    row += 1
-    for report in diag.contrats.attrs.get("lecture", []):
+    reports = diag.contrats.attrs.get("lecture", [])
+    if reports:
+        write_cell(ws, row, 1, "Ce qui a été lu et écarté").font = Font(bold=True)
+        row += 1
+    for report in reports:
         aside = ", ".join(f"{n} × {k}" for k, n in report["lignes_ecartees"].items()) or "rien"
         write_cell(ws, row, 1, f"{report['fichier']} ({report['format']}) : {report['lignes_lues']} lignes lues, "
                                f"{report['contrats']} marchés ; écartées : {aside}", raw=True)  # fmt: skip

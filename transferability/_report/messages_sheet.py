@@ -195,7 +195,8 @@ def _where(w: _Writer, diag) -> None:
     directions = directions[directions["montant_transferable"] > 0].head(5)
     if len(directions):
         named = ", ".join(
-            f"{r.direction} ({fr_eur(r.montant_transferable)})" for r in directions.itertuples()
+            f"{r.direction.removeprefix('(acheteur) ')} ({fr_eur(r.montant_transferable)})"
+            for r in directions.itertuples()
         )
         w.say(f"Directions ou acheteurs qui le portent{NBSP}: {named}. Le détail est dans les feuilles Familles "
               "et Directions.")  # fmt: skip
@@ -213,15 +214,13 @@ def _opportunities(w: _Writer, diag, t: pd.DataFrame) -> None:
     w.section("5. Les dix premières occasions")
     table = pd.DataFrame(
         {
-            "Objet": top["objet"]
-            .fillna("(objet absent)")
-            .map(lambda o: o if len(o) <= 110 else o[:108] + "…"),
+            "Objet": top["objet"].fillna("(objet absent)").map(lambda o: o if len(o) <= 90 else o[:88] + "…"),
             "Acheteur ou direction": top["direction"].fillna(top["acheteur_nom"]).fillna(""),
             "Montant HT": top["montant"],
             "Transférable": top["montant_transferable"],
             "Niveau": top["niveau"].astype(str),
             "Échéance": renewal.reindex(top.index).to_numpy(),
-            "Recommandation": top["recommandation"],
+            "Recommandation": top["recommandation"].astype(str).str.split(" (partie", regex=False).str[0],
         }
     )
     w.table(table, {"Montant HT": EURO, "Transférable": EURO}, raw=("Objet", "Acheteur ou direction"))
