@@ -53,6 +53,10 @@ class Settings:
     lignes_imprimees : int, default=100
         Rows of the long sheets (Marchés, Calendrier, Directions, Prestataires) printed on paper, the most
         useful first; every row stays in the workbook.
+    lignes_classeur : int, default=20000
+        Rows of the long sheets kept in the workbook (Marchés, Calendrier, the alerts of Qualité des
+        données); beyond, the whole per-contract table is written to a CSV beside the report, said on the
+        Synthèse sheet. A larger workbook is slow to write and to open.
     cout_horaire : float, default=60.0
         Hourly cost (€) turning an amount of labour into hours (the seed's example).
     taux_effort_insertion : float, default=0.075
@@ -84,6 +88,7 @@ class Settings:
     horizon_mois: int = 12
     part_jugee_min: float = 0.5
     lignes_imprimees: int = 100
+    lignes_classeur: int = 20_000
     cout_horaire: float = 60.0
     taux_effort_insertion: float = 0.075
     taux_fiphfp: float = 0.30
@@ -195,6 +200,7 @@ _LIMITS = {
     "horizon_mois": ("count", 1, 120),
     "part_jugee_min": ("share", 0.0, 1.0),
     "lignes_imprimees": ("count", 10, 100_000),
+    "lignes_classeur": ("count", 100, 1_048_000),
     "cout_horaire": ("number", 0.01, 10_000.0),
     "taux_effort_insertion": ("share", 0.0, 1.0),
     "taux_fiphfp": ("share", 0.0, 1.0),

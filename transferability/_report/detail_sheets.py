@@ -6,6 +6,8 @@ the largest opportunities, the nearest renewals, the data quality summary.
 
 from __future__ import annotations
 
+from itertools import islice
+
 import pandas as pd
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
@@ -76,7 +78,7 @@ def calendrier_sheet(book, diag, info: ReportInfo) -> None:
     ws = new_sheet(
         book, info, "Calendrier", "Renouvellements à préparer : marchés fort et moyen", repeat_header=True
     )
-    c = diag.calendrier()
+    c = diag.calendrier().head(diag.parametres.lignes_classeur)
     cols = {"trimestre": "Trimestre", "date_lancement": "Lancer la consultation", "date_renouvellement": "Renouvellement",
             "renouvellement_projete": "Projeté", "objet": "Objet", "acheteur_nom": "Acheteur", "montant": "Montant HT",
             "niveau": "Niveau", "montant_transferable": "Transférable", "recommandation": "Recommandation",
@@ -159,8 +161,11 @@ def qualite_sheet(book, diag, info: ReportInfo) -> None:
     row = _reading(ws, row, diag)
     ws.print_area = f"A1:D{row}"
     write_cell(ws, row + 1, 1, "Toutes les alertes, ligne par ligne (à l’écran)").font = Font(bold=True)
-    rows = [{"Fichier": r.source_fichier, "Ligne": r.source_ligne, "Référence": r.id_contrat, "Alerte": a}
-            for r in t.itertuples() for a in r.alertes]  # fmt: skip
+    limit = diag.parametres.lignes_classeur
+    every = ({"Fichier": f, "Ligne": line, "Référence": ref, "Alerte": a}
+             for f, line, ref, alerts in zip(t["source_fichier"], t["source_ligne"], t["id_contrat"], t["alertes"], strict=True)
+             for a in alerts)  # fmt: skip
+    rows = list(islice(every, limit))
     write_table(ws, pd.DataFrame(rows or [{"Alerte": "aucune"}]), row + 2, widths={"Alerte": 90, "Fichier": 40},
                 raw=("Fichier", "Référence", "Alerte"))  # fmt: skip
     ws.freeze_panes = None

@@ -59,6 +59,27 @@ MARCHES_COLUMNS = {
 }
 
 
+class Memo:
+    """A diagnostic whose views (``synthese()``, ``calendrier()``…) are computed once for the whole report:
+    several sheets read the same summaries. The frames are shared: sheets copy before they change one."""
+
+    def __init__(self, diag):
+        self._diag, self._memo = diag, {}
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._diag, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            key = (name, args, tuple(sorted(kwargs.items())))
+            if key not in self._memo:
+                self._memo[key] = attr(*args, **kwargs)
+            return self._memo[key]
+
+        return call
+
+
 @dataclass(frozen=True)
 class ReportInfo:
     """What the report says of itself on every page: its title, the buyer, the period."""

@@ -49,6 +49,7 @@ LABELS = {
     "horizon_mois": ("Horizon des actions immédiates", "mois"),
     "part_jugee_min": ("Part de marchés jugés sous laquelle le diagnostic est dit incomplet", "part"),
     "lignes_imprimees": ("Lignes imprimées des feuilles longues", "lignes"),
+    "lignes_classeur": ("Lignes gardées dans les feuilles longues (le reste en CSV à côté)", "lignes"),
     "cout_horaire": ("Coût horaire pour convertir la main-d’œuvre en heures", "€ par heure"),
     "taux_effort_insertion": ("Part des heures qu’une clause réserve à l’insertion", "part"),
     "taux_fiphfp": ("Part du montant de main-d’œuvre déductible de la contribution FIPHFP", "part"),

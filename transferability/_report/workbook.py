@@ -18,7 +18,7 @@ from .._utils import flat_lists
 from .charts import bar_chart, describe_charts
 from .detail_sheets import calendrier_sheet, marches_sheet, prestataires_sheet, qualite_sheet
 from .excel import COUNT, EURO, KEURO, PERCENT, write_cell, write_table
-from .layout import CHART_COLOURS, EXCEL_MAX_ROWS, ReportInfo, new_sheet, print_rows
+from .layout import CHART_COLOURS, EXCEL_MAX_ROWS, Memo, ReportInfo, new_sheet, print_rows
 from .messages_sheet import messages_sheet
 from .method_sheet import glossaire_sheet, methode_sheet
 
@@ -26,13 +26,14 @@ SECTOR_COLUMNS = ("esat_ea", "siae")
 
 
 def write_report(diag, path, *, max_rows: int | None = None, titre=None, acheteur=None, periode=None) -> Path:
-    """Write the report; beyond ``max_rows`` contracts the detail goes to a CSV beside it.
+    """Write the report; beyond ``max_rows`` contracts (``Settings.lignes_classeur`` by default) the
+    Marchés sheet keeps the first ones, the opportunities first, and the whole detail goes to a CSV beside it.
 
     ``titre``, ``acheteur`` and ``periode`` head every page (defaults: the buyer names and the notification
     dates read).
     """
-    path = Path(path)
-    max_rows = min(max_rows or EXCEL_MAX_ROWS - 10, EXCEL_MAX_ROWS - 10)
+    path, diag = Path(path), Memo(diag)
+    max_rows = min(max_rows or diag.parametres.lignes_classeur, EXCEL_MAX_ROWS - 10)
     info = ReportInfo.of(diag, titre, acheteur, periode)
     detail_beside = None
     if len(diag.contrats) > max_rows:
@@ -54,7 +55,7 @@ def write_report(diag, path, *, max_rows: int | None = None, titre=None, acheteu
 
 def write_aggregate_report(diag, path, *, detail) -> Path:
     """The report of a national run: summaries only; the per-contract detail is the parquet ``detail``."""
-    path = Path(path)
+    path, diag = Path(path), Memo(diag)
     info = ReportInfo.of(diag)
     note = (
         f"Marchés : {len(diag.contrats):,} ; le détail par marché est dans {Path(detail).name} "
@@ -151,8 +152,9 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
     if isinstance(detail_beside, str):
         lines.append((detail_beside, None))
     elif detail_beside is not None:
-        lines.append((f"Le détail dépasse {max_rows:,} lignes : la feuille Marchés n’en montre que le début ; le "
-                      f"détail complet est dans {detail_beside.name}.".replace(",", "\u202f"), None))  # fmt: skip
+        lines.append((f"Plus de {max_rows:,} marchés : la feuille Marchés montre les {max_rows:,} premiers, les "
+                      f"occasions d’abord ; le détail complet est dans {detail_beside.name}.".replace(",", "\u202f"),
+                      "C00000"))  # fmt: skip
     for text, colour in lines:
         write_cell(ws, row, 1, text).font = Font(bold=colour is not None, color=colour)
         row += 1
