@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, Problem
-from .._reference import geography, haversine_km
+from .._reference import chord_distances_km, geography, unit_vectors
 
 HANDICAP_KINDS = ("ESAT", "EA", "EATT")
 INSERTION_KINDS = ("EI", "ACI", "AI", "ETTI", "EITI")  # may receive contracts reserved under L2113-13
@@ -65,6 +65,7 @@ class CoverageIndex:
         d = self.directory
         self.lat = d["lat"].astype(float).to_numpy()
         self.lon = d["lon"].astype(float).to_numpy()
+        self.unit = unit_vectors(self.lat, self.lon)
         self.located = usable.to_numpy()
         self.commune = d["commune_insee"].fillna("").astype(str).to_numpy()
         self.departement = d["departement"].fillna("").astype(str).to_numpy()
@@ -109,8 +110,22 @@ class CoverageIndex:
         self.metier_col, self.family_col = col, fam_col
         self._cache: dict[PlaceKey, tuple[np.ndarray, np.ndarray]] = {}
 
-    def reach(self, place: PlaceKey) -> tuple[np.ndarray, np.ndarray]:
-        """For one place: which providers cover it, and their distance to it (km; nan if unknown)."""
+    def prefetch(self, places, block: int = 256) -> None:
+        """Compute the coverage of many commune places at once: their distances to every provider by
+        blocks of matrix products (one per ``block`` communes) instead of one place at a time."""
+        geo = geography()
+        todo = [p for p in dict.fromkeys(places) if p.kind == "commune" and p not in self._cache]
+        for start in range(0, len(todo), block):
+            chunk = todo[start : start + block]
+            lat = [geo.lat.get(p.code, np.nan) for p in chunk]
+            lon = [geo.lon.get(p.code, np.nan) for p in chunk]
+            distances = chord_distances_km(unit_vectors(lat, lon), self.unit)
+            for place, dist in zip(chunk, distances, strict=True):
+                self.reach(place, dist)
+
+    def reach(self, place: PlaceKey, dist: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """For one place: which providers cover it, and their distance to it (km; nan if unknown);
+        ``dist`` when already computed (:meth:`prefetch`)."""
         if place in self._cache:
             return self._cache[place]
         geo = geography()
@@ -119,17 +134,16 @@ class CoverageIndex:
             covers, dist = self.located | self.national, np.full(n, np.nan)
         else:
             if place.kind == "commune":
-                lat, lon = geo.lat.get(place.code, np.nan), geo.lon.get(place.code, np.nan)
-                dist = haversine_km(self.lat, self.lon, lat, lon)
+                if dist is None:
+                    point = unit_vectors([geo.lat.get(place.code, np.nan)], [geo.lon.get(place.code, np.nan)])
+                    dist = chord_distances_km(point, self.unit)[0]
                 inside = self.commune == place.code
                 dep, reg = geo.dep.get(place.code, ""), geo.reg.get(place.code, "")
                 zone_keys = {f"com:{place.code}", f"dep:{dep}", f"reg:{reg}"}
             else:
                 field = "departement" if place.kind == "département" else "region"
                 communes = geo.communes[geo.communes[field] == place.code].dropna(subset=["lat", "lon"])
-                dist = _min_distance(
-                    self.lat, self.lon, communes["lat"].to_numpy(float), communes["lon"].to_numpy(float)
-                )
+                dist = _min_distance(self.unit, unit_vectors(communes["lat"], communes["lon"]))
                 inside = (self.departement if field == "departement" else self.region) == place.code
                 reg = geo.region_of_department(place.code) if field == "departement" else place.code
                 zone_keys = (
@@ -144,15 +158,13 @@ class CoverageIndex:
         return covers, dist
 
 
-def _min_distance(lat, lon, clat, clon, block: int = 2048) -> np.ndarray:
-    """Distance from each provider to the nearest of a set of communes."""
-    out = np.full(len(lat), np.nan)
-    if len(clat) == 0:
+def _min_distance(providers: np.ndarray, communes: np.ndarray, block: int = 2048) -> np.ndarray:
+    """Distance from each provider (unit vectors) to the nearest of a set of communes."""
+    out = np.full(len(providers), np.nan)
+    if len(communes) == 0:
         return out
-    for start in range(0, len(lat), block):
-        d = haversine_km(
-            lat[start : start + block, None], lon[start : start + block, None], clat[None, :], clon[None, :]
-        )
+    for start in range(0, len(providers), block):
+        d = chord_distances_km(providers[start : start + block], communes)
         known = ~np.isnan(d).all(axis=1)  # a provider without coordinates stays at nan, without a warning
         part = out[start : start + block]
         part[known] = np.nanmin(d[known], axis=1)
@@ -169,6 +181,7 @@ def coverage(
     its family do (``base_couverture`` says which). One computation per distinct (place, métier).
     """
     keys = place_keys(contracts)
+    index.prefetch(keys)
     combos: dict[tuple, tuple[dict, np.ndarray]] = {}
     rows, providers = [], []
     for key, metier, family in zip(keys, metier_ids, contracts["famille"], strict=True):

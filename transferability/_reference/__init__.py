@@ -1,11 +1,11 @@
 """Reference data: trade taxonomy (families, métiers, lexicon, CPV and NAF mappings) and French geography."""
 
 from . import taxonomy
+from .distance import chord_distances_km, haversine_km, unit_vectors
 from .geo import (
     Place,
     department_of_postal,
     geography,
-    haversine_km,
     place_coordinates,
     region_codes,
     resolve_place,
@@ -31,6 +31,7 @@ __all__ = [
     "family_labels",
     "family_of",
     "geography",
+    "chord_distances_km",
     "haversine_km",
     "lemarche_sectors",
     "lexicon",
@@ -40,6 +41,7 @@ __all__ = [
     "place_coordinates",
     "region_codes",
     "resolve_place",
+    "unit_vectors",
     "stem",
     "taxonomy",
 ]

@@ -11,28 +11,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from .._utils import fold, is_ascii_digits, read_data_csv
 
-EARTH_RADIUS_KM = 6371.0088
-
 # Place types of the canonical table (column ``lieu_type``).
 COMMUNE, CODE_POSTAL, DEPARTEMENT, REGION, PAYS = "commune", "code postal", "département", "région", "pays"
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance in km; broadcasts over numpy arrays.
-
-    Examples
-    --------
-    >>> round(float(haversine_km(45.5646, 5.9178, 45.1885, 5.7245)), 1)  # Chambéry - Grenoble
-    44.5
-    """
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
 def department_of_postal(code: str) -> str | None:
