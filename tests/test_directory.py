@@ -588,3 +588,14 @@ def test_bundled_esat_trades_and_places(bundled):
         esat["effectif"].sum() == 118588
     )  # 119,263 authorised places, less those repeated by secondary sites
     assert esat["perimetre_par_defaut"].all()
+
+
+def test_the_bundled_directory_is_cached_between_processes(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("TRANSFERABILITY_NO_CACHE", raising=False)
+    first = load_sample_directory()
+    stored = list((tmp_path / "transferability").glob("annuaire_*.pkl"))
+    assert len(stored) == 1
+    pd.testing.assert_frame_equal(load_sample_directory(), first)
+    stored[0].write_bytes(b"not a pickle")  # a damaged cache is read again, not trusted
+    pd.testing.assert_frame_equal(load_sample_directory(), first)
