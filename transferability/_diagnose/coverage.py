@@ -154,6 +154,9 @@ class CoverageIndex:
                 in_zone[self.by_zone.get(z, [])] = True
             within = np.nan_to_num(dist, nan=np.inf) <= self.radius
             covers = self.national | in_zone | within | inside
+        # kept for every place of a run (a national file has tens of thousands): distances in float32,
+        # precise to a few metres, take half the memory
+        dist = dist.astype(np.float32)
         self._cache[place] = (covers, dist)
         return covers, dist
 

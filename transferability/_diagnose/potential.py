@@ -258,16 +258,26 @@ class PotentialModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
         """The potentials, their probabilities and the parts (:data:`OUTPUT_COLUMNS`), index kept."""
+        return self._predict(X, potential_features(X))
+
+    def _predict(self, X: pd.DataFrame, Z: np.ndarray) -> pd.DataFrame:
+        """:meth:`predict` with the features ``Z`` of ``X`` already computed (they are reused)."""
+        check_is_fitted(self, "models_")
         out = pd.DataFrame(index=X.index)
-        for sector, proba, classes in zip(SECTORS, self.predict_proba(X), self.classes_, strict=True):
+        with _one_blas_thread():
+            probas = [self.models_[s].predict_proba(Z) for s in SECTORS]
+        for sector, proba, classes in zip(SECTORS, probas, self.classes_, strict=True):
             out[f"potentiel_{sector}"] = classes[proba.argmax(1)]
             out[f"proba_potentiel_{sector}"] = proba.max(1).round(3)
-        return self.with_parts(X, out)
+        return self._with_parts(X, out, Z)
 
     def with_parts(self, X: pd.DataFrame, potentials: pd.DataFrame) -> pd.DataFrame:
         """``potentials`` (columns potentiel_esat_ea, potentiel_siae) completed with the parts (0 to 1)."""
+        return self._with_parts(X, potentials, potential_features(X))
+
+    def _with_parts(self, X: pd.DataFrame, potentials: pd.DataFrame, Z: np.ndarray) -> pd.DataFrame:
         check_is_fitted(self, "parts_moyen_")
-        out, Z = potentials.copy(), potential_features(X)
+        out = potentials.copy()
         for sector in SECTORS:
             level, fitted = out[f"potentiel_{sector}"].to_numpy(object), self.parts_moyen_[sector]
             if isinstance(fitted, dict):

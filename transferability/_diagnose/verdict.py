@@ -20,7 +20,7 @@ import pandas as pd
 
 from .._reference import HORS_CHAMP
 from .coverage import HANDICAP_KINDS, INSERTION_KINDS
-from .potential import SECTORS, default_model
+from .potential import SECTORS, default_model, potential_features
 from .rules import ENGAGED, UNDETERMINED, dependency
 from .settings import Settings
 
@@ -66,7 +66,8 @@ def judge(
     :class:`~.level_model.LevelClassifier`'s predictions.
     """
     model = default_model() if model is None else model
-    out = model.predict(table)
+    features = potential_features(table)  # computed once: the potentials, then the parts of the levels
+    out = model._predict(table, features)
     has_object = described(table)
     out_of_scope = table["famille"].eq(HORS_CHAMP).to_numpy()
     known, kinds = sector_known(directory), directory["type_structure"].fillna("")
@@ -89,7 +90,7 @@ def judge(
         out.loc[said, column] = overrides.loc[said, column].to_numpy(object)
     out["niveau"] = best_level(out["niveau_esat_ea"].to_numpy(object), out["niveau_siae"].to_numpy(object))
     levels = pd.DataFrame({f"potentiel_{s}": out[f"niveau_{s}"] for s in SECTORS}, index=table.index)
-    parts = model.with_parts(table, levels)
+    parts = model._with_parts(table, levels, features)
     amount = pd.to_numeric(table["montant"], errors="coerce").astype(float).to_numpy()
     for sector in SECTORS:
         out[f"part_{sector}"] = parts[f"part_{sector}"].round(3)
