@@ -80,9 +80,10 @@ def summary_lines(diag) -> list[str]:
             )
     absurd = int(s.loc["Ensemble", "nb_montants_aberrants"]) if "nb_montants_aberrants" in s.columns else 0
     if absurd:
+        floor = fr_euros(diag.parametres.montant_min_plausible)
         lines.append(
-            f"{fr_int(absurd)} montant{'s' if absurd > 1 else ''} aberrant{'s' if absurd > 1 else ''} "
-            f"(0 ou 1{NBSP}€, 999{THIN}999{THIN}999{NBSP}€, plus d’un milliard) exclu{'s' if absurd > 1 else ''} des totaux."
+            f"{fr_int(absurd)} montant{'s' if absurd > 1 else ''} de remplissage ou aberrant{'s' if absurd > 1 else ''} "
+            f"(moins de {floor}, 999{THIN}999{THIN}999{NBSP}€…) exclu{'s' if absurd > 1 else ''} des totaux."
         )
     check = diag.controle_territoire()
     outside = check["part_hors_zone_couverte"]

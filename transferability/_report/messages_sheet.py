@@ -113,7 +113,7 @@ def _read(w: _Writer, diag, s: pd.DataFrame, t: pd.DataFrame) -> None:
         parts.append(f"{fr_int(others)} autres (sans publicité ou procédure inconnue)")
     judged = int((t["niveau"].astype(str) != "indéterminé").sum())
     text = (
-        f"{fr_int(len(diag.contrats))} marchés lus, {w_period(diag)}{NBSP}: " + ", ".join(parts) + ". "
+        f"{fr_int(len(diag.contrats))} marchés lus, {_period_read(diag)}{NBSP}: " + ", ".join(parts) + ". "
         f"{fr_int(judged)} jugés"
     )
     duplicates = int(diag.contrats["doublon"].sum())
@@ -121,14 +121,17 @@ def _read(w: _Writer, diag, s: pd.DataFrame, t: pd.DataFrame) -> None:
         text += f", {fr_int(duplicates)} doublons écartés"
     absurd = int(s.loc["Ensemble"].get("nb_montants_aberrants", 0))
     if absurd:
-        text += f", {fr_int(absurd)} montants aberrants (0 ou 1{NBSP}€, 999{THIN}999{THIN}999{NBSP}€) exclus des totaux"
+        text += (
+            f", {fr_int(absurd)} montants de remplissage ou aberrants (moins de "
+            f"{fr_eur(diag.parametres.montant_min_plausible)}, 999{THIN}999{THIN}999{NBSP}€…) exclus des totaux"
+        )
     maxima = s.loc["Ensemble", "montant_maxima_accords_cadres"]
     if maxima:
         text += f"{NBSP}; {fr_eur(maxima)} sont des maxima d’accords-cadres, non des montants dépensés"
     w.say(text + ".")
 
 
-def w_period(diag) -> str:
+def _period_read(diag) -> str:
     dates = pd.to_datetime(diag.contrats["date_notification"]).dropna()
     if dates.empty:
         return "sans date de notification"
