@@ -129,9 +129,12 @@ def new_sheet(book, info: ReportInfo, title: str, heading: str, repeat_header: b
     ws = book.create_sheet(title)
     write_cell(ws, 1, 1, heading).font = TITLE_FONT
     write_cell(ws, 2, 1, f"{info.acheteur} — {info.periode}", raw=True)
-    write_cell(ws, 3, 1, f"Produit le {_clock.today():%d/%m/%Y} par transferability. {SOURCES}").font = Font(
-        italic=True, size=9
-    )
+    write_cell(
+        ws,
+        3,
+        1,
+        f"Produit le {_clock.today():%d/%m/%Y} par l’outil de diagnostic de transférabilité. {SOURCES}",
+    ).font = Font(italic=True, size=9)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
