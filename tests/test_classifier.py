@@ -104,6 +104,17 @@ def test_classify_keeps_rows_and_index_and_explains(model):
     assert out.loc[outside, "metier"].isna().all()  # no trade of the sector, no métier
 
 
+def test_repeated_contracts_are_classified_once_with_the_row_by_row_result():
+    contracts = tr.read_contracts(tr.load_sample_contracts_path())
+    # a file's lots repeat their object: the sample three times, shuffled, with a non-default index
+    repeated = pd.concat([contracts] * 3).sample(frac=1.0, random_state=0)
+    repeated.index = np.arange(len(repeated))[::-1] * 7
+    shipped = tr.load_model()
+    pd.testing.assert_frame_equal(
+        tr.classify_trades(repeated), pd.concat([repeated, shipped.classify(repeated)], axis=1)
+    )
+
+
 def test_explanations_show_the_objects_words_not_the_models_stems(model):
     X = pd.DataFrame({"objet": ["Travaux de réfection des locaux scolaires", "Entretien des espaces verts"]})
     text = " ".join(model.classify(X)["explication_metier"])

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._io import parse_cpv
 from .._reference import taxonomy as tx
-from .features import ContractFeatures
+from .features import ContractFeatures, amount_bands
 from .persistence import load_model
 
 CHUNK = 20_000  # contracts per joblib task in classify_trades
@@ -229,10 +229,32 @@ def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = No
     (710, 3)
     """
     model = load_model() if model is None else model
-    if n_jobs in (None, 1) or len(contracts) <= CHUNK:
-        return pd.concat([contracts, model.classify(contracts)], axis=1)
-    from joblib import Parallel, delayed
+    codes, first = _distinct(contracts)
+    distinct = contracts.iloc[first]
+    if n_jobs in (None, 1) or len(distinct) <= CHUNK:
+        classified = model.classify(distinct)
+    else:
+        from joblib import Parallel, delayed
 
-    chunks = [contracts.iloc[i : i + CHUNK] for i in range(0, len(contracts), CHUNK)]
-    parts = Parallel(n_jobs=n_jobs)(delayed(model.classify)(chunk) for chunk in chunks)
-    return pd.concat([contracts, pd.concat(parts)], axis=1)
+        chunks = [distinct.iloc[i : i + CHUNK] for i in range(0, len(distinct), CHUNK)]
+        classified = pd.concat(Parallel(n_jobs=n_jobs)(delayed(model.classify)(chunk) for chunk in chunks))
+    classified = classified.iloc[codes].set_axis(contracts.index)
+    return pd.concat([contracts, classified], axis=1)
+
+
+def _distinct(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each contract's number among the distinct inputs of the classifier (object, CPV, type, nature,
+    procedure, amount band), and the first row of each: a file's lots and repeated objects are classified
+    once, with the same result as row by row."""
+    columns = [
+        c for c in ("objet", "code_cpv", "type_marche", "nature", "categorie_procedure") if c in contracts
+    ]
+    key = pd.Series(amount_bands(contracts), index=contracts.index).astype(str)
+    for column in columns:
+        key = (
+            key
+            + "\x1f"
+            + contracts[column].astype(object).where(contracts[column].notna(), "\x00").astype(str)
+        )
+    codes, _ = pd.factorize(key, sort=False)  # numbered in order of first appearance
+    return codes, np.unique(codes, return_index=True)[1]

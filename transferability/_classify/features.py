@@ -145,6 +145,12 @@ def cpv_tokens(codes: pd.Series) -> pd.Series:
     return codes.astype(object).map(table)
 
 
+def amount_bands(X: pd.DataFrame) -> np.ndarray:
+    """The amount band of each contract, as the features see it (-1 and below the first bound: 0)."""
+    amount = pd.to_numeric(_column(X, "montant"), errors="coerce").to_numpy(dtype=float)
+    return np.digitize(np.nan_to_num(amount, nan=-1.0), _AMOUNT_BINS)
+
+
 def _column(X: pd.DataFrame, name: str) -> pd.Series:
     return X[name] if name in X.columns else pd.Series([None] * len(X), index=X.index, dtype=object)
 
@@ -214,9 +220,7 @@ class ContractFeatures(TransformerMixin, BaseEstimator):
             parts.append(
                 name[:4] + "_" + fold_series(_column(X, name).fillna("inconnu")).str.replace(" ", "_")
             )
-        amount = pd.to_numeric(_column(X, "montant"), errors="coerce").to_numpy(dtype=float)
-        bins = np.digitize(np.nan_to_num(amount, nan=-1.0), _AMOUNT_BINS)
-        parts.append(pd.Series([f"mont_{b}" for b in bins], index=X.index))
+        parts.append(pd.Series([f"mont_{b}" for b in amount_bands(X)], index=X.index))
         return parts[0].str.cat(parts[1:], sep=" ")
 
     def transform(self, X: pd.DataFrame):
