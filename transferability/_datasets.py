@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 from pathlib import Path
 
 import pandas as pd
 
 from ._directory import read_directory
-from ._utils import data_path
+from ._utils import cached, data_path
 
 SAMPLE_CONTRACTS = "exemples/marches_aura_2018_2024.csv"
 SAMPLE_DIRECTORY = "annuaires/annuaire_france.csv"
@@ -72,31 +69,5 @@ def load_sample_directory() -> pd.DataFrame:
     >>> round(float(table["lat"].notna().mean()), 3)
     0.999
     """
-    return _cached(sample_directory_path())
-
-
-def _cached(path: Path) -> pd.DataFrame:
-    """``read_directory(path)``, kept between processes in the user's cache (a pickle named by the file's
-    and the package's fingerprints, so a changed file or version reads again): reading the bundled
-    directory takes a second, loading it back a tenth. Without a writable cache, it is read each time."""
-    from . import __version__
-
-    digest = hashlib.sha256(path.read_bytes() + __version__.encode()).hexdigest()[:16]
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "transferability"
-    stored = cache / f"annuaire_{digest}.pkl"
-    if os.environ.get("TRANSFERABILITY_NO_CACHE") is None and stored.is_file():
-        try:
-            with stored.open("rb") as f:
-                return pickle.load(f)  # written by this function only, in the user's own cache
-        except Exception:  # a truncated or foreign file: read again
-            pass
-    table = read_directory(path)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as f:
-            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(stored)
-    except OSError:
-        pass
-    return table
+    path = sample_directory_path()  # kept read between processes: reading it takes a second
+    return cached("annuaire", [path], lambda: read_directory(path))

@@ -13,7 +13,10 @@ from functools import cache
 
 import pandas as pd
 
-from .._utils import fold, is_ascii_digits, read_data_csv
+from .._utils import cached, data_path, fold, is_ascii_digits, read_data_csv
+
+# the files a Geography is built from (its cache is named by their content)
+GEO_FILES = ("communes.csv", "departements.csv", "regions.csv", "codes_postaux.csv")
 
 # Place types of the canonical table (column ``lieu_type``).
 COMMUNE, CODE_POSTAL, DEPARTEMENT, REGION, PAYS = "commune", "code postal", "département", "région", "pays"
@@ -185,8 +188,9 @@ def _name_key(name: object) -> str:
 
 @cache
 def geography() -> Geography:
-    """The shared :class:`Geography`, built once."""
-    return Geography()
+    """The shared :class:`Geography`, built once (and kept between processes in the user's cache)."""
+    sources = [data_path(f"geo/{name}") for name in GEO_FILES]
+    return cached("geographie", sources, Geography)
 
 
 _TYPE_WORDS = (

@@ -1,11 +1,14 @@
 """Shared utilities: French text folding, today's date, bundled resources, tables written to CSV."""
 
 from . import clock
+from .cache import cache_dir, cached
 from .frames import FORMULA_TRIGGERS, flat_lists, join_items
 from .resources import data_dir, data_path, models_dir, read_data_csv
 from .text import alert_kind, clean_text, fold, fold_series, is_ascii_digits
 
 __all__ = [
+    "cache_dir",
+    "cached",
     "FORMULA_TRIGGERS",
     "alert_kind",
     "clean_text",
