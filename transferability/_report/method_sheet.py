@@ -7,6 +7,7 @@ import json
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.pagebreak import Break
 
 from .excel import write_cell, write_table
 from .layout import ReportInfo, new_sheet
@@ -190,6 +191,7 @@ def _quality(ws, row: int) -> int:
             scores.append({"Mesure": label, **{SCORES[k]: model[k] for k in SCORES if k in model}})
     if not scores:
         return row
+    ws.row_breaks.append(Break(id=row - 1))  # the table starts a page rather than leave its header alone
     write_cell(ws, row, 1, "Qualité mesurée du classement des métiers (marchés jamais vus)").font = Font(
         bold=True
     )

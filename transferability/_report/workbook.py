@@ -266,7 +266,7 @@ def _main_recommendation(contracts: pd.DataFrame) -> pd.Series:
         contracts["direction"].notna(),
         "(acheteur) " + contracts["acheteur_nom"].astype(object).fillna(contracts["acheteur_id"].astype(object)).fillna("inconnu"),
     )  # fmt: skip
-    kind = contracts["recommandation"].astype(str).str.split(r" d’environ| \(|\u00a0:", regex=True).str[0]
+    kind = contracts["recommandation"].astype(str).str.split(" d’environ", regex=False).str[0]
     frame = pd.DataFrame(
         {"direction": label, "kind": kind, "amount": contracts["montant_transferable"].fillna(0)}
     )
