@@ -69,7 +69,8 @@ def _verdict_sentence(row) -> str:
     for sector, name in (("esat_ea", "ESAT, EA"), ("siae", "SIAE")):
         level, part = getattr(row, f"niveau_{sector}"), getattr(row, f"part_{sector}")
         if level == "moyen" and part == part:
-            level += f" (un lot d’{percent(part)} du montant)"
+            trade = f"\u00a0: {row.metier.lower()}" if isinstance(row.metier, str) else ""
+            level += f" (un lot d’{percent(part)} du montant{trade})"
         said.append(f"{name} {level}")
     return "niveau " + ", ".join(said)
 

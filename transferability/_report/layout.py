@@ -104,7 +104,10 @@ def _buyers(kept: pd.DataFrame) -> str:
     names = kept["acheteur_nom"].dropna().astype(str).str.strip()
     names = names[names.ne("")].value_counts()
     if names.empty:
-        return "acheteur non renseigné"
+        ids = kept["acheteur_id"].dropna().astype(str).nunique()
+        if ids == 0:
+            return "acheteur non renseigné"
+        return f"{ids:,} acheteur{'s' if ids > 1 else ''} (noms absents du fichier)".replace(",", "\u202f")
     if len(names) == 1:
         return names.index[0]
     if len(names) <= 3:

@@ -27,7 +27,7 @@ def fr_eur(x) -> str:
     """An amount for a sentence: 67,1 M€, 850 k€, 12 345 €."""
     x = float(x)
     if abs(x) >= 1e6:
-        return f"{x / 1e6:.1f}".replace(".", ",") + f"{NBSP}M€"
+        return f"{x / 1e6:,.1f}".replace(",", THIN).replace(".", ",") + f"{NBSP}M€"
     if abs(x) >= 1e4:
         return f"{x / 1e3:.0f}{NBSP}k€"
     return f"{fr_int(round(x))}{NBSP}€"
@@ -198,11 +198,17 @@ def _where(w: _Writer, diag) -> None:
     directions = directions[directions["montant_transferable"] > 0].head(5)
     if len(directions):
         named = ", ".join(
-            f"{r.direction.removeprefix('(acheteur) ')} ({fr_eur(r.montant_transferable)})"
+            f"{_direction_name(r.direction)} ({fr_eur(r.montant_transferable)})"
             for r in directions.itertuples()
         )
         w.say(f"Directions ou acheteurs qui le portent{NBSP}: {named}. Le détail est dans les feuilles Familles "
               "et Directions.")  # fmt: skip
+
+
+def _direction_name(label: str) -> str:
+    """A direction, or a buyer by its name, or by its SIRET when the file gives no name."""
+    name = label.removeprefix("(acheteur) ")
+    return f"acheteur {name}" if name.isdigit() else name
 
 
 def _opportunities(w: _Writer, diag, t: pd.DataFrame) -> None:
@@ -218,7 +224,10 @@ def _opportunities(w: _Writer, diag, t: pd.DataFrame) -> None:
     table = pd.DataFrame(
         {
             "Objet": top["objet"].fillna("(objet absent)").map(lambda o: o if len(o) <= 90 else o[:88] + "…"),
-            "Acheteur ou direction": top["direction"].fillna(top["acheteur_nom"]).fillna(""),
+            "Acheteur ou direction": top["direction"]
+            .fillna(top["acheteur_nom"])
+            .fillna(top["acheteur_id"])
+            .fillna(""),
             "Montant HT": top["montant"],
             "Transférable": top["montant_transferable"],
             "Niveau": top["niveau"].astype(str),
