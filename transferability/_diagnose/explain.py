@@ -7,7 +7,7 @@ import pandas as pd
 
 from .._reference import HORS_CHAMP, geography
 from .recommend import percent
-from .verdict import described
+from .rules import described
 
 # the capability qualifies « capacité » (feminine): the words a reader expects
 CAPACITY_WORDS = {"total": "totale", "partiel": "partielle", "aucun": "aucune"}

@@ -17,7 +17,7 @@ from .._reference import taxonomy as tx
 from .potential import SECTORS
 from .rules import ENGAGED, UNDETERMINED
 from .settings import Settings
-from .verdict import RANK, SECTOR_NAMES
+from .verdict import PROVIDER_WORDS, RANK, SECTOR_NAMES
 
 LAWS = {"esat_ea": "L2113-12", "siae": "L2113-13"}
 CLAUSE = "Clause sociale d’insertion (L2112-2)"
@@ -48,7 +48,7 @@ def sector_recommendations(table: pd.DataFrame) -> dict[str, np.ndarray]:
             what = f" (partie « {metier[i].lower()} » à allotir)" if metier[i] else ""
             rec[i] = f"Lot réservé {who}{share}{what}"
         lowered = (level == "faible") & np.isin(potential, ENGAGED)
-        rec[lowered] = f"Sourcer des {SECTOR_NAMES[sector].replace(', ', ' ou ')} avant le renouvellement"
+        rec[lowered] = f"Sourcer des {PROVIDER_WORDS[sector]} avant le renouvellement"
         out[sector] = rec
     return out
 

@@ -60,11 +60,17 @@ def implausible_amounts(montant: pd.Series, acheteur_id: pd.Series, settings: Se
     return known & ((amount < settings.montant_min_plausible) | nines | too_large)
 
 
-def judgeable(table: pd.DataFrame) -> np.ndarray:
-    """Where the library can judge a contract: an object or a CPV code, and a known territory."""
+def described(table: pd.DataFrame) -> np.ndarray:
+    """Where a contract says what it buys: an object or a CPV code."""
     has_object = table["objet"].notna() & table["objet"].astype(str).str.strip().ne("")
     has_cpv = table["code_cpv"].astype(str).str.fullmatch(r"\d{8}").fillna(False)
-    return ((has_object | has_cpv) & table["territoire"].ne("inconnu")).to_numpy(bool)
+    return (has_object | has_cpv).to_numpy(bool)
+
+
+def judgeable(table: pd.DataFrame) -> np.ndarray:
+    """Where the library can judge a contract: it says what it buys (:func:`described`) and its territory
+    is known."""
+    return described(table) & table["territoire"].ne("inconnu").to_numpy(bool)
 
 
 def dependency(

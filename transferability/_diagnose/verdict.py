@@ -21,7 +21,7 @@ import pandas as pd
 from .._reference import HORS_CHAMP
 from .coverage import HANDICAP_KINDS, INSERTION_KINDS
 from .potential import SECTORS, default_model, potential_features
-from .rules import ENGAGED, UNDETERMINED, dependency
+from .rules import ENGAGED, UNDETERMINED, dependency, described
 from .settings import Settings
 
 SECTOR_NAMES = {"esat_ea": "ESAT, EA", "siae": "SIAE"}
@@ -101,13 +101,6 @@ def judge(
         name = "montant_transferable" + ("" if suffix == "_transferable" else suffix)
         out[name] = np.round(amount * part, 2)
     return out[VERDICT_COLUMNS], notes
-
-
-def described(table: pd.DataFrame) -> np.ndarray:
-    """Where a contract says what it buys: an object or a CPV code."""
-    has_object = table["objet"].notna() & table["objet"].astype(str).str.strip().ne("")
-    has_cpv = table["code_cpv"].astype(str).str.fullmatch(r"\d{8}").fillna(False)
-    return (has_object | has_cpv).to_numpy(bool)
 
 
 def territory_level(
