@@ -110,14 +110,13 @@ TOO_LITTLE_JUDGED = 4  # exit code: the report is written, but too few contracts
 
 def _judged_enough(diag, args) -> int:
     """0, or :data:`TOO_LITTLE_JUDGED` with a line saying why and what to do."""
-    kept = diag.contrats[~diag.contrats["doublon"].astype(bool)]
-    judged = float(kept["niveau"].astype(str).ne("indéterminé").mean()) if len(kept) else 0.0
+    check = diag.controle_territoire()
+    judged, unknown = check["part_jugee"], check["part_territoire_inconnu"]
     if judged >= diag.parametres.part_jugee_min:
         return 0
-    unknown = float(kept["territoire"].eq("inconnu").mean()) if len(kept) else 0.0
     how = (
         "lieux d’exécution non reconnus : donner le département de l’acheteur (--territoire 73)"
-        if unknown > 0.2
+        if unknown > diag.parametres.part_territoire_inconnu_alerte
         else "voir la feuille Qualité des données du rapport"
     )
     print(

@@ -108,7 +108,8 @@ class Diagnostic:
         return summaries.prestataires(self, id_contrat)
 
     def controle_territoire(self) -> dict:
-        """How well the directory fits the contracts' territory, and whether fictitious providers were used."""
+        """How well the directory fits the contracts' territory, and whether fictitious providers were used;
+        ``part_jugee`` and ``part_territoire_inconnu`` are shares of the contracts (duplicates left out)."""
         return summaries.controle_territoire(self)
 
     def prestataires_utilises(self) -> list[int]:

@@ -50,6 +50,9 @@ class Settings:
     part_jugee_min : float, default=0.5
         Below this share of contracts judged, the report opens on a red block and the command line ends
         with exit code 4.
+    part_territoire_inconnu_alerte : float, default=0.2
+        Then, above this share of contracts without any territory, both say to give the buyer's territory
+        (``--territoire``).
     lignes_imprimees : int, default=100
         Rows of the long sheets (Marchés, Calendrier, Directions, Prestataires) printed on paper, the most
         useful first; every row stays in the workbook.
@@ -87,6 +90,7 @@ class Settings:
     delai_lancement_mois: int = 6
     horizon_mois: int = 12
     part_jugee_min: float = 0.5
+    part_territoire_inconnu_alerte: float = 0.2
     lignes_imprimees: int = 100
     lignes_classeur: int = 20_000
     cout_horaire: float = 60.0
@@ -199,6 +203,7 @@ _LIMITS = {
     "delai_lancement_mois": ("count", 0, 60),
     "horizon_mois": ("count", 1, 120),
     "part_jugee_min": ("share", 0.0, 1.0),
+    "part_territoire_inconnu_alerte": ("share", 0.0, 1.0),
     "lignes_imprimees": ("count", 10, 100_000),
     "lignes_classeur": ("count", 100, 1_048_000),
     "cout_horaire": ("number", 0.01, 10_000.0),

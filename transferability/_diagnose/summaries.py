@@ -254,6 +254,10 @@ def controle_territoire(diag) -> dict:
     fictitious = diag.annuaire.iloc[used]["fictif"].astype(bool) if used else pd.Series(dtype=bool)
     return {
         "marches": len(frame),
+        # the contracts judged, and those without any territory (a reason not to be): the report and the
+        # command line say so when too few are judged (Settings.part_jugee_min)
+        "part_jugee": float(len(judged) / len(frame)) if len(frame) else 0.0,
+        "part_territoire_inconnu": float(frame["territoire"].eq("inconnu").mean()) if len(frame) else 0.0,
         "part_hors_zone_couverte": round(float(outside.mean()), 3) if len(judged) else None,
         "departements_des_marches": sorted(frame["departement"].dropna().unique().tolist()),
         "departements_de_l_annuaire": sorted(diag.annuaire["departement"].dropna().unique().tolist()),

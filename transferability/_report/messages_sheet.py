@@ -67,7 +67,7 @@ def messages_sheet(book, diag, info: ReportInfo) -> None:
         ws.column_dimensions[col].width = width
     w = _Writer(ws, 5)
     s, t = diag.synthese(), diag.contrats[~diag.contrats["doublon"].astype(bool)]
-    _blocking(w, diag, t)
+    _blocking(w, diag)
     _read(w, diag, s, t)
     _headline(w, diag, s)
     _years(w, diag)
@@ -79,18 +79,18 @@ def messages_sheet(book, diag, info: ReportInfo) -> None:
     ws.print_area = f"A1:G{w.row}"
 
 
-def _blocking(w: _Writer, diag, t: pd.DataFrame) -> None:
+def _blocking(w: _Writer, diag) -> None:
     """The red block when too little could be judged: why, and what to do."""
-    judged = t["niveau"].astype(str).ne("indéterminé").mean() if len(t) else 0.0
+    check = diag.controle_territoire()
+    judged, unknown = check["part_jugee"], check["part_territoire_inconnu"]
     if judged >= diag.parametres.part_jugee_min:
         return
-    unknown = t["territoire"].eq("inconnu").mean() if len(t) else 0.0
     lines = [
         f"Diagnostic incomplet{NBSP}: {fr_pct(judged)} seulement des marchés ont pu être jugés "
         f"(seuil{NBSP}: {fr_pct(diag.parametres.part_jugee_min)}). Les parts ci-dessous ne valent pas pour "
         "l’ensemble des achats.",
     ]
-    if unknown > 0.2:
+    if unknown > diag.parametres.part_territoire_inconnu_alerte:
         lines.append(
             f"{fr_pct(unknown)} des marchés n’ont ni lieu d’exécution reconnu ni département d’acheteur{NBSP}: "
             "relancer avec le territoire de l’acheteur (transferability diagnostic … --territoire 73)."

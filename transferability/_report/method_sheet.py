@@ -49,6 +49,10 @@ LABELS = {
     "delai_lancement_mois": ("Délai entre le lancement d’une consultation et l’échéance", "mois"),
     "horizon_mois": ("Horizon des actions immédiates", "mois"),
     "part_jugee_min": ("Part de marchés jugés sous laquelle le diagnostic est dit incomplet", "part"),
+    "part_territoire_inconnu_alerte": (
+        "Part de marchés sans territoire au-delà de laquelle donner --territoire est conseillé",
+        "part",
+    ),
     "lignes_imprimees": ("Lignes imprimées des feuilles longues", "lignes"),
     "lignes_classeur": ("Lignes gardées dans les feuilles longues (le reste en CSV à côté)", "lignes"),
     "cout_horaire": ("Coût horaire pour convertir la main-d’œuvre en heures", "€ par heure"),
