@@ -84,7 +84,8 @@ class Diagnostic:
         return summaries.transferable_by(contracts, ["famille", "metier"] if detail else ["famille"])
 
     def par_direction(self) -> pd.DataFrame:
-        """The same by buying direction; a contract without direction is counted under its buyer."""
+        """The same by buying direction; a contract without direction is counted under its buyer;
+        ``recommandation_principale`` is the kind of recommendation carrying its largest transferable amount."""
         return summaries.par_direction(self.contrats)
 
     def par_acheteur(self) -> pd.DataFrame:

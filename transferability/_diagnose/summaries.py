@@ -184,7 +184,23 @@ def par_direction(contrats: pd.DataFrame) -> pd.DataFrame:
         direction.notna(),
         "(acheteur) " + name.fillna(contrats["acheteur_id"].astype(object)).fillna("inconnu"),
     )
-    return transferable_by(contrats.assign(direction=label), ["direction"])
+    frame = contrats.assign(direction=label)
+    out = transferable_by(frame, ["direction"])
+    out["recommandation_principale"] = _main_recommendation(_kept(frame)).reindex(out.index).fillna("Aucune")
+    return out
+
+
+def _main_recommendation(frame: pd.DataFrame) -> pd.Series:
+    """Per direction, the kind of recommendation (share and trade left out) that carries the largest
+    transferable amount."""
+    kind = frame["recommandation"].astype(str).str.split(" d’environ", regex=False).str[0]
+    amounts = pd.DataFrame(
+        {"direction": frame["direction"], "kind": kind, "amount": frame["montant_transferable"].fillna(0)}
+    )
+    amounts = amounts[amounts["amount"] > 0]
+    sums = amounts.groupby(["direction", "kind"])["amount"].sum().reset_index()
+    best = sums.sort_values("amount", ascending=False, kind="stable").drop_duplicates("direction")
+    return best.set_index("direction")["kind"]
 
 
 def par_acheteur(contrats: pd.DataFrame) -> pd.DataFrame:

@@ -235,7 +235,6 @@ def _directions(book, diag, info: ReportInfo) -> None:
     ws = new_sheet(book, info, "Directions", "Par direction acheteuse : volume, part transférable, recommandation",
                    repeat_header=True)  # fmt: skip
     d = diag.par_direction().reset_index()
-    rec = _main_recommendation(diag.contrats)
     table = pd.DataFrame(
         {
             "Direction ou acheteur": d["direction"],
@@ -249,7 +248,7 @@ def _directions(book, diag, info: ReportInfo) -> None:
             ),
             "dont ESAT, EA": d["montant_transferable_esat_ea"],
             "dont SIAE": d["montant_transferable_siae"],
-            "Recommandation principale": d["direction"].map(rec).fillna("Aucune"),
+            "Recommandation principale": d["recommandation_principale"],
         }
     )
     end = write_table(ws, table, 5, {"Montant total": EURO, "Transférable": EURO, "Part transférable": PERCENT,
@@ -258,21 +257,3 @@ def _directions(book, diag, info: ReportInfo) -> None:
                       raw=("Direction ou acheteur",), wrap=("Direction ou acheteur", "Recommandation principale"))  # fmt: skip
     ws.freeze_panes = "B6"
     print_rows(ws, len(table.columns), 5, min(end - 1, 5 + diag.parametres.lignes_imprimees))
-
-
-def _main_recommendation(contracts: pd.DataFrame) -> pd.Series:
-    """Per direction label (as in ``par_direction``), the recommendation of its largest transferable amount."""
-    label = contracts["direction"].astype(object).where(
-        contracts["direction"].notna(),
-        "(acheteur) " + contracts["acheteur_nom"].astype(object).fillna(contracts["acheteur_id"].astype(object)).fillna("inconnu"),
-    )  # fmt: skip
-    kind = contracts["recommandation"].astype(str).str.split(" d’environ", regex=False).str[0]
-    frame = pd.DataFrame(
-        {"direction": label, "kind": kind, "amount": contracts["montant_transferable"].fillna(0)}
-    )
-    frame = frame[frame["amount"] > 0]
-    if frame.empty:
-        return pd.Series(dtype=object)
-    sums = frame.groupby(["direction", "kind"])["amount"].sum().reset_index()
-    best = sums.sort_values("amount", ascending=False).drop_duplicates("direction")
-    return best.set_index("direction")["kind"]
