@@ -35,10 +35,11 @@ SUMMARY_COLUMNS = [
     "date_renouvellement", "departement", "nb_prestataires", "nb_prestataires_tous_metiers", "base_couverture",
     "niveau_esat_ea", "niveau_siae", "part_esat_ea", "part_siae", "part_transferable",
     "montant_transferable_esat_ea", "montant_transferable_siae", "montant_transferable", "montant_aberrant",
+    "territoire",
 ]  # fmt: skip
 CATEGORICAL = (
     "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant_nature", "famille", "metier",
-    "niveau", "recommandation", "departement", "base_couverture", "niveau_esat_ea", "niveau_siae",
+    "niveau", "recommandation", "departement", "base_couverture", "niveau_esat_ea", "niveau_siae", "territoire",
 )  # fmt: skip
 STAGES = ("lecture", "normalisation", "classement, couverture et niveau", "écriture")
 
