@@ -3,6 +3,7 @@
 from .corrections import apply_corrections
 from .coverage import CoverageIndex, PlaceKey, coverage
 from .diagnostic import Diagnostic
+from .explain import CAPACITY_WORDS
 from .level_model import LevelClassifier, level_features
 from .national import diagnose_file
 from .pipeline import DIAGNOSTIC_COLUMNS, diagnose
@@ -26,6 +27,7 @@ from .verdict import SECTOR_NAMES, VERDICT_COLUMNS, best_level, territory_level
 
 __all__ = [
     "AMOUNT_BANDS",
+    "CAPACITY_WORDS",
     "CoverageIndex",
     "DIAGNOSTIC_COLUMNS",
     "Diagnostic",

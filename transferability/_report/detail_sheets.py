@@ -13,13 +13,13 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .._diagnose import CAPACITY_WORDS, LEVELS, UNDETERMINED
 from .._reference import geography
 from .._reference import taxonomy as tx
 from .excel import COUNT, EURO, PERCENT, write_cell, write_table
 from .layout import LEVEL_COLOURS, MARCHES_COLUMNS, MARCHES_PRINTED, ReportInfo, new_sheet, print_rows
 
-CAPACITY_WORDS = {"total": "totale", "partiel": "partielle", "aucun": "aucune"}
-LEVEL_ORDER = {"fort": 0, "moyen": 1, "faible": 2, "indéterminé": 3}
+LEVEL_ORDER = {level: rank for rank, level in enumerate((*LEVELS, UNDETERMINED))}
 
 
 def marches_sheet(book, diag, info: ReportInfo, max_rows: int) -> None:
