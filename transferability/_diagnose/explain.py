@@ -24,10 +24,6 @@ def _place_name(row) -> str:
     return "un territoire inconnu"
 
 
-def _fr(x: float, digits: int = 2) -> str:
-    return f"{x:.{digits}f}".replace(".", ",")
-
-
 def _coverage_sentence(row) -> str:
     n = row.nb_prestataires
     where = _place_name(row)

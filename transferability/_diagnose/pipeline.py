@@ -13,6 +13,7 @@ from .._contracts import CONTRACT_COLUMNS, apply_territory, read_contracts
 from .._directory import read_directory
 from .._errors import TransferabilityWarning
 from .._reference import taxonomy as tx
+from .._utils import fr_int
 from .coverage import CoverageIndex, coverage
 from .diagnostic import Diagnostic
 from .explain import sentences
@@ -184,7 +185,7 @@ def _say_implausible(table: pd.DataFrame, amounts: list) -> pd.Series:
     alerts = table["alertes"].copy()
     rows = np.flatnonzero(table["montant_aberrant"].to_numpy(bool))
     for i, amount in zip(rows, amounts, strict=True):
-        shown = f"{float(amount):,.0f}".replace(",", "\u202f")
+        shown = fr_int(round(float(amount)))
         alerts.iat[i] = [
             *alerts.iat[i],
             f"montant aberrant ({shown} €) : exclu des totaux",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._errors import InputError, Problem
 from .._utils import clock as _clock
-from .._utils import fold
+from .._utils import fold, fr_euros
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,7 +137,7 @@ class Settings:
             ("potentiel fort ou moyen", "aucun prestataire du secteur ne couvre le lieu",
              "faible : sourcer le secteur avant le renouvellement"),
             ("aucun secteur fort ou moyen", f"main-d’œuvre d’au moins {clause} du montant et montant d’au moins "
-             f"{_euros(self.montant_min_clause)}", "clause sociale d’insertion (L2112-2), non comptée comme "
+             f"{fr_euros(self.montant_min_clause)}", "clause sociale d’insertion (L2112-2), non comptée comme "
              "transférable"),
             ("sinon", "—", "Aucune"),
         ]  # fmt: skip
@@ -175,10 +175,6 @@ class Settings:
         if problems:
             raise InputError(problems)
         return cls(**known)
-
-
-def _euros(amount: float) -> str:
-    return f"{amount:,.0f}".replace(",", "\u202f") + "\u00a0€"
 
 
 # settings of earlier versions, and why they went: a TOML file that still has one is told so

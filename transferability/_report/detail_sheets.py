@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from .._diagnose import CAPACITY_WORDS, LEVELS, UNDETERMINED
 from .._reference import geography
 from .._reference import taxonomy as tx
+from .._utils import fr_int
 from .excel import COUNT, EURO, PERCENT, write_cell, write_table
 from .layout import LEVEL_COLOURS, MARCHES_COLUMNS, MARCHES_PRINTED, ReportInfo, new_sheet, print_rows
 
@@ -149,7 +150,7 @@ def qualite_sheet(book, diag, info: ReportInfo) -> None:
     }
     summary = pd.DataFrame({"Marchés": [f"{k}" for k in checks], "Nombre": [int(v.sum()) for v in checks.values()],
                             "Part": [float(v.sum()) / n for v in checks.values()]})  # fmt: skip
-    write_cell(ws, 5, 1, f"{len(t):,} marchés lus".replace(",", "\u202f")).font = Font(bold=True)
+    write_cell(ws, 5, 1, f"{fr_int(len(t))} marchés lus").font = Font(bold=True)
     row = write_table(ws, summary, 6, {"Nombre": COUNT, "Part": PERCENT}, autofilter=False) + 1
     kinds = pd.Series(
         [a.split(" (")[0].split(" :")[0] for alerts in t["alertes"] for a in alerts], dtype=object

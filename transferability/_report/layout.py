@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .._utils import clock as _clock
+from .._utils import fr_int
 from .excel import TITLE_FONT, french, write_cell
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -107,12 +108,12 @@ def _buyers(kept: pd.DataFrame) -> str:
         ids = kept["acheteur_id"].dropna().astype(str).nunique()
         if ids == 0:
             return "acheteur non renseigné"
-        return f"{ids:,} acheteur{'s' if ids > 1 else ''} (noms absents du fichier)".replace(",", "\u202f")
+        return f"{fr_int(ids)} acheteur{'s' if ids > 1 else ''} (noms absents du fichier)"
     if len(names) == 1:
         return names.index[0]
     if len(names) <= 3:
         return ", ".join(names.index[:-1]) + " et " + names.index[-1]
-    return f"{len(names):,} acheteurs (le premier\u00a0: {names.index[0]})".replace(",", "\u202f")
+    return f"{fr_int(len(names))} acheteurs (le premier\u00a0: {names.index[0]})"
 
 
 def _period(kept: pd.DataFrame) -> str:

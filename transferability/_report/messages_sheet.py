@@ -6,31 +6,13 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.pagebreak import Break
 
+from .._utils import NBSP, THIN, fr_amount, fr_int, fr_pct
 from .excel import COUNT, EURO, PERCENT, write_cell, write_table
 from .layout import ReportInfo, new_sheet
 
-NBSP, THIN = "\u00a0", "\u202f"
 RED = PatternFill("solid", fgColor="FDE2E2")
 SECTION = Font(bold=True, size=12, color="1F4E78")
 WIDTHS = {"A": 38, "B": 22, "C": 14, "D": 14, "E": 13, "F": 13, "G": 34}
-
-
-def fr_int(n) -> str:
-    return f"{int(n):,}".replace(",", THIN)
-
-
-def fr_pct(x) -> str:
-    return "—" if x is None or x != x else f"{x * 100:.0f}{NBSP}%"
-
-
-def fr_eur(x) -> str:
-    """An amount for a sentence: 67,1 M€, 850 k€, 12 345 €."""
-    x = float(x)
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.1f}".replace(",", THIN).replace(".", ",") + f"{NBSP}M€"
-    if abs(x) >= 1e4:
-        return f"{x / 1e3:.0f}{NBSP}k€"
-    return f"{fr_int(round(x))}{NBSP}€"
 
 
 class _Writer:
@@ -104,7 +86,7 @@ def _blocking(w: _Writer, diag) -> None:
 def _read(w: _Writer, diag, s: pd.DataFrame, t: pd.DataFrame) -> None:
     w.section("1. Les marchés lus")
     parts = [
-        f"{fr_int(s.loc[cat, 'nb_marches'])} {label} ({fr_eur(s.loc[cat, 'montant_total'])} HT)"
+        f"{fr_int(s.loc[cat, 'nb_marches'])} {label} ({fr_amount(s.loc[cat, 'montant_total'])} HT)"
         for cat, label in (("MAPA", "MAPA"), ("Formalisé", "marchés formalisés"))
         if s.loc[cat, "nb_marches"]
     ]
@@ -123,11 +105,11 @@ def _read(w: _Writer, diag, s: pd.DataFrame, t: pd.DataFrame) -> None:
     if absurd:
         text += (
             f", {fr_int(absurd)} montants de remplissage ou aberrants (moins de "
-            f"{fr_eur(diag.parametres.montant_min_plausible)}, 999{THIN}999{THIN}999{NBSP}€…) exclus des totaux"
+            f"{fr_amount(diag.parametres.montant_min_plausible)}, 999{THIN}999{THIN}999{NBSP}€…) exclus des totaux"
         )
     maxima = s.loc["Ensemble", "montant_maxima_accords_cadres"]
     if maxima:
-        text += f"{NBSP}; {fr_eur(maxima)} sont des maxima d’accords-cadres, non des montants dépensés"
+        text += f"{NBSP}; {fr_amount(maxima)} sont des maxima d’accords-cadres, non des montants dépensés"
     w.say(text + ".")
 
 
@@ -146,7 +128,7 @@ def _headline(w: _Writer, diag, s: pd.DataFrame) -> None:
         row = s.loc[cat]
         w.say(
             f"{label}, {fr_pct(row['part_montant_transferable_sur_juges'])} du montant est transférable "
-            f"({fr_eur(row['montant_transferable'])}{NBSP}: {fr_pct(row['part_montant_transferable_esat_ea'])} vers "
+            f"({fr_amount(row['montant_transferable'])}{NBSP}: {fr_pct(row['part_montant_transferable_esat_ea'])} vers "
             f"les ESAT et EA, {fr_pct(row['part_montant_transferable_siae'])} vers les SIAE). Les marchés jugés fort "
             f"ou moyen pèsent {fr_pct(row['part_montant_fort_ou_moyen_sur_juges'])} du montant, mais un marché moyen "
             f"ne l’est qu’en partie (un lot)"
@@ -198,7 +180,7 @@ def _where(w: _Writer, diag) -> None:
     directions = directions[directions["montant_transferable"] > 0].head(5)
     if len(directions):
         named = ", ".join(
-            f"{_direction_name(r.direction)} ({fr_eur(r.montant_transferable)})"
+            f"{_direction_name(r.direction)} ({fr_amount(r.montant_transferable)})"
             for r in directions.itertuples()
         )
         w.say(f"Directions ou acheteurs qui le portent{NBSP}: {named}. Le détail est dans les feuilles Familles "
@@ -244,7 +226,7 @@ def _already(w: _Writer, t: pd.DataFrame) -> None:
     social = t["consideration_sociale_existante"].notna()
     said = (
         f"{fr_int(holders.sum())} marchés ont pour titulaire une structure inclusive de l’annuaire "
-        f"({fr_eur(t.loc[holders, 'montant'].astype(float).sum())} HT)"
+        f"({fr_amount(t.loc[holders, 'montant'].astype(float).sum())} HT)"
         if holders.any()
         else "Aucun marché n’a pour titulaire une structure inclusive de l’annuaire"
     )
@@ -264,7 +246,7 @@ def _plan(w: _Writer, diag, t: pd.DataFrame) -> None:
     soon = calendar[calendar["date_renouvellement"] <= pd.Timestamp(settings.reference) + pd.DateOffset(months=settings.horizon_mois)]  # fmt: skip
     w.say(
         f"Dans les {settings.horizon_mois} mois{NBSP}: {fr_int(len(soon))} marchés fort ou moyen se renouvellent "
-        f"({fr_eur(soon['montant_transferable'].sum())} transférables). Préparer leur réservation ou leur lot "
+        f"({fr_amount(soon['montant_transferable'].sum())} transférables). Préparer leur réservation ou leur lot "
         f"réservé {settings.delai_lancement_mois} mois avant l’échéance (dates de lancement dans la feuille "
         "Calendrier).",
         bold=True,
@@ -273,9 +255,9 @@ def _plan(w: _Writer, diag, t: pd.DataFrame) -> None:
     sourcing = t["recommandation"].astype(str).str.startswith("Sourcer")
     w.say(
         f"Allotir et sourcer{NBSP}: {fr_int(moyen.sum())} marchés moyen se prêtent à un lot réservé "
-        f"({fr_eur(t.loc[moyen, 'montant_transferable'].sum())} transférables)"
+        f"({fr_amount(t.loc[moyen, 'montant_transferable'].sum())} transférables)"
         f"{NBSP}; {fr_int(sourcing.sum())} marchés au potentiel fort ou moyen n’ont aucun prestataire du secteur "
-        f"qui couvre leur lieu ({fr_eur(t.loc[sourcing, 'montant'].astype(float).sum())} HT){NBSP}: rencontrer les "
+        f"qui couvre leur lieu ({fr_amount(t.loc[sourcing, 'montant'].astype(float).sum())} HT){NBSP}: rencontrer les "
         "ESAT, EA et SIAE voisins avant leur renouvellement.",
         bold=True,
     )

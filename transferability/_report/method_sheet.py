@@ -9,6 +9,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
+from .._utils import fr_int
 from .excel import write_cell, write_table
 from .layout import ReportInfo, new_sheet
 
@@ -174,9 +175,7 @@ def _settings(settings) -> pd.DataFrame:
         if unit == "part":
             value, unit = f"{value * 100:g} %".replace(".", ","), ""
         elif isinstance(value, float):
-            value = (
-                f"{value:,.0f}".replace(",", "\u202f") if value >= 1000 else f"{value:g}".replace(".", ",")
-            )
+            value = fr_int(round(value)) if value >= 1000 else f"{value:g}".replace(".", ",")
         elif name == "date_reference":
             value, unit = pd.Timestamp(value).strftime("%d/%m/%Y"), ""
         rows.append({"Paramètre": what, "Valeur": value, "Unité": unit})

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .._reference import HORS_CHAMP
-from .._utils import flat_lists
+from .._utils import flat_lists, fr_int
 from .charts import bar_chart, describe_charts
 from .detail_sheets import calendrier_sheet, marches_sheet, prestataires_sheet, qualite_sheet
 from .excel import COUNT, EURO, KEURO, PERCENT, write_cell, write_table
@@ -58,9 +58,9 @@ def write_aggregate_report(diag, path, *, detail) -> Path:
     path, diag = Path(path), Memo(diag)
     info = ReportInfo.of(diag)
     note = (
-        f"Marchés : {len(diag.contrats):,} ; le détail par marché est dans {Path(detail).name} "
+        f"Marchés : {fr_int(len(diag.contrats))} ; le détail par marché est dans {Path(detail).name} "
         "(parquet), trop grand pour Excel."
-    ).replace(",", "\u202f")
+    )
     book = _book(info)
     _synthese(book, diag, info, note, EXCEL_MAX_ROWS)
     _familles(book, diag, info)
@@ -135,9 +135,7 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
         lines.append((f"Aucun prestataire {sector} dans l’annuaire : le niveau {sector} est « indéterminé » pour "
                       "tous les marchés. Donner un annuaire qui en contient (--annuaire).", "C00000"))  # fmt: skip
     kinds = check["prestataires_par_type"]
-    shown = ", ".join(
-        f"{n:,} {k}".replace(",", "\u202f") for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])
-    )
+    shown = ", ".join(f"{fr_int(n)} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
     lines.append((f"Annuaire : {shown}.", None))
     if check["couverture_ea_inconnue"]:
         lines.append(("Couverture des entreprises adaptées (EA) inconnue : aucune liste ouverte des EA n’existe, le "
@@ -152,8 +150,8 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
     if isinstance(detail_beside, str):
         lines.append((detail_beside, None))
     elif detail_beside is not None:
-        lines.append((f"Plus de {max_rows:,} marchés : la feuille Marchés montre les {max_rows:,} premiers, les "
-                      f"occasions d’abord ; le détail complet est dans {detail_beside.name}.".replace(",", "\u202f"),
+        lines.append((f"Plus de {fr_int(max_rows)} marchés : la feuille Marchés montre les {fr_int(max_rows)} premiers, "
+                      f"les occasions d’abord ; le détail complet est dans {detail_beside.name}.",
                       "C00000"))  # fmt: skip
     for text, colour in lines:
         write_cell(ws, row, 1, text).font = Font(bold=colour is not None, color=colour)

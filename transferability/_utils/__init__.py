@@ -3,10 +3,17 @@
 from . import clock
 from .cache import cache_dir, cached
 from .frames import FORMULA_TRIGGERS, flat_lists, join_items
+from .french import NBSP, THIN, fr_amount, fr_euros, fr_int, fr_pct
 from .resources import data_dir, data_path, models_dir, read_data_csv
 from .text import alert_kind, clean_text, fold, fold_series, is_ascii_digits
 
 __all__ = [
+    "NBSP",
+    "THIN",
+    "fr_amount",
+    "fr_euros",
+    "fr_int",
+    "fr_pct",
     "cache_dir",
     "cached",
     "FORMULA_TRIGGERS",
