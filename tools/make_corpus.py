@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-from make_directory_fixtures import LEMARCHE_HEADER  # tools/ is the script's directory
+from make_directory_fixtures import LEMARCHE_ESAT_HEADER, LEMARCHE_HEADER  # tools/ is the script's directory
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -2257,18 +2257,7 @@ def directories(o: Out, sh: Shared) -> None:
         "« 1 ou 2 salariés », « 0 salarié », « 250 salariés et plus »",
     )
     es = e[e["ET-Département Code"] == "38"].head(5)
-    hdr = [
-        "Raison sociale",
-        "Siret",
-        "Type de structure",
-        "Métiers proposés",
-        "Adresse",
-        "Code Postal",
-        "Ville",
-        "Téléphone",
-        "Adresse e-mail",
-        "Nombre de travailleurs dans la structure (en ETP)",
-    ]
+    hdr = LEMARCHE_ESAT_HEADER
     etp = ["12,5 ETP", "8.5 ETP", "45 ETP", "-3", "0"]
     rows = [
         [

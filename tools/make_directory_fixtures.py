@@ -61,6 +61,19 @@ LEMARCHE_HEADER = [
     "Référence client 2",
     "Référence client 3",
 ]
+# le marché's import file of ESAT and EA, as its team sends it
+LEMARCHE_ESAT_HEADER = [
+    "Raison sociale",
+    "Siret",
+    "Type de structure",
+    "Métiers proposés",
+    "Adresse",
+    "Code Postal",
+    "Ville",
+    "Téléphone",
+    "Adresse e-mail",
+    "Nombre de travailleurs dans la structure (en ETP)",
+]
 LEMARCHE_UNKNOWN_KIND = {4: "Régie de quartier"}  # Activ'Cités describes itself as a Régie de quartier
 LEMARCHE_NO_PLACE = {42}  # postal code and city blanked on purpose
 ESAT_IMPORT = [
@@ -138,18 +151,7 @@ def lemarche(fixture: pd.DataFrame, path: Path) -> None:
 
 
 def esat_import(asp: pd.DataFrame, jobs: pd.Series, path: Path) -> None:
-    header = [
-        "Raison sociale",
-        "Siret",
-        "Type de structure",
-        "Métiers proposés",
-        "Adresse",
-        "Code Postal",
-        "Ville",
-        "Téléphone",
-        "Adresse e-mail",
-        "Nombre de travailleurs dans la structure (en ETP)",
-    ]
+    header = LEMARCHE_ESAT_HEADER
     rows = []
     for siret in ESAT_IMPORT:
         r = asp.loc[siret]
