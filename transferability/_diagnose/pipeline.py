@@ -146,7 +146,7 @@ def score_table(contracts, index: CoverageIndex, settings: Settings, model, leve
         annual, providers, index.directory, settings
     )
     table = conclude(table, providers, index.directory, settings, level_model)
-    table["alertes"] = _alerts(table, no_duration, bad_duration, index.directory)
+    table["alertes"] = _alerts(table, no_duration, bad_duration, index.directory, settings)
     table["alertes"] = _say_implausible(table, kept_amounts)
     return table, providers
 
@@ -193,16 +193,19 @@ def _say_implausible(table: pd.DataFrame, amounts: list) -> pd.Series:
     return alerts
 
 
-def _alerts(table: pd.DataFrame, no_duration: np.ndarray, bad_duration: np.ndarray, directory) -> pd.Series:
+def _alerts(
+    table: pd.DataFrame, no_duration: np.ndarray, bad_duration: np.ndarray, directory, settings: Settings
+) -> pd.Series:
     """The contracts' alerts, with the diagnostic's own: no duration, an impossible one, no territory, no
     provider of a sector in the directory (the last three also warned once)."""
     alerts = table["alertes"].map(list)
+    longest = f"{settings.duree_max_mois / 12:g} ans"  # the setting, as the sentences quote it
     for i in np.flatnonzero(bad_duration):
-        alerts.iat[i] = [*alerts.iat[i], "durée nulle, négative ou de plus de 30 ans : ignorée"]
+        alerts.iat[i] = [*alerts.iat[i], f"durée nulle, négative ou de plus de {longest} : ignorée"]
     said = alerts.map(lambda a: any(x.startswith(("durée nulle", "durée aberrante")) for x in a))
     if said.any():  # the reader's alerts for these durations, or the diagnostic's own
         warnings.warn(
-            f"{said.sum()} marchés à la durée nulle, négative ou de plus de 30 ans : durée ignorée",
+            f"{said.sum()} marchés à la durée nulle, négative ou de plus de {longest} : durée ignorée",
             TransferabilityWarning,
             stacklevel=4,
         )
