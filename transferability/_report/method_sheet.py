@@ -158,7 +158,7 @@ def methode_sheet(book, diag, info: ReportInfo) -> None:
         row += 1
         _paragraph(ws, row, line)
     ws.freeze_panes = None
-    ws.print_area = f"A1:C{row}"
+    ws.print_area = f"A1:E{row}"  # the quality table has five columns
 
 
 def _paragraph(ws, row: int, text: str) -> None:

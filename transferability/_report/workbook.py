@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.pagebreak import Break
 
 from .._reference import HORS_CHAMP
 from .._utils import flat_lists, fr_int
@@ -194,6 +195,8 @@ def _familles(book, diag, info: ReportInfo) -> None:
     row = 5
     for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Marchés formalisés")):
         fam = _by_family(diag.par_famille(categorie=cat))
+        if row > 5:  # each category on its own page: its table is not cut from its heading or its chart
+            ws.row_breaks.append(Break(id=row - 1))
         write_cell(ws, row, 1, label).font = Font(bold=True, size=12)
         if fam.empty:
             write_cell(ws, row + 1, 1, "Aucun montant transférable.")
@@ -202,7 +205,7 @@ def _familles(book, diag, info: ReportInfo) -> None:
         end = write_table(ws, fam, row + 1, {"Transférable (k€)": KEURO, "Part du transférable": PERCENT,
                                              "Montant fort ou moyen": EURO, "Montant total": EURO},
                           autofilter=False)  # fmt: skip
-        height = 2.2 + 0.75 * len(fam)
+        height = 2.5 + 1.0 * len(fam)  # every family named on its axis
         bar_chart(ws, f"{label} : volume transférable par famille (k€ HT)", (3, 3, row + 1, end - 1),
                   (1, row + 2, end - 1), f"A{end + 1}", colours=["1F4E78"], size=(height, 17))  # fmt: skip
         row = end + 2 + int(height * 2) + 1
