@@ -91,20 +91,31 @@ def read_contracts(
     format = format.lower() if isinstance(format, str) else format
     _check_arguments(source, format, columns)
     today = today or _clock.today()
-    if isinstance(source, pd.DataFrame):
-        if set(CONTRACT_COLUMNS) <= set(source.columns) and source.attrs.get("lecture"):
-            return source.copy()
-        tables, reports = read_each([source], lambda f: _read_frame(f, columns, today))
-    else:
-        paths = [source] if isinstance(source, str | os.PathLike) else list(source)
-        names = display_names(paths)
-        tables, reports = read_each(
-            paths, lambda p: _read_file(Path(p), format, sheet, columns, today, names[str(p)])
-        )
+    if _already_read(source):
+        return source.copy()
+    tables, reports = _read_sources(source, format, sheet, columns, today)
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     mark_duplicates(result)
     result.attrs["lecture"] = reports
     return result
+
+
+def _already_read(source) -> bool:
+    """A canonical table that :func:`read_contracts` returned (with its reading report)."""
+    return (
+        isinstance(source, pd.DataFrame)
+        and set(CONTRACT_COLUMNS) <= set(source.columns)
+        and bool(source.attrs.get("lecture"))
+    )
+
+
+def _read_sources(source, fmt, sheet, columns, today) -> tuple[list[pd.DataFrame], list[dict]]:
+    """Each file (or the DataFrame) read, and its reading report; every file's problems said at once."""
+    if isinstance(source, pd.DataFrame):
+        return read_each([source], lambda f: _read_frame(f, columns, today))
+    paths = [source] if isinstance(source, str | os.PathLike) else list(source)
+    names = display_names(paths)
+    return read_each(paths, lambda p: _read_file(Path(p), fmt, sheet, columns, today, names[str(p)]))
 
 
 def _check_arguments(source, fmt, columns) -> None:

@@ -85,9 +85,25 @@ def diagnose_file(
     settings = settings or Settings()
     model = load_model() if model is None else model
     index = coverage_index(resolve_directory(directory))
-    timings = dict.fromkeys(STAGES, 0.0)
-    sink, seen, counter = _DetailWriter(output), set(), {"lignes": 0}
+    timings, counter = dict.fromkeys(STAGES, 0.0), {"lignes": 0}
     t0 = time.perf_counter()
+    summaries = _score_chunks(source, output, chunksize, (index, settings, model, n_jobs), timings, counter)
+    diag = Diagnostic(summaries, index.directory, settings, None)
+    total = time.perf_counter() - t0
+    if report is not None:
+        t = time.perf_counter()
+        from .._report import write_aggregate_report  # the report reads a Diagnostic: imported when asked for
+
+        write_aggregate_report(diag, report, detail=output)
+        timings["rapport"] = time.perf_counter() - t
+    return _summary(diag, counter["lignes"], total, timings)
+
+
+def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, timings: dict, counter: dict):
+    """Read, normalise, score and write each chunk of ``source`` (the detail to ``output``), timing each
+    stage; returns the summary columns of every contract. ``scoring`` is (index, settings, model, n_jobs)."""
+    index, settings, model, n_jobs = scoring
+    sink, seen = _DetailWriter(output), set()
     for frame in _whole_contract_chunks(source, chunksize, timings, counter):
         t = time.perf_counter()
         table = _normalised(frame, source, settings, seen)
@@ -98,15 +114,7 @@ def diagnose_file(
         t = time.perf_counter()
         sink.write(scored)
         timings["écriture"] += time.perf_counter() - t
-    diag = Diagnostic(sink.close(), index.directory, settings, None)
-    total = time.perf_counter() - t0
-    if report is not None:
-        t = time.perf_counter()
-        from .._report import write_aggregate_report  # the report reads a Diagnostic: imported when asked for
-
-        write_aggregate_report(diag, report, detail=output)
-        timings["rapport"] = time.perf_counter() - t
-    return _summary(diag, counter["lignes"], total, timings)
+    return sink.close()
 
 
 def _summary(diag: Diagnostic, rows_read: int, total: float, timings: dict) -> dict:
