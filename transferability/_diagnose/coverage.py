@@ -32,19 +32,19 @@ class PlaceKey:
 
 def place_keys(contracts: pd.DataFrame) -> list[PlaceKey]:
     """The most precise known place of each contract (commune, else department, else region)."""
-    keys = []
-    for commune, dep, reg in zip(
-        contracts["commune_insee"], contracts["departement"], contracts["region"], strict=True
-    ):
-        if isinstance(commune, str) and commune:
-            keys.append(PlaceKey("commune", commune))
-        elif isinstance(dep, str) and dep:
-            keys.append(PlaceKey("département", dep))
-        elif isinstance(reg, str) and reg:
-            keys.append(PlaceKey("région", reg))
-        else:
-            keys.append(PlaceKey("pays", "FR"))
-    return keys
+    kinds, codes = _place_arrays(contracts)
+    made: dict[tuple[str, str], PlaceKey] = {}
+    return [made.setdefault((k, c), PlaceKey(k, c)) for k, c in zip(kinds, codes, strict=True)]
+
+
+def _place_arrays(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each contract's place kind and code, as two arrays (see :class:`PlaceKey`)."""
+    kinds, codes = np.full(len(contracts), "pays", dtype=object), np.full(len(contracts), "FR", dtype=object)
+    for kind, column in (("région", "region"), ("département", "departement"), ("commune", "commune_insee")):
+        values = contracts[column].to_numpy(object)
+        given = np.fromiter((isinstance(v, str) and v != "" for v in values), dtype=bool, count=len(values))
+        kinds[given], codes[given] = kind, values[given]
+    return kinds, codes
 
 
 class CoverageIndex:
@@ -77,6 +77,9 @@ class CoverageIndex:
         for i, zones in enumerate(d["zones"]):
             for z in zones if isinstance(zones, list) else []:
                 self.by_zone.setdefault(z, []).append(i)
+        for i, commune in enumerate(self.commune):  # located in a commune: covers it
+            if commune:
+                self.by_zone.setdefault(f"in:{commune}", []).append(i)
         kinds = d["type_structure"].fillna("")
         self.handicap = kinds.isin(HANDICAP_KINDS).to_numpy()
         self.insertion = kinds.isin(INSERTION_KINDS).to_numpy()
@@ -113,52 +116,64 @@ class CoverageIndex:
     def prefetch(self, places, block: int = 256) -> None:
         """Compute the coverage of many commune places at once: their distances to every provider by
         blocks of matrix products (one per ``block`` communes) instead of one place at a time."""
-        geo = geography()
         todo = [p for p in dict.fromkeys(places) if p.kind == "commune" and p not in self._cache]
         for start in range(0, len(todo), block):
             chunk = todo[start : start + block]
-            lat = [geo.lat.get(p.code, np.nan) for p in chunk]
-            lon = [geo.lon.get(p.code, np.nan) for p in chunk]
-            distances = chord_distances_km(unit_vectors(lat, lon), self.unit)
-            for place, dist in zip(chunk, distances, strict=True):
-                self.reach(place, dist)
+            covers, distances = self._communes([p.code for p in chunk])
+            for place, row, dist in zip(chunk, covers, distances, strict=True):
+                self._keep(place, row, dist)
 
-    def reach(self, place: PlaceKey, dist: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """For one place: which providers cover it, and their distance to it (km; nan if unknown);
-        ``dist`` when already computed (:meth:`prefetch`)."""
-        if place in self._cache:
-            return self._cache[place]
+    def covering(self, place: PlaceKey) -> tuple[np.ndarray, np.ndarray]:
+        """The providers that cover ``place`` (their row numbers) and their distance to it (km, float32;
+        nan if unknown), kept for the next contracts of the same place."""
+        if place not in self._cache:
+            self._keep(place, *self.reach(place))
+        return self._cache[place]
+
+    def _keep(self, place: PlaceKey, covers: np.ndarray, dist: np.ndarray) -> None:
+        # kept for every place of a run (a national file has tens of thousands): only the covering
+        # providers, their distances in float32 (precise to a few metres)
+        rows = np.flatnonzero(covers).astype(np.int32)
+        self._cache[place] = (rows, dist[rows].astype(np.float32))
+
+    def _communes(self, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Which providers cover each commune, and their distances to it (communes × providers)."""
         geo = geography()
-        n = len(self.lat)
+        lat = [geo.lat.get(c, np.nan) for c in codes]
+        lon = [geo.lon.get(c, np.nan) for c in codes]
+        distances = chord_distances_km(unit_vectors(lat, lon), self.unit)
+        covers = (np.nan_to_num(distances, nan=np.inf) <= self.radius) | self.national
+        for row, code in enumerate(codes):
+            zones = (
+                f"com:{code}",
+                f"dep:{geo.dep.get(code, '')}",
+                f"reg:{geo.reg.get(code, '')}",
+                f"in:{code}",
+            )
+            for z in zones:  # in a zone of the provider's, or the provider's own commune
+                covers[row, self.by_zone.get(z, ())] = True
+        return covers, distances
+
+    def reach(self, place: PlaceKey) -> tuple[np.ndarray, np.ndarray]:
+        """For one place: which providers cover it (a mask over the directory), and their distance to it
+        (km; nan if unknown), every provider's."""
+        geo = geography()
         if place.kind == "pays":
-            covers, dist = self.located | self.national, np.full(n, np.nan)
-        else:
-            if place.kind == "commune":
-                if dist is None:
-                    point = unit_vectors([geo.lat.get(place.code, np.nan)], [geo.lon.get(place.code, np.nan)])
-                    dist = chord_distances_km(point, self.unit)[0]
-                inside = self.commune == place.code
-                dep, reg = geo.dep.get(place.code, ""), geo.reg.get(place.code, "")
-                zone_keys = {f"com:{place.code}", f"dep:{dep}", f"reg:{reg}"}
-            else:
-                field = "departement" if place.kind == "département" else "region"
-                communes = geo.communes[geo.communes[field] == place.code].dropna(subset=["lat", "lon"])
-                dist = _min_distance(self.unit, unit_vectors(communes["lat"], communes["lon"]))
-                inside = (self.departement if field == "departement" else self.region) == place.code
-                reg = geo.region_of_department(place.code) if field == "departement" else place.code
-                zone_keys = (
-                    {f"dep:{place.code}", f"reg:{reg}"} if field == "departement" else {f"reg:{place.code}"}
-                )
-            in_zone = np.zeros(n, dtype=bool)
-            for z in zone_keys:
-                in_zone[self.by_zone.get(z, [])] = True
-            within = np.nan_to_num(dist, nan=np.inf) <= self.radius
-            covers = self.national | in_zone | within | inside
-        # kept for every place of a run (a national file has tens of thousands): distances in float32,
-        # precise to a few metres, take half the memory
-        dist = dist.astype(np.float32)
-        self._cache[place] = (covers, dist)
-        return covers, dist
+            return self.located | self.national, np.full(len(self.lat), np.nan)
+        if place.kind == "commune":
+            covers, dist = self._communes([place.code])
+            return covers[0], dist[0]
+        field = "departement" if place.kind == "département" else "region"
+        communes = geo.communes[geo.communes[field] == place.code].dropna(subset=["lat", "lon"])
+        dist = _min_distance(self.unit, unit_vectors(communes["lat"], communes["lon"]))
+        inside = (self.departement if field == "departement" else self.region) == place.code
+        reg = geo.region_of_department(place.code) if field == "departement" else place.code
+        zone_keys = {f"dep:{place.code}", f"reg:{reg}"} if field == "departement" else {f"reg:{place.code}"}
+        in_zone = np.zeros(len(self.lat), dtype=bool)
+        for z in zone_keys:
+            in_zone[self.by_zone.get(z, [])] = True
+        within = np.nan_to_num(dist, nan=np.inf) <= self.radius
+        return self.national | in_zone | within | inside, dist
 
 
 def _min_distance(providers: np.ndarray, communes: np.ndarray, block: int = 2048) -> np.ndarray:
@@ -181,55 +196,114 @@ def coverage(
     numbers in the directory of the providers that cover it, nearest first.
 
     Providers of the contract's métier count; where none of them covers the place, the providers of
-    its family do (``base_couverture`` says which). One computation per distinct (place, métier).
+    its family do (``base_couverture`` says which). One computation per distinct (place, métier,
+    family), by blocks of such combinations over every provider at once.
     """
-    keys = place_keys(contracts)
-    index.prefetch(keys)
-    combos: dict[tuple, tuple[dict, np.ndarray]] = {}
-    rows, providers = [], []
-    for key, metier, family in zip(keys, metier_ids, contracts["famille"], strict=True):
-        combo = (key, metier, family)
-        if combo not in combos:
-            combos[combo] = _one(index, key, metier, family)
-        rows.append(combos[combo][0])
-        providers.append(combos[combo][1])
-    out = pd.DataFrame(rows, index=contracts.index)
-    out["territoire"] = [("inconnu" if k.kind == "pays" else k.kind) for k in keys]
-    return out, providers
+    kinds, codes = _place_arrays(contracts)
+    combos = pd.DataFrame(
+        {"kind": kinds, "code": codes, "metier": np.asarray(metier_ids, dtype=object),
+         "famille": contracts["famille"].to_numpy(object)}
+    )  # fmt: skip
+    inverse, first = _combinations(combos)
+    distinct = combos.iloc[first].reset_index(drop=True)
+    places = [PlaceKey(k, c) for k, c in zip(distinct["kind"], distinct["code"], strict=True)]
+    index.prefetch(places)
+    columns, orders = _CombinationCoverage(index).compute(places, distinct)
+    out = pd.DataFrame({c: v[inverse] for c, v in columns.items()}, index=contracts.index)
+    out["territoire"] = np.where(kinds == "pays", "inconnu", kinds)
+    return out, [orders[i] for i in inverse]
 
 
-def _one(index: CoverageIndex, key: PlaceKey, metier, family) -> tuple[dict, np.ndarray]:
-    covers, dist = index.reach(key)
-    known = metier in index.metier_col
-    by_metier = index.by_metier[:, index.metier_col[metier]] if known else None
-    assumed = index.assumed[:, index.metier_col[metier]] & covers if known else np.zeros_like(covers)
-    mask, base = (covers & (by_metier | assumed), "métier") if by_metier is not None else (None, "")
-    if mask is None or not mask.any():
-        fam = (
-            index.by_family[:, index.family_col[family]]
-            if family in index.family_col
-            else np.zeros_like(covers)
+def _combinations(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's number among the distinct rows of ``frame`` (in order of first appearance, a missing
+    value like any other), and the position of each distinct row's first appearance."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + (codes + 1)
+        key, _ = pd.factorize(key)  # renumbered after each column: the key stays small
+    return key, np.unique(key, return_index=True)[1]  # factorize numbers in order of first appearance
+
+
+class _CombinationCoverage:
+    """The coverage columns of distinct (place, métier, family) combinations, by blocks: the masks of
+    covering providers of a block are boolean matrices (combinations × providers)."""
+
+    def __init__(self, index: CoverageIndex, cells: int = 2_000_000):
+        self.index, n = index, len(index.lat)
+        self.block = max(64, cells // max(n, 1))
+        # one all-false row at the end: a métier or family the index does not know picks it (-1)
+        self.metier = np.vstack([index.by_metier.T, np.zeros(n, bool)])
+        self.assumed = np.vstack([index.assumed.T, np.zeros(n, bool)])
+        self.family = np.vstack([index.by_family.T, np.zeros(n, bool)])
+        departments = pd.Series(index.departement)
+        self.dep_codes, self.dep_uniques = pd.factorize(departments.where(departments != "", None))
+
+    def compute(self, places: list[PlaceKey], distinct: pd.DataFrame) -> tuple[dict, list[np.ndarray]]:
+        m = np.array([self.index.metier_col.get(x, -1) for x in distinct["metier"]], dtype=int)
+        f = np.array([self.index.family_col.get(x, -1) for x in distinct["famille"]], dtype=int)
+        local = self._local_departments(places)
+        parts, orders = [], []
+        for start in range(0, len(places), self.block):
+            stop = start + self.block
+            cols, block_orders = self._block(
+                places[start:stop], m[start:stop], f[start:stop], local[start:stop]
+            )
+            parts.append(cols)
+            orders.extend(block_orders)
+        columns = {
+            c: np.concatenate([p[c] for p in parts]) if parts else np.array([]) for c in COVERAGE_COLUMNS
+        }
+        return columns, orders
+
+    def _local_departments(self, places: list[PlaceKey]) -> np.ndarray:
+        """Each place's department as a code of ``dep_codes`` (-1: none, never equal to a provider's)."""
+        geo = geography()
+        lookup = {d: i for i, d in enumerate(self.dep_uniques)}
+        deps = [
+            geo.dep.get(p.code) if p.kind == "commune" else p.code if p.kind == "département" else None
+            for p in places
+        ]
+        return np.array([lookup.get(d, -1) if d else -1 for d in deps], dtype=int)
+
+    def _block(self, places, m, f, local) -> tuple[dict, list[np.ndarray]]:
+        ix = self.index
+        covers, dist = (
+            np.zeros((len(places), len(ix.lat)), bool),
+            np.full((len(places), len(ix.lat)), np.inf, np.float32),
         )
-        mask, base = covers & fam, "famille"
-    chosen = np.flatnonzero(mask)
-    order = chosen[np.argsort(np.nan_to_num(dist[chosen], nan=np.inf), kind="stable")]
-    nearest = float(np.nanmin(dist[chosen])) if len(chosen) and not np.isnan(dist[chosen]).all() else np.nan
-    local_dep = None
-    if key.kind == "commune":
-        local_dep = geography().dep.get(key.code)
-    elif key.kind == "département":
-        local_dep = key.code
-    n_assumed = int(assumed[chosen].sum()) if base == "métier" else 0
-    columns = {
-        "nb_prestataires": int(len(chosen)),
-        "nb_prestataires_confirmes": int(len(chosen)) - n_assumed,
-        "nb_prestataires_supposes": n_assumed,
-        "nb_prestataires_tous_metiers": int(covers.sum()),
-        "nb_handicap": int(index.handicap[chosen].sum()),
-        "nb_insertion": int(index.insertion[chosen].sum()),
-        "nb_locaux": int((index.departement[chosen] == local_dep).sum()) if local_dep else 0,
-        "distance_plus_proche_km": round(nearest, 1) if nearest == nearest else np.nan,
-        "candidats": list(index.names[order[:N_CANDIDATES]]),
-        "base_couverture": base,
-    }
-    return columns, order
+        for i, place in enumerate(places):
+            rows, distances = ix.covering(place)
+            covers[i, rows], dist[i, rows] = True, np.nan_to_num(distances, nan=np.inf)
+        assumed = self.assumed[m] & covers
+        by_metier = covers & (self.metier[m] | assumed)
+        use_metier = (m >= 0) & by_metier.any(axis=1)
+        mask = np.where(use_metier[:, None], by_metier, covers & self.family[f])
+        columns = {
+            "nb_prestataires": mask.sum(axis=1),
+            "nb_prestataires_supposes": np.where(use_metier, (mask & assumed).sum(axis=1), 0),
+            "nb_prestataires_tous_metiers": covers.sum(axis=1),
+            "nb_handicap": (mask & ix.handicap).sum(axis=1),
+            "nb_insertion": (mask & ix.insertion).sum(axis=1),
+            "nb_locaux": (mask & (self.dep_codes == local[:, None])).sum(axis=1),
+            "base_couverture": np.where(use_metier, "métier", "famille").astype(object),
+        }
+        columns["nb_prestataires_confirmes"] = (
+            columns["nb_prestataires"] - columns["nb_prestataires_supposes"]
+        )
+        orders, nearest, candidates = [], np.full(len(places), np.nan), np.empty(len(places), dtype=object)
+        for i in range(len(places)):
+            chosen = np.flatnonzero(mask[i])
+            order = chosen[np.argsort(dist[i, chosen], kind="stable")]
+            orders.append(order)
+            if len(order) and dist[i, order[0]] < np.inf:
+                nearest[i] = round(float(dist[i, order[0]]), 1)
+            candidates[i] = list(ix.names[order[:N_CANDIDATES]])
+        columns["distance_plus_proche_km"], columns["candidats"] = nearest, candidates
+        return columns, orders
+
+
+COVERAGE_COLUMNS = (
+    "nb_prestataires", "nb_prestataires_confirmes", "nb_prestataires_supposes", "nb_prestataires_tous_metiers",
+    "nb_handicap", "nb_insertion", "nb_locaux", "distance_plus_proche_km", "candidats", "base_couverture",
+)  # fmt: skip

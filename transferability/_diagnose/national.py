@@ -227,8 +227,8 @@ def _to_arrow(frame: pd.DataFrame, schema: pa.Schema | None) -> pa.Table:
     frame = frame.copy()
     frame["source_ligne"] = frame["source_ligne"].astype(str)  # a list where rows were grouped
     for c in frame.columns:
-        if frame[c].dtype == object:
-            frame[c] = frame[c].map(lambda v: None if v is None or v != v else str(v)).astype("string")
+        if frame[c].dtype == object:  # texts, and the odd scalar written as its text
+            frame[c] = frame[c].astype("string")
     if schema is None:
         return pa.Table.from_pandas(frame, preserve_index=False)
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False, safe=False)

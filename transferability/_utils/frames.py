@@ -31,8 +31,18 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
     """
     table = table.copy()
     for col in table.columns:
-        if table[col].dtype == object or isinstance(table[col].dtype, pd.StringDtype):
-            table[col] = table[col].astype(object).map(_csv_cell)
+        values = table[col]
+        if isinstance(values.dtype, pd.StringDtype):
+            risky = values.str.startswith(FORMULA_TRIGGERS).fillna(False).to_numpy(bool)
+            table[col] = values.where(~risky, "'" + values) if risky.any() else values
+        elif values.dtype == object:
+            # one pass, the usual cell (a plain text or a scalar) left as it is without a call
+            table[col] = [
+                _csv_cell(v)
+                if isinstance(v, list) or (isinstance(v, str) and v.startswith(FORMULA_TRIGGERS))
+                else v
+                for v in values.to_numpy()
+            ]
     return table
 
 
