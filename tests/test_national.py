@@ -59,3 +59,14 @@ def test_aggregate_report_and_cli(national, tmp_path, capsys):
     assert load_workbook(report).sheetnames == ["Synthèse", "Familles", "Directions", "Méthode", "Glossaire"]
     assert (tmp_path / "rapport.parquet").is_file()
     assert "lignes lues" in capsys.readouterr().out
+
+
+def test_chunks_scored_in_two_processes_give_the_same_file_as_in_one(national, tmp_path):
+    path, _ = national
+    one = tr.diagnose_file(path, tmp_path / "one.parquet", settings=SETTINGS, chunksize=40, n_jobs=1)
+    two = tr.diagnose_file(path, tmp_path / "two.parquet", settings=SETTINGS, chunksize=40, n_jobs=2)
+    assert one["contrats"] == two["contrats"] > 40  # several chunks
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "one.parquet"), pd.read_parquet(tmp_path / "two.parquet")
+    )
+    pd.testing.assert_frame_equal(one["diagnostic"].synthese(), two["diagnostic"].synthese())

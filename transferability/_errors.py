@@ -71,6 +71,9 @@ class InputError(ValueError):
         head = "1 problème empêche la lecture :" if n == 1 else f"{n} problèmes empêchent la lecture :"
         super().__init__("\n".join([head, *(f"- {p}" for p in self.problems)]))
 
+    def __reduce__(self):  # rebuilt from its problems (raised in a worker process, re-raised here)
+        return type(self), (self.problems,)
+
 
 class ModelError(RuntimeError):
     """A model file is missing, corrupt, or not trusted."""

@@ -11,6 +11,7 @@ never split when the file keeps its rows together (the national file is sorted b
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,12 +21,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._classify import load_model
-from .._contracts import canonical_fields, mark_duplicates, match_headers, normalise
+from .._contracts import match_headers
 from .._errors import InputError, Problem
-from .._io import RawTable, read_chunks
+from .._io import read_chunks
 from .._utils import flat_lists
+from .chunks import ChunkScorer, map_chunks
 from .diagnostic import Diagnostic
-from .pipeline import coverage_index, resolve_directory, score_table
+from .pipeline import resolve_directory
 from .settings import Settings
 
 # what the summaries need: the rest of each chunk goes to the parquet detail and leaves memory
@@ -71,7 +73,9 @@ def diagnose_file(
         Where to write the aggregate Excel report (Synthèse, Familles, Directions, Méthode; the
         detail is in ``output``).
     n_jobs : int, optional
-        Processes for the classification (joblib).
+        Processes scoring chunks side by side (joblib's convention: -1 or None for every core, the
+        default; 1 for this process only). Each receives the directory, settings and model once; a
+        file of one chunk is scored here. Results are the same whatever the number.
 
     Returns
     -------
@@ -83,12 +87,11 @@ def diagnose_file(
     if not source.is_file():
         raise InputError(Problem("fichier introuvable", str(source), "", "vérifier le chemin"))
     settings = settings or Settings()
-    model = load_model() if model is None else model
-    index = coverage_index(resolve_directory(directory))
+    scorer = ChunkScorer(resolve_directory(directory), settings, load_model() if model is None else model)
     timings, counter = dict.fromkeys(STAGES, 0.0), {"lignes": 0}
     t0 = time.perf_counter()
-    summaries = _score_chunks(source, output, chunksize, (index, settings, model, n_jobs), timings, counter)
-    diag = Diagnostic(summaries, index.directory, settings, None)
+    summaries = _score_chunks(source, output, chunksize, (scorer, n_jobs), timings, counter)
+    diag = Diagnostic(summaries, scorer.index.directory, settings, None)
     total = time.perf_counter() - t0
     if report is not None:
         t = time.perf_counter()
@@ -101,17 +104,19 @@ def diagnose_file(
 
 def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, timings: dict, counter: dict):
     """Read, normalise, score and write each chunk of ``source`` (the detail to ``output``), timing each
-    stage; returns the summary columns of every contract. ``scoring`` is (index, settings, model, n_jobs)."""
-    index, settings, model, n_jobs = scoring
-    sink, seen = _DetailWriter(output), set()
-    for frame in _whole_contract_chunks(source, chunksize, timings, counter):
+    stage (summed over processes); returns the summary columns of every contract. ``scoring`` is (scorer,
+    n_jobs): chunks are scored in ``n_jobs`` processes, written in the file's order."""
+    sink, seen, said = _DetailWriter(output), set(), set()
+    chunks = _whole_contract_chunks(source, chunksize, timings, counter)
+    for scored, keys, times, caught in map_chunks(chunks, source, *scoring):
+        for stage, seconds in times.items():
+            timings[stage] += seconds
+        for category, text in caught:  # each warning once, not once per chunk
+            if (category, text) not in said:
+                said.add((category, text))
+                warnings.warn(text, category, stacklevel=4)
         t = time.perf_counter()
-        table = _normalised(frame, source, settings, seen)
-        timings["normalisation"] += time.perf_counter() - t
-        t = time.perf_counter()
-        scored, _ = score_table(table, index, settings, model, n_jobs=n_jobs)
-        timings["classement, couverture et niveau"] += time.perf_counter() - t
-        t = time.perf_counter()
+        _cross_chunk_duplicates(scored, keys, seen)
         sink.write(scored)
         timings["écriture"] += time.perf_counter() - t
     return sink.close()
@@ -152,16 +157,6 @@ def _whole_contract_chunks(
             frame, carry = _hold_back_last_contract(frame, key_cols)
         if not frame.empty:
             yield frame
-
-
-def _normalised(frame: pd.DataFrame, source: Path, settings: Settings, seen: set) -> pd.DataFrame:
-    """One chunk's contracts table, duplicates marked within the chunk and against earlier chunks."""
-    raw = RawTable(frame.reset_index(drop=True), list(frame.index), "Consolidé par lots")
-    fields, _ = canonical_fields(raw, str(source), None)
-    table, _kinds = normalise(fields, raw, source.name, settings.reference)
-    mark_duplicates(table)
-    _cross_chunk_duplicates(table, seen)
-    return table
 
 
 class _DetailWriter:
@@ -207,11 +202,8 @@ def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: i
     return frame.iloc[: len(frame) - n_last], frame.iloc[len(frame) - n_last :]
 
 
-def _cross_chunk_duplicates(table: pd.DataFrame, seen: set) -> None:
-    keys = pd.util.hash_pandas_object(
-        table[["acheteur_id", "id_contrat", "montant"]].astype(str),
-        index=False,
-    ).to_numpy()
+def _cross_chunk_duplicates(table: pd.DataFrame, keys: np.ndarray, seen: set) -> None:
+    """Mark the contracts already read in an earlier chunk (``keys``: their hashed buyer, id and amount)."""
     again = np.fromiter((k in seen for k in keys), dtype=bool, count=len(keys)) & ~table["doublon"].to_numpy(
         bool
     )

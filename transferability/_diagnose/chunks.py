@@ -1,0 +1,123 @@
+"""One chunk of a national file scored, here or in worker processes, by the same function.
+
+:class:`ChunkScorer` holds what scoring needs (the coverage index, the settings, the model), built
+once per process; calling it on a chunk of raw rows normalises and scores them. :func:`map_chunks`
+applies it to a stream of chunks in this process, or in ``n_jobs`` worker processes that each
+receive the directory, settings and model once, at start, and then only chunks. Whichever way,
+a chunk gives the same result, and results come back in the file's order.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import chain
+from multiprocessing import get_context
+from pathlib import Path
+
+import pandas as pd
+
+from .._contracts import canonical_fields, mark_duplicates, normalise
+from .._io import RawTable
+from .pipeline import coverage_index, score_table
+from .settings import Settings
+
+
+class ChunkScorer:
+    """Normalise and score chunks of raw rows of one source file.
+
+    Parameters
+    ----------
+    directory : DataFrame
+        The provider directory (read).
+    settings : Settings
+    model : TradeClassifier
+    """
+
+    def __init__(self, directory: pd.DataFrame, settings: Settings, model):
+        self.index, self.settings, self.model = coverage_index(directory), settings, model
+
+    def __call__(self, frame: pd.DataFrame, source: Path) -> tuple:
+        """The scored contracts of ``frame`` (raw rows indexed by their line in ``source``), the hashed
+        key (buyer, id, amount) of each to find duplicates across chunks, the seconds per stage and
+        the warnings raised, as (category, text) pairs."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t0 = time.perf_counter()
+            table = normalised_chunk(frame, source, self.settings)
+            keys = pd.util.hash_pandas_object(
+                table[["acheteur_id", "id_contrat", "montant"]].astype(str), index=False
+            ).to_numpy()
+            t1 = time.perf_counter()
+            scored, _ = score_table(table, self.index, self.settings, self.model)
+            t2 = time.perf_counter()
+        times = {"normalisation": t1 - t0, "classement, couverture et niveau": t2 - t1}
+        return scored, keys, times, [(w.category, str(w.message)) for w in caught]
+
+
+def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> pd.DataFrame:
+    """One chunk's contracts table, its duplicates marked within the chunk."""
+    raw = RawTable(frame.reset_index(drop=True), list(frame.index), "Consolidé par lots")
+    fields, _ = canonical_fields(raw, str(source), None)
+    table, _kinds = normalise(fields, raw, source.name, settings.reference)
+    mark_duplicates(table)
+    return table
+
+
+def worker_count(n_jobs: int | None) -> int:
+    """Processes for ``n_jobs`` (joblib's convention): every core available to this process when None."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if n_jobs is None:
+        return cores
+    return max(1, cores + 1 + n_jobs) if n_jobs < 0 else max(1, n_jobs)  # -1: all, -2: all but one
+
+
+def map_chunks(
+    chunks: Iterable[pd.DataFrame], source: Path, scorer: ChunkScorer, n_jobs: int | None
+) -> Iterator:
+    """``scorer`` applied to every chunk, results in the chunks' order: in this process when there is
+    one process or one chunk, else in worker processes started for the purpose (at most one chunk
+    waits for a free worker, so memory holds a few chunks, never the file)."""
+    chunks = iter(chunks)
+    head = [c for c in (next(chunks, None), next(chunks, None)) if c is not None]
+    workers = worker_count(n_jobs)
+    if workers == 1 or len(head) < 2:
+        for frame in chain(head, chunks):
+            yield scorer(frame, source)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(scorer.index.directory, scorer.settings, scorer.model),
+    )
+    try:
+        pending: deque = deque()
+        for frame in chain(head, chunks):
+            pending.append(pool.submit(_score_in_worker, frame, source))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER_SCORER: ChunkScorer | None = None  # a worker process's own, built once at its start
+
+
+def _start_worker(directory: pd.DataFrame, settings: Settings, model) -> None:
+    global _WORKER_SCORER
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    threadpool_limits(1)  # the processes share the cores: no numerical library starts threads of its own
+    warnings.simplefilter("ignore")  # a chunk's warnings are recorded and sent back with its result
+    _WORKER_SCORER = ChunkScorer(directory, settings, model)
+
+
+def _score_in_worker(frame: pd.DataFrame, source: Path) -> tuple:
+    return _WORKER_SCORER(frame, source)
