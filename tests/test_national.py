@@ -70,3 +70,17 @@ def test_chunks_scored_in_two_processes_give_the_same_file_as_in_one(national, t
         pd.read_parquet(tmp_path / "one.parquet"), pd.read_parquet(tmp_path / "two.parquet")
     )
     pd.testing.assert_frame_equal(one["diagnostic"].synthese(), two["diagnostic"].synthese())
+
+
+def test_a_large_file_is_read_by_chunks_without_asking_and_its_csv_written(
+    national, tmp_path, monkeypatch, capsys
+):
+    path, _ = national
+    monkeypatch.setattr("transferability._cli.commands.STREAMING_ROWS", 50)  # the fixture holds 180 rows
+    monkeypatch.chdir(tmp_path)
+    assert main(["diagnostic", str(path), "--csv", "marches.csv", "--taille-lot", "60"]) == 0
+    said = capsys.readouterr().out
+    assert "fichier lu par lots" in said and "Table par marché écrite" in said
+    table = pd.read_csv(tmp_path / "marches.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+    assert len(table) == len(tr.read_contracts(path)) and table.columns[0] == "id_contrat"
+    assert [p.name for p in tmp_path.glob("*.parquet")] == ["decp.parquet"]  # the detail was a scratch file

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import transferability as tr
 
 from .outputs import check_folder, check_output, stdin_inputs
-from .parser import UsageError
+from .parser import STREAMING_ROWS, UsageError
 from .printing import (
+    fr_int,
     print_contracts_report,
     print_directory_report,
     print_evaluation,
@@ -76,7 +78,7 @@ def diagnostic(args) -> int:
         )
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
     if args.par_lots or _large(args):
-        return _national(args, settings, out)
+        return _national(args, settings, out, csv)
     source = str(tr.load_sample_contracts_path()) if args.exemple else _inputs(args, "de marchés")
     contracts = tr.read_contracts(
         source, sheet=args.feuille, columns=_columns(args), today=settings.reference
@@ -127,57 +129,91 @@ def _judged_enough(diag, args) -> int:
     return TOO_LITTLE_JUDGED
 
 
-STREAMING_BYTES = 200 << 20  # a CSV or parquet file larger than this is read by chunks without --par-lots
-
-
 def _large(args) -> bool:
-    """A single CSV or parquet file large enough to be read by chunks (said on screen)."""
+    """A single CSV or parquet file of more than :data:`STREAMING_ROWS` rows, read by chunks (said on
+    screen): the national path, in every core, with the aggregate report."""
     if args.exemple or len(args.fichiers) != 1 or args.fichiers[0] == "-":
         return False
     path = Path(args.fichiers[0])
-    large = (
-        path.is_file()
-        and path.suffix.lower() in (".csv", ".parquet")
-        and path.stat().st_size > STREAMING_BYTES
-    )
+    if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet"):
+        return False
+    large = _row_count(path) > STREAMING_ROWS
     if large and not args.quiet:
-        print(f"Fichier de plus de {STREAMING_BYTES >> 20} Mo\u00a0: lu par lots (comme avec --par-lots).")
+        print(f"Plus de {fr_int(STREAMING_ROWS)} lignes : fichier lu par lots (comme avec --par-lots).")
     return large
 
 
-def _national(args, settings, out) -> int:
+def _row_count(path: Path) -> int:
+    """The rows of a parquet file (its metadata), or the lines of a CSV file (an upper bound: a quoted
+    cell may hold a line break)."""
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except (OSError, ValueError):  # not a parquet file after all: the reader says what it is
+            return 0
+    lines = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 24):
+            lines += block.count(b"\n")
+            if lines > STREAMING_ROWS:
+                break
+    return lines
+
+
+def _national(args, settings, out, csv) -> int:
     if args.exemple or len(args.fichiers) != 1:
         raise UsageError("--par-lots lit un seul fichier consolidé (parquet ou CSV)")
     if Path(args.fichiers[0]).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         raise UsageError(
             "--par-lots lit un fichier CSV ou parquet\u00a0; un classeur se diagnostique sans --par-lots"
         )
-    detail = check_output(
-        args.parquet or str(Path(args.output or "diagnostic").with_suffix(".parquet")),
-        (".parquet",),
-        "le détail par marché",
-        "detail.parquet",
-    )
-    result = tr.diagnose_file(
-        args.fichiers[0], detail, directory=args.annuaire, settings=settings, chunksize=args.taille_lot,
-        report=out, model=_model(args),
-    )  # fmt: skip
-    if not args.quiet:
-        for line in summary_lines(result["diagnostic"]):
-            print(line)
-        print(
-            f"{result['lignes_lues']:,} lignes lues en {result['secondes']} s\u00a0; détail\u00a0: {detail}".replace(
-                ",", " "
-            )
-        )
-        if out:
-            print(f"Rapport écrit\u00a0: {Path(out).resolve()}")
-        if args.verbose:
-            print(
-                "Secondes par étape\u00a0: "
-                + " ; ".join(f"{k} {v} s" for k, v in result["secondes_par_etape"].items())
-            )
+    with tempfile.TemporaryDirectory() as scratch:
+        # the detail where asked for, beside the report, or only for the time of a CSV table
+        beside = Path(args.output).with_suffix(".parquet") if args.output else None
+        wanted = args.parquet or beside or (None if csv else "diagnostic.parquet")
+        detail = Path(scratch) / "detail.parquet" if wanted is None else Path(wanted)
+        check_output(str(detail), (".parquet",), "le détail par marché", "detail.parquet")
+        result = tr.diagnose_file(
+            args.fichiers[0], detail, directory=args.annuaire, settings=settings,
+            chunksize=args.taille_lot, report=out, model=_model(args),
+        )  # fmt: skip
+        if csv:
+            _parquet_to_csv(detail, csv, args.csv_format)
+        if not args.quiet:
+            _say_national(args, result, detail if wanted else None, csv, out)
     return 0
+
+
+def _parquet_to_csv(detail: Path, csv: str, csv_format: str) -> None:
+    """The per-contract detail written again as a CSV table, part by part."""
+    import pyarrow.parquet as pq
+
+    for i, batch in enumerate(pq.ParquetFile(detail).iter_batches(batch_size=100_000)):
+        tr.write_csv(batch.to_pandas(), csv, format=csv_format, append=i > 0)
+
+
+def _say_national(args, result: dict, detail: Path | None, csv: str | None, out) -> None:
+    for line in summary_lines(result["diagnostic"]):
+        print(line)
+    rate = fr_int(round(result["lignes_lues"] / max(result["secondes"], 1e-9)))
+    print(
+        f"{fr_int(result['lignes_lues'])} lignes lues en {result['secondes']} s ({rate} lignes par seconde)."
+    )
+    written = (
+        ("Détail par marché (parquet) écrit", detail),
+        ("Table par marché écrite", csv),
+        ("Rapport écrit", out),
+    )
+    for what, path in written:
+        if path:
+            print(f"{what}\u00a0: {Path(path).resolve()}")
+    if args.verbose:
+        print(
+            "Secondes par étape\u00a0: "
+            + " ; ".join(f"{k} {v} s" for k, v in result["secondes_par_etape"].items())
+        )
 
 
 def classer(args) -> int:

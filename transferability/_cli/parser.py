@@ -9,6 +9,8 @@ import argparse
 import re
 import sys
 
+STREAMING_ROWS = 100_000  # a CSV or parquet file of more rows is read by chunks without --par-lots
+
 # argparse's English messages, as French sentences (the rest of a message is kept as it is)
 _MESSAGES = (
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
@@ -152,13 +154,14 @@ def _add_diagnostic(sub, common) -> None:
     _csv_format(p)
     p.add_argument(
         "--par-lots", action="store_true",
-        help="fichier national (DECP consolidées) lu par lots ; détail en parquet, rapport agrégé",
+        help="fichier national (DECP consolidées) lu par lots sur tous les cœurs ; détail en parquet, "
+        f"rapport agrégé (d’office au-delà de {STREAMING_ROWS:_} lignes)".replace("_", "\u00a0"),
     )  # fmt: skip
     p.add_argument(
         "--parquet", help="avec --par-lots : le détail par marché (par défaut : à côté du rapport)"
     )
     p.add_argument(
-        "--taille-lot", type=_positive, default=200_000, help="avec --par-lots : lignes par lot (200 000)"
+        "--taille-lot", type=_positive, default=50_000, help="avec --par-lots : lignes par lot (50 000)"
     )
     p.set_defaults(command="diagnostic")
 

@@ -53,7 +53,7 @@ def diagnose_file(
     directory=None,
     settings: Settings | None = None,
     model=None,
-    chunksize: int = 200_000,
+    chunksize: int = 50_000,
     report: str | Path | None = None,
     n_jobs: int | None = None,
 ) -> dict:
@@ -67,7 +67,7 @@ def diagnose_file(
         The per-contract result, written as parquet (lists joined as « a | b »).
     directory, settings, model : optional
         As for :func:`diagnose`.
-    chunksize : int, default=200_000
+    chunksize : int, default=50_000
         Rows per chunk.
     report : path, optional
         Where to write the aggregate Excel report (Synthèse, Familles, Directions, Méthode; the

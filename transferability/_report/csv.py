@@ -16,7 +16,7 @@ CSV_FORMATS = {
 }
 
 
-def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel") -> Path:
+def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel", append: bool = False) -> Path:
     """Write a table of the library (contracts, providers, diagnostic) to a CSV file.
 
     Parameters
@@ -26,6 +26,9 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel") -
     format : {"excel", "standard"}, default="excel"
         ``excel``: « ; », decimal comma, UTF-8 with a BOM, which Excel in French opens as is;
         ``standard``: « , », decimal point, UTF-8.
+    append : bool, default=False
+        Add the rows at the end of ``path`` (written before with the same columns), without a header:
+        a large table written part by part.
 
     Examples
     --------
@@ -36,11 +39,16 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel") -
     ['objet;alertes;montant', "'=1+1;a | b;1,5"]
     >>> write_csv(table, out, format="standard").read_text().splitlines()[1]
     "'=1+1,a | b,1.5"
+    >>> len(write_csv(table, out, format="standard", append=True).read_text().splitlines())
+    3
     """
     if format not in CSV_FORMATS:
         raise InputError(
             Problem("format de CSV inconnu", "paramètre format", f"« {format} »", "choisir excel ou standard")
         )
     path = Path(path)
-    flat_lists(table).to_csv(path, index=False, **CSV_FORMATS[format])
+    options = dict(CSV_FORMATS[format])
+    if append:  # no second header, nor a second byte-order mark in the middle of the file
+        options.update(mode="a", header=False, encoding="utf-8")
+    flat_lists(table).to_csv(path, index=False, **options)
     return path
