@@ -84,3 +84,21 @@ def test_a_large_file_is_read_by_chunks_without_asking_and_its_csv_written(
     table = pd.read_csv(tmp_path / "marches.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
     assert len(table) == len(tr.read_contracts(path)) and table.columns[0] == "id_contrat"
     assert [p.name for p in tmp_path.glob("*.parquet")] == ["decp.parquet"]  # the detail was a scratch file
+
+
+def test_on_a_dask_cluster_the_file_gives_the_local_result(national, tmp_path):
+    distributed = pytest.importorskip("distributed")  # the [dask] extra, installed with [test]
+    path, whole = national
+    grouped = tmp_path / "row_groups.parquet"
+    whole.to_parquet(grouped, index=False, row_group_size=40)  # partitions of the local chunks' size
+    local = tr.diagnose_file(grouped, tmp_path / "local.parquet", settings=SETTINGS, chunksize=40, n_jobs=1)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = tr.diagnose_file(grouped, tmp_path / "dask.parquet", settings=SETTINGS, client=client)
+    assert remote["lignes_lues"] == local["lignes_lues"] == len(whole)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "local.parquet"), pd.read_parquet(tmp_path / "dask.parquet")
+    )
+    pd.testing.assert_frame_equal(local["diagnostic"].synthese(), remote["diagnostic"].synthese())

@@ -27,6 +27,7 @@ from .._io import read_chunks
 from .._utils import flat_lists
 from .chunks import ChunkScorer, map_chunks
 from .diagnostic import Diagnostic
+from .distributed import dask_chunks
 from .pipeline import resolve_directory
 from .settings import Settings
 
@@ -56,6 +57,7 @@ def diagnose_file(
     chunksize: int = 50_000,
     report: str | Path | None = None,
     n_jobs: int | None = None,
+    client=None,
 ) -> dict:
     """Diagnose a national-size contract table without holding it in memory.
 
@@ -76,6 +78,11 @@ def diagnose_file(
         Processes scoring chunks side by side (joblib's convention: -1 or None for every core, the
         default; 1 for this process only). Each receives the directory, settings and model once; a
         file of one chunk is scored here. Results are the same whatever the number.
+    client : distributed.Client, optional
+        Score on this Dask cluster instead (``pip install "transferability[dask]"``): one partition per
+        row group of a parquet file (per 64 MiB block of a CSV file), the directory, settings and model
+        sent once to each worker, the detail and the report written here. With row groups of
+        ``chunksize`` rows, the result is the local run's.
 
     Returns
     -------
@@ -90,7 +97,7 @@ def diagnose_file(
     scorer = ChunkScorer(resolve_directory(directory), settings, load_model() if model is None else model)
     timings, counter = dict.fromkeys(STAGES, 0.0), {"lignes": 0}
     t0 = time.perf_counter()
-    summaries = _score_chunks(source, output, chunksize, (scorer, n_jobs), timings, counter)
+    summaries = _score_chunks(source, output, chunksize, (scorer, n_jobs, client), timings, counter)
     diag = Diagnostic(summaries, scorer.index.directory, settings, None)
     total = time.perf_counter() - t0
     if report is not None:
@@ -105,10 +112,16 @@ def diagnose_file(
 def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, timings: dict, counter: dict):
     """Read, normalise, score and write each chunk of ``source`` (the detail to ``output``), timing each
     stage (summed over processes); returns the summary columns of every contract. ``scoring`` is (scorer,
-    n_jobs): chunks are scored in ``n_jobs`` processes, written in the file's order."""
+    n_jobs, client): chunks are scored in ``n_jobs`` processes, or on a Dask cluster, written in the
+    file's order."""
+    scorer, n_jobs, client = scoring
     sink, seen, said = _DetailWriter(output), set(), set()
-    chunks = _whole_contract_chunks(source, chunksize, timings, counter)
-    for scored, keys, times, caught in map_chunks(chunks, source, *scoring):
+    if client is None:
+        chunks = _whole_contract_chunks(source, chunksize, timings, counter)
+        results = map_chunks(chunks, source, scorer, n_jobs)
+    else:
+        results = dask_chunks(source, scorer, client, _key_columns, counter)
+    for scored, keys, times, caught in results:
         for stage, seconds in times.items():
             timings[stage] += seconds
         for category, text in caught:  # each warning once, not once per chunk
@@ -150,7 +163,7 @@ def _whole_contract_chunks(
         counter["lignes"] += len(chunk)
         chunk.index = range(start_line, start_line + len(chunk))
         start_line += len(chunk)
-        key_cols = key_cols or _key_columns(chunk)
+        key_cols = key_cols or _key_columns(list(chunk.columns))
         frame = pd.concat([carry, chunk]) if carry is not None else chunk
         carry = None
         if key_cols:
@@ -181,8 +194,9 @@ class _DetailWriter:
         return pd.concat(self.summaries, ignore_index=True)
 
 
-def _key_columns(chunk: pd.DataFrame) -> list[str] | None:
-    matches = {m.field: m.header for m in match_headers(list(chunk.columns)) if m}
+def _key_columns(columns: list[str]) -> list[str] | None:
+    """The columns that identify a contract (its buyer and id), as named in the file."""
+    matches = {m.field: m.header for m in match_headers(columns) if m}
     if "id_contrat" in matches:
         return [matches[f] for f in ("acheteur_id", "id_contrat") if f in matches]
     return None

@@ -91,12 +91,35 @@ def read_chunks(path: Path, where: str, chunksize: int) -> Iterator[pd.DataFrame
     The CSV's encoding (UTF-8, else Windows-1252) and separator are told from its first 64 KiB, after the
     same safety checks as any file; the national file is too large to decode whole.
     """
+    if large_file_format(path, where) == "parquet":
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize):
+            yield raw_text(batch.to_pandas())
+        return
+    yield from pd.read_csv(path, chunksize=chunksize, **csv_options(path, where))
+
+
+def large_file_format(path: Path, where: str) -> str:
+    """« parquet » or « csv » (after the safety checks of any text file)."""
     head = file_head(path, 65536)
     if detect_format(path, head) == "parquet":
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize):
-            yield batch.to_pandas().astype(object).where(lambda f: f.notna(), None)
-        return
+        return "parquet"
     check_not_binary(head, where)
+    return "csv"
+
+
+def raw_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell of a frame read from parquet as a Python object, None where missing."""
+    return frame.astype(object).where(lambda f: f.notna(), None)
+
+
+def parquet_row_group(path: Path, i: int) -> pd.DataFrame:
+    """Row group ``i`` of a parquet file, every cell as text (see :func:`raw_text`)."""
+    return raw_text(pq.ParquetFile(path).read_row_group(i).to_pandas())
+
+
+def csv_options(path: Path, where: str) -> dict:
+    """How pandas reads a large CSV file as text: its encoding and separator told from its first 64 KiB."""
+    head = file_head(path, 65536)
     encoding = "utf-8-sig"
     try:
         head.decode("utf-8")
@@ -104,12 +127,10 @@ def read_chunks(path: Path, where: str, chunksize: int) -> Iterator[pd.DataFrame
         if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
             encoding = "cp1252"
     sep = sniff_separator(head.decode(encoding, errors="replace"))
-    yield from pd.read_csv(
-        path,
-        sep=sep,
-        dtype=object,
-        keep_default_na=False,
-        encoding=encoding,
-        chunksize=chunksize,
-        quoting=csv.QUOTE_MINIMAL,
-    )
+    return {
+        "sep": sep,
+        "dtype": object,
+        "keep_default_na": False,
+        "encoding": encoding,
+        "quoting": csv.QUOTE_MINIMAL,
+    }
