@@ -25,7 +25,7 @@ from .._contracts import match_headers
 from .._errors import InputError, Problem
 from .._io import read_chunks
 from .._utils import flat_lists
-from .chunks import ChunkScorer, map_chunks
+from .chunks import ChunkScorer, map_chunks, worker_count
 from .diagnostic import Diagnostic
 from .distributed import dask_chunks
 from .pipeline import resolve_directory
@@ -87,7 +87,8 @@ def diagnose_file(
     Returns
     -------
     dict
-        Rows read, contracts, seconds per stage, rows per second, and the :class:`Diagnostic` of
+        Rows read, processes (or ``"dask"``), contracts, seconds per stage (summed over processes),
+        rows per second, and the :class:`Diagnostic` of
         the summary columns under ``"diagnostic"``.
     """
     source, output = Path(source), Path(output)
@@ -106,7 +107,7 @@ def diagnose_file(
 
         write_aggregate_report(diag, report, detail=output)
         timings["rapport"] = time.perf_counter() - t
-    return _summary(diag, counter["lignes"], total, timings)
+    return _summary(diag, counter, total, timings)
 
 
 def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, timings: dict, counter: dict):
@@ -115,6 +116,7 @@ def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, ti
     n_jobs, client): chunks are scored in ``n_jobs`` processes, or on a Dask cluster, written in the
     file's order."""
     scorer, n_jobs, client = scoring
+    counter["processus"] = "dask" if client is not None else worker_count(n_jobs)
     sink, seen, said = _DetailWriter(output), set(), set()
     if client is None:
         chunks = _whole_contract_chunks(source, chunksize, timings, counter)
@@ -135,9 +137,11 @@ def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, ti
     return sink.close()
 
 
-def _summary(diag: Diagnostic, rows_read: int, total: float, timings: dict) -> dict:
+def _summary(diag: Diagnostic, counter: dict, total: float, timings: dict) -> dict:
+    rows_read = counter["lignes"]
     return {
         "lignes_lues": rows_read,
+        "processus": counter["processus"],
         "contrats": len(diag.contrats),
         "secondes": round(total, 2),
         "secondes_par_etape": {k: round(v, 2) for k, v in timings.items()},
