@@ -125,7 +125,7 @@ class CoverageIndex:
 
     def covering(self, place: PlaceKey) -> tuple[np.ndarray, np.ndarray]:
         """The providers that cover ``place`` (their row numbers) and their distance to it (km, float32;
-        nan if unknown), kept for the next contracts of the same place."""
+        inf if unknown), kept for the next contracts of the same place."""
         if place not in self._cache:
             self._keep(place, *self.reach(place))
         return self._cache[place]
@@ -134,7 +134,7 @@ class CoverageIndex:
         # kept for every place of a run (a national file has tens of thousands): only the covering
         # providers, their distances in float32 (precise to a few metres)
         rows = np.flatnonzero(covers).astype(np.int32)
-        self._cache[place] = (rows, dist[rows].astype(np.float32))
+        self._cache[place] = (rows, np.nan_to_num(dist[rows].astype(np.float32), nan=np.inf))
 
     def _communes(self, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Which providers cover each commune, and their distances to it (communes × providers)."""
@@ -226,12 +226,12 @@ def _combinations(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _CombinationCoverage:
-    """The coverage columns of distinct (place, métier, family) combinations, by blocks: the masks of
-    covering providers of a block are boolean matrices (combinations × providers)."""
+    """The coverage columns of distinct (place, métier, family) combinations, by blocks: one entry per
+    combination and covering provider, counted and ranked by numpy at once."""
 
-    def __init__(self, index: CoverageIndex, cells: int = 2_000_000):
+    def __init__(self, index: CoverageIndex, block: int = 10_000):
         self.index, n = index, len(index.lat)
-        self.block = max(64, cells // max(n, 1))
+        self.block = block
         # one all-false row at the end: a métier or family the index does not know picks it (-1)
         self.metier = np.vstack([index.by_metier.T, np.zeros(n, bool)])
         self.assumed = np.vstack([index.assumed.T, np.zeros(n, bool)])
@@ -267,39 +267,47 @@ class _CombinationCoverage:
         return np.array([lookup.get(d, -1) if d else -1 for d in deps], dtype=int)
 
     def _block(self, places, m, f, local) -> tuple[dict, list[np.ndarray]]:
-        ix = self.index
-        covers, dist = (
-            np.zeros((len(places), len(ix.lat)), bool),
-            np.full((len(places), len(ix.lat)), np.inf, np.float32),
-        )
-        for i, place in enumerate(places):
-            rows, distances = ix.covering(place)
-            covers[i, rows], dist[i, rows] = True, np.nan_to_num(distances, nan=np.inf)
-        assumed = self.assumed[m] & covers
-        by_metier = covers & (self.metier[m] | assumed)
-        use_metier = (m >= 0) & by_metier.any(axis=1)
-        mask = np.where(use_metier[:, None], by_metier, covers & self.family[f])
+        ix, n = self.index, len(places)
+        covered = [ix.covering(p) for p in places]
+        # one entry per (combination, covering provider): a place has a few hundred of the thousands
+        counts = np.fromiter((len(rows) for rows, _ in covered), dtype=np.int64, count=n)
+        combo = np.repeat(np.arange(n), counts)
+        prov = np.concatenate([rows for rows, _ in covered]) if n else np.zeros(0, np.int32)
+        dist = np.concatenate([d for _, d in covered]) if n else np.zeros(0, np.float32)
+        assumed = self.assumed[m[combo], prov]
+        by_metier = self.metier[m[combo], prov] | assumed
+        use_metier = (m >= 0) & (np.bincount(combo[by_metier], minlength=n) > 0)
+        chosen = np.where(use_metier[combo], by_metier, self.family[f[combo], prov])
+
+        def count(selected: np.ndarray) -> np.ndarray:
+            return np.bincount(combo[selected], minlength=n)
+
         columns = {
-            "nb_prestataires": mask.sum(axis=1),
-            "nb_prestataires_supposes": np.where(use_metier, (mask & assumed).sum(axis=1), 0),
-            "nb_prestataires_tous_metiers": covers.sum(axis=1),
-            "nb_handicap": (mask & ix.handicap).sum(axis=1),
-            "nb_insertion": (mask & ix.insertion).sum(axis=1),
-            "nb_locaux": (mask & (self.dep_codes == local[:, None])).sum(axis=1),
+            "nb_prestataires": count(chosen),
+            "nb_prestataires_supposes": np.where(use_metier, count(chosen & assumed), 0),
+            "nb_prestataires_tous_metiers": counts,
+            "nb_handicap": count(chosen & ix.handicap[prov]),
+            "nb_insertion": count(chosen & ix.insertion[prov]),
+            "nb_locaux": count(chosen & (self.dep_codes[prov] == local[combo])),
             "base_couverture": np.where(use_metier, "métier", "famille").astype(object),
         }
         columns["nb_prestataires_confirmes"] = (
             columns["nb_prestataires"] - columns["nb_prestataires_supposes"]
         )
-        orders, nearest, candidates = [], np.full(len(places), np.nan), np.empty(len(places), dtype=object)
-        for i in range(len(places)):
-            chosen = np.flatnonzero(mask[i])
-            order = chosen[np.argsort(dist[i, chosen], kind="stable")]
-            orders.append(order)
-            if len(order) and dist[i, order[0]] < np.inf:
-                nearest[i] = round(float(dist[i, order[0]]), 1)
-            candidates[i] = list(ix.names[order[:N_CANDIDATES]])
-        columns["distance_plus_proche_km"], columns["candidats"] = nearest, candidates
+        # each combination's providers, nearest first (ties in the directory's order)
+        combo, prov, dist = combo[chosen], prov[chosen], dist[chosen]
+        ranked = np.lexsort((prov, dist, combo))
+        prov, dist = prov[ranked].astype(np.intp), dist[ranked]
+        bounds = np.cumsum(columns["nb_prestataires"])[:-1]
+        orders = np.split(prov, bounds)
+        first = np.concatenate([[0], bounds])[:n]
+        columns["distance_plus_proche_km"] = np.array(
+            [round(float(dist[s]), 1) if k and dist[s] < np.inf else np.nan
+             for s, k in zip(first, columns["nb_prestataires"], strict=True)]
+        )  # fmt: skip
+        candidates = np.empty(n, dtype=object)
+        candidates[:] = [list(ix.names[o[:N_CANDIDATES]]) for o in orders]
+        columns["candidats"] = candidates
         return columns, orders
 
 

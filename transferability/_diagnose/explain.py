@@ -71,12 +71,22 @@ def _verdict_sentence(row) -> str:
     return "niveau " + ", ".join(said)
 
 
+# the columns the sentences read: iterated alone, not the whole table's seventy
+SENTENCE_COLUMNS = [
+    "famille", "niveau", "metier", "capacite", "proba_capacite", "objet", "niveau_esat_ea", "niveau_siae",
+    "part_esat_ea", "part_siae", "dependance_economique", "base_dependance", "commune_insee", "departement",
+    "region", "nb_prestataires", "nb_handicap", "nb_insertion", "distance_plus_proche_km", "base_couverture",
+    "territoire", "lieu_type", "lieu_code", "potentiel_esat_ea", "potentiel_siae", "nb_prestataires_supposes",
+]  # fmt: skip
+
+
 def sentences(table: pd.DataFrame, judged: np.ndarray, notes: list[list[str]]) -> list[str]:
     """The explanation of each contract: its trade, each sector's level, who covers its place, what its
     amount weighs, and what the territory did to a sector's potential (``notes``)."""
     out = []
     amounts = pd.to_numeric(table["montant"], errors="coerce").astype(float).to_numpy()
-    rows = zip(table.itertuples(), judged, described(table), notes, amounts, strict=True)
+    read = table[[c for c in SENTENCE_COLUMNS if c in table.columns]]
+    rows = zip(read.itertuples(), judged, described(table), notes, amounts, strict=True)
     for row, ok, has_object, said, amount in rows:
         if row.famille == HORS_CHAMP and ok:
             out.append(
