@@ -48,6 +48,7 @@ def test_a_contract_seen_again_in_a_later_chunk_is_a_duplicate_left_out_of_total
     detail = pd.read_parquet(tmp_path / "out.parquet")
     reference = tr.diagnose_file(national[0], tmp_path / "ref.parquet", settings=SETTINGS, chunksize=25)
     assert detail["doublon"].sum() >= 1
+    assert detail.loc[detail["doublon"], "alertes"].str.contains("doublon d’un marché déjà lu").all()
     kept = result["diagnostic"].synthese().loc["Ensemble", "nb_marches"]
     assert kept == reference["diagnostic"].synthese().loc["Ensemble", "nb_marches"]
 

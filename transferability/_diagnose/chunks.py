@@ -18,13 +18,43 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .._contracts import canonical_fields, mark_duplicates, normalise
 from .._io import RawTable
+from .._utils import flat_lists
 from .pipeline import coverage_index, score_table
 from .settings import Settings
+
+# what the summaries need: the rest of each chunk goes to the parquet detail and leaves memory
+SUMMARY_COLUMNS = [
+    "id_contrat", "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant", "montant_nature",
+    "montant_annuel", "famille", "metier", "niveau", "recommandation", "doublon", "date_notification",
+    "date_renouvellement", "departement", "nb_prestataires", "nb_prestataires_tous_metiers", "base_couverture",
+    "niveau_esat_ea", "niveau_siae", "part_esat_ea", "part_siae", "part_transferable",
+    "montant_transferable_esat_ea", "montant_transferable_siae", "montant_transferable", "montant_aberrant",
+    "territoire",
+]  # fmt: skip
+CATEGORICAL = (
+    "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant_nature", "famille", "metier",
+    "niveau", "recommandation", "departement", "base_couverture", "niveau_esat_ea", "niveau_siae", "territoire",
+)  # fmt: skip
+
+
+class ScoredChunk(NamedTuple):
+    """A chunk scored: its per-contract detail as an arrow table (lists written « a | b »), the summary
+    columns of its contracts, the hashed key (buyer, id, amount) of each to find duplicates across
+    chunks, the seconds per stage and the warnings raised, as (category, text) pairs."""
+
+    detail: pa.Table
+    summary: pd.DataFrame
+    keys: np.ndarray
+    times: dict
+    warnings: list
 
 
 class ChunkScorer:
@@ -41,10 +71,9 @@ class ChunkScorer:
     def __init__(self, directory: pd.DataFrame, settings: Settings, model):
         self.index, self.settings, self.model = coverage_index(directory), settings, model
 
-    def __call__(self, frame: pd.DataFrame, source: Path) -> tuple:
-        """The scored contracts of ``frame`` (raw rows indexed by their line in ``source``), the hashed
-        key (buyer, id, amount) of each to find duplicates across chunks, the seconds per stage and
-        the warnings raised, as (category, text) pairs."""
+    def __call__(self, frame: pd.DataFrame, source: Path) -> ScoredChunk:
+        """The contracts of ``frame`` (raw rows indexed by their line in ``source``) scored, ready to be
+        written (the detail as arrow, cheap to send from a worker process)."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             t0 = time.perf_counter()
@@ -55,8 +84,14 @@ class ChunkScorer:
             t1 = time.perf_counter()
             scored, _ = score_table(table, self.index, self.settings, self.model)
             t2 = time.perf_counter()
-        times = {"normalisation": t1 - t0, "classement, couverture et niveau": t2 - t1}
-        return scored, keys, times, [(w.category, str(w.message)) for w in caught]
+            detail = to_arrow(flat_lists(scored))
+            summary = scored[SUMMARY_COLUMNS].astype(dict.fromkeys(CATEGORICAL, "category"))
+        times = {
+            "normalisation": t1 - t0,
+            "classement, couverture et niveau": t2 - t1,
+            "écriture": time.perf_counter() - t2,
+        }
+        return ScoredChunk(detail, summary, keys, times, [(w.category, str(w.message)) for w in caught])
 
 
 def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> pd.DataFrame:
@@ -119,5 +154,15 @@ def _start_worker(directory: pd.DataFrame, settings: Settings, model) -> None:
     _WORKER_SCORER = ChunkScorer(directory, settings, model)
 
 
-def _score_in_worker(frame: pd.DataFrame, source: Path) -> tuple:
+def _score_in_worker(frame: pd.DataFrame, source: Path) -> ScoredChunk:
     return _WORKER_SCORER(frame, source)
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A scored table with its lists flattened as an arrow table (every text column as strings)."""
+    frame = frame.copy()
+    frame["source_ligne"] = frame["source_ligne"].astype(str)  # a list where rows were grouped
+    for c in frame.columns:
+        if frame[c].dtype == object:  # texts, and the odd scalar written as its text
+            frame[c] = frame[c].astype("string")
+    return pa.Table.from_pandas(frame, preserve_index=False)

@@ -24,26 +24,12 @@ from .._classify import load_model
 from .._contracts import match_headers
 from .._errors import InputError, Problem
 from .._io import read_chunks
-from .._utils import flat_lists
-from .chunks import ChunkScorer, map_chunks, worker_count
+from .chunks import SUMMARY_COLUMNS, ChunkScorer, ScoredChunk, map_chunks, worker_count
 from .diagnostic import Diagnostic
 from .distributed import dask_chunks
 from .pipeline import resolve_directory
 from .settings import Settings
 
-# what the summaries need: the rest of each chunk goes to the parquet detail and leaves memory
-SUMMARY_COLUMNS = [
-    "id_contrat", "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant", "montant_nature",
-    "montant_annuel", "famille", "metier", "niveau", "recommandation", "doublon", "date_notification",
-    "date_renouvellement", "departement", "nb_prestataires", "nb_prestataires_tous_metiers", "base_couverture",
-    "niveau_esat_ea", "niveau_siae", "part_esat_ea", "part_siae", "part_transferable",
-    "montant_transferable_esat_ea", "montant_transferable_siae", "montant_transferable", "montant_aberrant",
-    "territoire",
-]  # fmt: skip
-CATEGORICAL = (
-    "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant_nature", "famille", "metier",
-    "niveau", "recommandation", "departement", "base_couverture", "niveau_esat_ea", "niveau_siae", "territoire",
-)  # fmt: skip
 STAGES = ("lecture", "normalisation", "classement, couverture et niveau", "écriture")
 
 
@@ -123,16 +109,15 @@ def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, ti
         results = map_chunks(chunks, source, scorer, n_jobs)
     else:
         results = dask_chunks(source, scorer, client, _key_columns, counter)
-    for scored, keys, times, caught in results:
-        for stage, seconds in times.items():
+    for chunk in results:
+        for stage, seconds in chunk.times.items():
             timings[stage] += seconds
-        for category, text in caught:  # each warning once, not once per chunk
+        for category, text in chunk.warnings:  # each warning once, not once per chunk
             if (category, text) not in said:
                 said.add((category, text))
                 warnings.warn(text, category, stacklevel=4)
         t = time.perf_counter()
-        _cross_chunk_duplicates(scored, keys, seen)
-        sink.write(scored)
+        sink.write(_cross_chunk_duplicates(chunk, seen))
         timings["écriture"] += time.perf_counter() - t
     return sink.close()
 
@@ -182,12 +167,15 @@ class _DetailWriter:
     def __init__(self, output: Path):
         self.output, self.writer, self.schema, self.summaries = output, None, None, []
 
-    def write(self, scored: pd.DataFrame) -> None:
-        arrow = _to_arrow(flat_lists(scored), self.schema)
-        self.schema = arrow.schema
-        self.writer = self.writer or pq.ParquetWriter(self.output, self.schema)
-        self.writer.write_table(arrow)
-        self.summaries.append(scored[SUMMARY_COLUMNS].astype(dict.fromkeys(CATEGORICAL, "category")))
+    def write(self, chunk: ScoredChunk) -> None:
+        detail = chunk.detail
+        if self.schema is None:
+            self.schema = detail.schema
+            self.writer = pq.ParquetWriter(self.output, self.schema)
+        elif not detail.schema.equals(self.schema):  # a column all empty in one chunk, filled in another
+            detail = detail.cast(self.schema, safe=False)
+        self.writer.write_table(detail)
+        self.summaries.append(chunk.summary)
 
     def close(self) -> pd.DataFrame:
         """The summary columns of every contract written."""
@@ -220,25 +208,27 @@ def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: i
     return frame.iloc[: len(frame) - n_last], frame.iloc[len(frame) - n_last :]
 
 
-def _cross_chunk_duplicates(table: pd.DataFrame, keys: np.ndarray, seen: set) -> None:
-    """Mark the contracts already read in an earlier chunk (``keys``: their hashed buyer, id and amount)."""
-    again = np.fromiter((k in seen for k in keys), dtype=bool, count=len(keys)) & ~table["doublon"].to_numpy(
-        bool
-    )
-    again &= table["id_contrat"].notna().to_numpy()
-    seen.update(keys.tolist())
-    if again.any():
-        table.loc[again, "doublon"] = True
-        note = "doublon d’un marché déjà lu (même acheteur, identifiant et montant)"
-        table.loc[again, "alertes"] = table.loc[again, "alertes"].map(lambda a: [*a, note])
-
-
-def _to_arrow(frame: pd.DataFrame, schema: pa.Schema | None) -> pa.Table:
-    frame = frame.copy()
-    frame["source_ligne"] = frame["source_ligne"].astype(str)  # a list where rows were grouped
-    for c in frame.columns:
-        if frame[c].dtype == object:  # texts, and the odd scalar written as its text
-            frame[c] = frame[c].astype("string")
-    if schema is None:
-        return pa.Table.from_pandas(frame, preserve_index=False)
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False, safe=False)
+def _cross_chunk_duplicates(chunk: ScoredChunk, seen: set) -> ScoredChunk:
+    """The chunk with the contracts already read in an earlier chunk marked as duplicates (``chunk.keys``:
+    their hashed buyer, id and amount), in its detail and its summary."""
+    summary = chunk.summary
+    again = np.fromiter((k in seen for k in chunk.keys), dtype=bool, count=len(chunk.keys))
+    again &= ~summary["doublon"].to_numpy(bool) & summary["id_contrat"].notna().to_numpy()
+    seen.update(chunk.keys.tolist())
+    if not again.any():
+        return chunk
+    summary = summary.copy()
+    summary.loc[again, "doublon"] = True
+    detail = chunk.detail
+    doublon = detail.column("doublon").to_numpy(zero_copy_only=False).copy()
+    doublon[again] = True
+    alerts = detail.column("alertes").to_pylist()
+    note = "doublon d’un marché déjà lu (même acheteur, identifiant et montant)"
+    for i in np.flatnonzero(again):  # the alerts, a list in the table, are « a | b » in the detail
+        alerts[i] = f"{alerts[i]} | {note}" if alerts[i] else note
+    for name, values in (("doublon", doublon), ("alertes", alerts)):
+        position = detail.schema.get_field_index(name)
+        detail = detail.set_column(
+            position, detail.field(position), pa.array(values, detail.field(position).type)
+        )
+    return chunk._replace(detail=detail, summary=summary)
