@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, Problem
-from .._reference import chord_distances_km, geography, unit_vectors
+from .._reference import EARTH_RADIUS_KM, arc_km, chord_distances_km, geography, unit_vectors
 
 HANDICAP_KINDS = ("ESAT", "EA", "EATT")
 INSERTION_KINDS = ("EI", "ACI", "AI", "ETTI", "EITI")  # may receive contracts reserved under L2113-13
@@ -73,6 +73,9 @@ class CoverageIndex:
         self.national = (d["perimetre"] == "France entière").to_numpy()
         self.radius = np.array(pd.to_numeric(d["rayon_km"], errors="coerce").fillna(-1), dtype=float)
         self.radius[~self.located] = -1
+        # the smallest dot product of unit vectors within each radius, less a margin (none without one)
+        angle = np.minimum(self.radius, np.pi * EARTH_RADIUS_KM) / EARTH_RADIUS_KM
+        self.min_dot = np.where(self.radius >= 0, np.cos(angle) - 1e-9, np.inf)
         self.by_zone: dict[str, list[int]] = {}  # "dep:73" → providers whose zones include it
         for i, zones in enumerate(d["zones"]):
             for z in zones if isinstance(zones, list) else []:
@@ -117,11 +120,25 @@ class CoverageIndex:
         """Compute the coverage of many commune places at once: their distances to every provider by
         blocks of matrix products (one per ``block`` communes) instead of one place at a time."""
         todo = [p for p in dict.fromkeys(places) if p.kind == "commune" and p not in self._cache]
+        geo = geography()
         for start in range(0, len(todo), block):
             chunk = todo[start : start + block]
-            covers, distances = self._communes([p.code for p in chunk])
-            for place, row, dist in zip(chunk, covers, distances, strict=True):
-                self._keep(place, row, dist)
+            codes = [p.code for p in chunk]
+            dot = unit_vectors(
+                [geo.lat.get(c, np.nan) for c in codes], [geo.lon.get(c, np.nan) for c in codes]
+            )
+            dot = dot @ self.unit.T
+            zoned = np.zeros(dot.shape, dtype=bool)
+            self._add_zones(zoned, codes, geo)
+            # within their radius: the few providers close enough by their dot product alone (with a
+            # margin), then the exact distance test on these only
+            near = (dot >= self.min_dot) & ~zoned
+            for place, dots, inside, close in zip(chunk, dot, zoned, near, strict=True):
+                close = np.flatnonzero(close)
+                close = close[arc_km(dots[close]) <= self.radius[close]]
+                rows = np.union1d(np.flatnonzero(inside), close)
+                dist = np.nan_to_num(arc_km(dots[rows]).astype(np.float32), nan=np.inf)
+                self._cache[place] = (rows.astype(np.int32), dist)
 
     def covering(self, place: PlaceKey) -> tuple[np.ndarray, np.ndarray]:
         """The providers that cover ``place`` (their row numbers) and their distance to it (km, float32;
@@ -142,7 +159,14 @@ class CoverageIndex:
         lat = [geo.lat.get(c, np.nan) for c in codes]
         lon = [geo.lon.get(c, np.nan) for c in codes]
         distances = chord_distances_km(unit_vectors(lat, lon), self.unit)
-        covers = (np.nan_to_num(distances, nan=np.inf) <= self.radius) | self.national
+        covers = np.nan_to_num(distances, nan=np.inf) <= self.radius
+        self._add_zones(covers, codes, geo)
+        return covers, distances
+
+    def _add_zones(self, covers: np.ndarray, codes: list[str], geo) -> None:
+        """Mark, for each commune (a row of ``covers``), the providers covering the whole country, those
+        with a zone holding it, and those located in it."""
+        covers |= self.national
         for row, code in enumerate(codes):
             zones = (
                 f"com:{code}",
@@ -150,9 +174,8 @@ class CoverageIndex:
                 f"reg:{geo.reg.get(code, '')}",
                 f"in:{code}",
             )
-            for z in zones:  # in a zone of the provider's, or the provider's own commune
+            for z in zones:
                 covers[row, self.by_zone.get(z, ())] = True
-        return covers, distances
 
     def reach(self, place: PlaceKey) -> tuple[np.ndarray, np.ndarray]:
         """For one place: which providers cover it (a mask over the directory), and their distance to it

@@ -37,6 +37,10 @@ def chord_distances_km(points: np.ndarray, others: np.ndarray) -> np.ndarray:
     >>> round(float(chord_distances_km(p, q)[0, 0]), 1)  # Chambéry - Grenoble
     44.5
     """
-    dot = points @ others.T
+    return arc_km(points @ others.T)
+
+
+def arc_km(dot: np.ndarray) -> np.ndarray:
+    """Great-circle distances (km) from the dot products of unit vectors (:func:`chord_distances_km`)."""
     chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))
