@@ -79,37 +79,52 @@ def explain(
     short = [n.split(":", 1)[1] for n in names]
     label_of = tx.metiers()["metier"].to_dict()
     families = tx.family_labels()
-    fam = model.famille_model_
-    coef = (
-        np.mean([c.estimator.coef_ for c in fam.calibrated_classifiers_], axis=0)
-        if hasattr(fam, "calibrated_classifiers_")
-        else fam.coef_
-    )
-    Z = Z.tocsr()
     objets = list(objets) if objets is not None else [None] * Z.shape[0]
+    chosen = _strongest(Z.tocsr(), _family_coefficients(model), family_index, kind, n_terms)
     out = []
-    for i in range(Z.shape[0]):
-        start, end = Z.indptr[i], Z.indptr[i + 1]
-        cols = Z.indices[start:end]
-        contrib = Z.data[start:end] * coef[family_index[i], cols]
-        keep = contrib > 0
-        cols, contrib = cols[keep], contrib[keep]
-        cols = cols[np.argsort(-contrib)]
-        k = kind[cols]
-        lex = [label_of[short[c]] for c in cols[k == 2][:2]]
-        cpv = cols[k == 3][:1]
-        words = _words_of(objets[i])
-        text = [f"« {_shown(short[c], words)} »" for c in cols[k == 1][:n_terms]]
+    for i, (lexicon, cpv, words) in enumerate(chosen):
         parts = []
-        if lex:
-            parts.append("métier reconnu\u00a0: " + ", ".join(lex))
-        if len(cpv):
+        if lexicon:
+            parts.append("métier reconnu\u00a0: " + ", ".join(label_of[short[c]] for c in lexicon))
+        if cpv:
             parts.append("code CPV de la famille " + families[int(short[cpv[0]].removeprefix("famcpv"))])
-        if text:
-            parts.append("mots de l’objet\u00a0: " + ", ".join(text))
+        if words:
+            written = _words_of(objets[i])
+            parts.append(
+                "mots de l’objet\u00a0: " + ", ".join(f"« {_shown(short[c], written)} »" for c in words)
+            )
         if not parts:
             parts.append("aucun indice fort\u00a0: famille la plus probable")
         if reasons[i] == "défaut":
             parts.append("métier par défaut de la famille")
         out.append("\u00a0; ".join(parts))
     return out
+
+
+def _family_coefficients(model) -> np.ndarray:
+    """The family model's coefficients (families × features), averaged over its calibration folds."""
+    fam = model.famille_model_
+    if hasattr(fam, "calibrated_classifiers_"):
+        return np.mean([c.estimator.coef_ for c in fam.calibrated_classifiers_], axis=0)
+    return fam.coef_
+
+
+def _strongest(Z, coef: np.ndarray, family_index: np.ndarray, kind: np.ndarray, n_terms: int) -> list:
+    """For each row: the columns of its two strongest lexicon terms, strongest CPV family and ``n_terms``
+    strongest words, by their contribution to the predicted family (positive only), all rows at once."""
+    row = np.repeat(np.arange(Z.shape[0]), np.diff(Z.indptr))
+    contrib = Z.data * coef[np.asarray(family_index)[row], Z.indices]
+    keep = contrib > 0
+    row, col, contrib = row[keep], Z.indices[keep], contrib[keep]
+    k = kind[col]
+    ranked = np.lexsort((-contrib, k, row))  # by row, kind, then strongest first
+    row, col, k = row[ranked], col[ranked], k[ranked]
+    starts = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (k[1:] != k[:-1])])
+    rank = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
+    limit = np.select([k == 2, k == 3, k == 1], [2, 1, n_terms], 0)
+    shown = rank < limit
+    chosen = [([], [], []) for _ in range(Z.shape[0])]
+    slot = {2: 0, 3: 1, 1: 2}
+    for r, c, kk in zip(row[shown].tolist(), col[shown].tolist(), k[shown].tolist(), strict=True):
+        chosen[r][slot[kk]].append(c)
+    return chosen
