@@ -23,18 +23,23 @@ def run_one(n: int) -> dict:
     import warnings
 
     from transferability._diagnose import diagnose_file
+    from transferability._report import write_aggregate_report
 
     warnings.simplefilter("ignore")
-    source = WORK / f"decp_{n}.parquet"
+    source, detail = WORK / f"decp_{n}.parquet", WORK / f"resultat_{n}.parquet"
     t = time.perf_counter()
-    result = diagnose_file(source, WORK / f"resultat_{n}.parquet", report=WORK / f"rapport_{n}.xlsx")
-    result.pop("diagnostic")
+    result = diagnose_file(source, detail)
+    before_report_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t_report = time.perf_counter()
+    write_aggregate_report(result.pop("diagnostic"), WORK / f"rapport_{n}.xlsx", detail=detail)
+    result["secondes_par_etape"]["rapport"] = round(time.perf_counter() - t_report, 2)
     result["secondes_total_avec_rapport"] = round(time.perf_counter() - t, 2)
     main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker's
     workers = result["processus"]
     result["rss_max_mo"] = {
         "processus_principal": round(main_mb),
+        "processus_principal_avant_rapport": round(before_report_mb),
         "plus_gros_processus_de_calcul": round(worker_mb),
         # each process's peak, added as if they were simultaneous: an upper bound of the machine's
         "borne_totale": round(main_mb + workers * worker_mb),

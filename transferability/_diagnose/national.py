@@ -103,7 +103,7 @@ def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, ti
     file's order."""
     scorer, n_jobs, client = scoring
     counter["processus"] = "dask" if client is not None else worker_count(n_jobs)
-    sink, seen, said = _DetailWriter(output), set(), set()
+    sink, seen, said = _DetailWriter(output), _SeenKeys(), set()
     if client is None:
         chunks = _whole_contract_chunks(source, chunksize, timings, counter)
         results = map_chunks(chunks, source, scorer, n_jobs)
@@ -208,13 +208,26 @@ def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: i
     return frame.iloc[: len(frame) - n_last], frame.iloc[len(frame) - n_last :]
 
 
-def _cross_chunk_duplicates(chunk: ScoredChunk, seen: set) -> ScoredChunk:
+class _SeenKeys:
+    """The hashed keys of the contracts of the chunks read so far: one sorted array, 8 bytes a contract."""
+
+    def __init__(self):
+        self.keys = np.zeros(0, dtype=np.uint64)
+
+    def again(self, keys: np.ndarray) -> np.ndarray:
+        """Which of ``keys`` were seen in an earlier chunk; then they count as seen."""
+        seen = np.isin(keys, self.keys)
+        self.keys = np.union1d(self.keys, keys)
+        return seen
+
+
+def _cross_chunk_duplicates(chunk: ScoredChunk, seen: _SeenKeys) -> ScoredChunk:
     """The chunk with the contracts already read in an earlier chunk marked as duplicates (``chunk.keys``:
     their hashed buyer, id and amount), in its detail and its summary."""
     summary = chunk.summary
-    again = np.fromiter((k in seen for k in chunk.keys), dtype=bool, count=len(chunk.keys))
-    again &= ~summary["doublon"].to_numpy(bool) & summary["id_contrat"].notna().to_numpy()
-    seen.update(chunk.keys.tolist())
+    again = (
+        seen.again(chunk.keys) & ~summary["doublon"].to_numpy(bool) & summary["id_contrat"].notna().to_numpy()
+    )
     if not again.any():
         return chunk
     summary = summary.copy()
