@@ -9,6 +9,7 @@ vectorised passes, so that 100,000 contracts take seconds.
 from __future__ import annotations
 
 import copy
+import functools
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .._reference import taxonomy as tx
-from .._utils import fold, fold_series
+from .._utils import fold_series
 
 FRENCH_STOP_WORDS = frozenset(
     [
@@ -113,11 +114,15 @@ def normalise_objects(objects: pd.Series) -> pd.Series:
     >>> normalise_objects(pd.Series(["LOT 4 : Nettoyage des locaux (réf. 2024-12)"])).iloc[0]
     'lot nettoyage des locau ref'
     """
-    out = []
-    for text in objects.fillna("").tolist():
-        words = fold(text).split()
-        out.append(" ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words if w.isalpha()))
-    return pd.Series(out, index=objects.index, dtype=object)
+    folded = fold_series(objects.fillna(""))  # folded once per distinct object, and remembered
+    return pd.Series([_singular_words(t) for t in folded], index=objects.index, dtype=object)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _singular_words(folded: str) -> str:
+    """The words of a folded text, numbers left out, the plural « s » or « x » of long words dropped."""
+    words = folded.split()
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words if w.isalpha())
 
 
 def _prefixes(text: pd.Series) -> pd.Series:

@@ -54,6 +54,16 @@ class _Cells:
         table = {k: func(k) for k in dict.fromkeys(keys)}
         return [table[k] for k in keys]
 
+    def each(self, name: str, func) -> list:
+        """``func`` of each cell of a field (no alert), computed once per distinct value."""
+        values = self.col(name).tolist()
+        keys = [_key(v) for v in values]
+        table: dict = {}
+        for k, v in zip(keys, values, strict=True):
+            if k not in table:
+                table[k] = func(v)
+        return [table[k] for k in keys]
+
     def mapped(self, name: str, func) -> list:
         """The values a parser gives for a field; its alerts go to their rows."""
         results = self.parsed(name, func)
@@ -75,7 +85,7 @@ def normalise(
     out["titulaires"] = (
         list(cells.col("titulaires")) if "titulaires" in frame.columns else [[] for _ in range(cells.n)]
     )
-    out["considerations_sociales"] = [_social(v) for v in cells.col("considerations_sociales")]
+    out["considerations_sociales"] = _socials(cells)
     out["doublon"] = False
     out["source_fichier"] = filename
     out["source_ligne"] = lines
@@ -141,8 +151,8 @@ def _plain(value: object) -> str | None:
 
 def _texts(out: pd.DataFrame, cells: _Cells) -> None:
     for name in TEXT_FIELDS:
-        out[name] = [_plain(v) for v in cells.col(name)]
-    out["acheteur_id"] = [re.sub(r"\s+", "", clean_text(v)) or None for v in cells.col("acheteur_id")]
+        out[name] = cells.each(name, _plain)
+    out["acheteur_id"] = cells.each("acheteur_id", lambda v: re.sub(r"\s+", "", clean_text(v)) or None)
     cells.add(
         [
             None
@@ -160,7 +170,7 @@ def _codes(out: pd.DataFrame, cells: _Cells) -> None:
     out["code_cpv"] = cpv
     labels = _cells.cpv_table()
     out["libelle_cpv"] = [labels[c][1] if c in labels else None for c in cpv]
-    natures = [_cells.parse_nature(v) for v in cells.col("nature")]
+    natures = cells.each("nature", _cells.parse_nature)
     as_type = [
         _cells.parse_type(n, None) if n and n not in _cells.NATURES.values() else None for n in natures
     ]
@@ -170,9 +180,13 @@ def _codes(out: pd.DataFrame, cells: _Cells) -> None:
     out["procedure"] = [p[0] for p in procedures]
     out["categorie_procedure"] = [p[1] for p in procedures]
     cells.add([p[2] for p in procedures])
+    types: dict = {}  # once per distinct (type given, CPV, type read in the nature)
     out["type_marche"] = [
-        _cells.parse_type(t, c) if _is_given(t) or not n else n
+        types[k]
+        if k in types
+        else types.setdefault(k, _cells.parse_type(t, c) if _is_given(t) or not n else n)
         for t, c, n in zip(cells.col("type_marche"), cpv, as_type, strict=True)
+        for k in [(_key(t), c, n)]
     ]
 
 
@@ -237,6 +251,17 @@ def _durations_from_start_and_end(durations: list, dates: list, cells: _Cells) -
             cells.alerts[i].append(f"durée déduite des dates de début et de fin : {shown} mois")
 
 
+def _socials(cells: _Cells) -> list[list[str]]:
+    """The social considerations of each row (a new list each: they are lists a later stage may extend)."""
+    if "considerations_sociales" not in cells.frame.columns:
+        return [[] for _ in range(cells.n)]
+    values = cells.col("considerations_sociales").tolist()
+    if any(isinstance(v, list) for v in values):
+        return [_social(v) for v in values]
+    read = cells.each("considerations_sociales", _social)
+    return [list(r) for r in read]
+
+
 def _social(value) -> list[str]:
     if isinstance(value, list):
         return [v for v in value if v and v != "Pas de considération sociale"]
@@ -251,9 +276,9 @@ def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
     for code, kind, name in zip(
         cells.col("lieu_code"), cells.col("lieu_type"), cells.col("lieu_nom"), strict=True
     ):
-        key = (clean_text(code), clean_text(kind), clean_text(name))
+        key = (_key(code), _key(kind), _key(name))
         if key not in cache:
-            cache[key] = resolve_place(*key)
+            cache[key] = resolve_place(clean_text(code), clean_text(kind), clean_text(name))
         places.append(cache[key])
     for column in ("lieu_code", "lieu_type", "commune_insee", "departement", "region"):
         out[column] = [getattr(p, column) for p in places]

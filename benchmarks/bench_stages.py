@@ -1,0 +1,108 @@
+"""Each stage of the national path beside the same work done with the plainest fast tool, on one file.
+
+For every stage the project's time is measured on 100,000 rows (make_national.py), then the same
+work with the tool the issue on scale names (pyarrow reading and writing, the model's features and
+prediction alone, numpy over every place at once), on the same inputs, in the same process; the
+ratio is the project's time over the tool's. Two references could not be re-run here (no polars
+re-implementation of the normalisation, no XlsxWriter in the environment): their figures are the
+ones measured when the issue was filed, said as such.
+
+Usage: python benchmarks/bench_stages.py [rows]
+"""
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+WORK = Path("/tmp/transferability_bench")
+# measured when the issue was filed (2 cores), not re-run: no such implementation in this environment
+QUOTED = {"normalisation": 0.92, "rapport agrégé": 3.9}
+
+
+def timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def main(n: int) -> None:
+    from transferability._classify import classify_trades, load_model
+    from transferability._diagnose import Diagnostic, coverage
+    from transferability._diagnose.chunks import normalised_chunk, to_arrow
+    from transferability._diagnose.pipeline import coverage_index, resolve_directory, score_table
+    from transferability._diagnose.settings import Settings
+    from transferability._io import read_chunks
+    from transferability._reference import taxonomy as tx
+    from transferability._report import write_aggregate_report
+    from transferability._utils import flat_lists
+
+    warnings.simplefilter("ignore")
+    source = WORK / f"decp_{n}.parquet"
+    settings, model = Settings(), load_model()
+    rows = []
+
+    frames, t = timed(lambda: list(read_chunks(source, str(source), n)))
+    _, best = timed(lambda: pq.read_table(source).cast(pa.schema([(c, pa.string()) for c in pq.read_schema(source).names])))
+    rows.append(("lecture", t, best, "pyarrow, toutes les colonnes en texte"))
+
+    frame = frames[0]
+    frame.index = range(2, 2 + len(frame))
+    table, t = timed(normalised_chunk, frame, source, settings)
+    rows.append(("normalisation", t, QUOTED["normalisation"], "polars (chiffre de l'issue, non remesuré)"))
+
+    classified, t = timed(classify_trades, table, model)
+    features = model.features_
+
+    def model_alone():
+        X, _ = features.transform_with_lexicon(table)
+        return model.famille_model_.predict_proba(X)
+
+    _, best = timed(model_alone)
+    rows.append(("classement", t, best, "le même modèle : variables et prédiction seules"))
+
+    index = coverage_index(resolve_directory(None))
+    ids = tx.metiers().reset_index(drop=True).set_index("metier")["metier_id"]
+    metier_ids = classified["metier"].map(ids).to_numpy(object)
+    _, t = timed(coverage, classified, index, metier_ids)
+    _, best = timed(_numpy_coverage, classified, index)
+    rows.append(("couverture", t, best, "numpy : tous les lieux contre tous les prestataires"))
+
+    scored, _ = score_table(table, index, settings, model)
+    _, t = timed(lambda: pq.write_table(to_arrow(flat_lists(scored)), WORK / "stages_projet.parquet"))
+    flat = flat_lists(scored).astype({"source_ligne": str})
+    _, best = timed(lambda: pq.write_table(pa.Table.from_pandas(flat, preserve_index=False), WORK / "stages_outil.parquet"))
+    rows.append(("écriture", t, best, "pa.Table.from_pandas + write_table (listes déjà aplaties)"))
+
+    diag = Diagnostic(scored, index.directory, settings, None)
+    _, t = timed(write_aggregate_report, diag, WORK / "stages_rapport.xlsx", detail=WORK / "stages_projet.parquet")
+    rows.append(("rapport agrégé", t, QUOTED["rapport agrégé"], "XlsxWriter (chiffre de l'issue, non remesuré)"))
+
+    print(f"{n:,} lignes, {len(scored):,} marchés")
+    print(f"{'étape':<16} {'projet (s)':>10} {'outil (s)':>10} {'rapport':>8}  outil")
+    for stage, project, tool, how in rows:
+        print(f"{stage:<16} {project:>10.2f} {tool:>10.2f} {project / tool:>8.1f}  {how}")
+
+
+def _numpy_coverage(contracts: pd.DataFrame, index) -> np.ndarray:
+    """The providers within their radius of every distinct commune, by one matrix product per block:
+    the plain numpy version of the distance part of the coverage."""
+    from transferability._reference import arc_km, geography, unit_vectors
+
+    geo = geography()
+    codes = pd.unique(contracts["commune_insee"].dropna())
+    counts = []
+    for start in range(0, len(codes), 512):
+        block = codes[start : start + 512]
+        points = unit_vectors([geo.lat.get(c, np.nan) for c in block], [geo.lon.get(c, np.nan) for c in block])
+        counts.append((arc_km(points @ index.unit.T) <= index.radius).sum(axis=1))
+    return np.concatenate(counts) if counts else np.zeros(0)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
