@@ -51,12 +51,17 @@ def _stem(word: str) -> str:
     return tx.stem(word)
 
 
-def _words_of(objet: object) -> dict[str, str]:
-    """The object's words by their stem (folded, plural dropped), to show a person the words themselves."""
-    words = {}
+def _words_of(objet: object, stems: set[str]) -> dict[str, str]:
+    """The object's words whose stem (folded, plural dropped) is one of ``stems``, as written: to show a
+    person the words themselves. Stops once every stem is found."""
+    words: dict[str, str] = {}
     for word in _WORD.findall(str(objet or "")):
         word = word.strip("’'")
-        words.setdefault(_stem(word), word.lower())
+        stem = _stem(word)
+        if stem in stems and stem not in words:
+            words[stem] = word.lower()
+            if len(words) == len(stems):
+                break
     return words
 
 
@@ -89,7 +94,7 @@ def explain(
         if cpv:
             parts.append("code CPV de la famille " + families[int(short[cpv[0]].removeprefix("famcpv"))])
         if words:
-            written = _words_of(objets[i])
+            written = _words_of(objets[i], {part for c in words for part in short[c].split()})
             parts.append(
                 "mots de l’objet\u00a0: " + ", ".join(f"« {_shown(short[c], written)} »" for c in words)
             )

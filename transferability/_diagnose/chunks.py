@@ -160,9 +160,20 @@ def _score_in_worker(frame: pd.DataFrame, source: Path) -> ScoredChunk:
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:
     """A scored table with its lists flattened as an arrow table (every text column as strings)."""
-    frame = frame.copy()
-    frame["source_ligne"] = frame["source_ligne"].astype(str)  # a list where rows were grouped
-    for c in frame.columns:
-        if frame[c].dtype == object:  # texts, and the odd scalar written as its text
-            frame[c] = frame[c].astype("string")
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if name == "source_ligne":  # a list where rows were grouped
+            values = values.astype(str)
+        if values.dtype == object:  # texts, and the odd scalar written as its text
+            try:
+                columns[name] = pa.array(values.to_numpy(), type=pa.large_string(), from_pandas=True)
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                columns[name] = pa.Array.from_pandas(values.astype("string"))
+        else:
+            columns[name] = pa.Array.from_pandas(values)
+    # the pandas types of the columns (texts as strings), so that read_parquet gives the same frame back
+    texts = {name: "string" for name in frame.columns if frame[name].dtype == object}
+    texts["source_ligne"] = str
+    described = pa.Table.from_pandas(frame.iloc[:0].astype(texts), preserve_index=False)
+    return pa.table(columns).replace_schema_metadata(described.schema.metadata)

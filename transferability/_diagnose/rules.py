@@ -87,25 +87,52 @@ def dependency(
     """
     ca = pd.to_numeric(directory["chiffre_affaires"], errors="coerce").to_numpy(float)
     staff = pd.to_numeric(directory["effectif"], errors="coerce").to_numpy(float)
-    capacity = np.full(len(providers), np.nan)
-    base = np.full(len(providers), "inconnue", dtype=object)
-    seen: dict[int, tuple[float, str]] = {}
-    for i, chosen in enumerate(providers):
-        if id(chosen) not in seen:
-            rows = chosen if keep is None or not len(chosen) else chosen[keep[chosen]]
-            seen[id(chosen)] = _capacity(ca[rows], staff[rows], settings)
-        capacity[i], base[i] = seen[id(chosen)]
+    lists, which = _distinct_lists(providers)
+    if keep is not None:
+        lists = [rows[keep[rows]] if len(rows) else rows for rows in lists]
+    capacity, base = _capacities(lists, ca, staff, settings)
+    capacity, base = capacity[which], base[which]
     amount = np.asarray(annual, dtype=float)
     base[np.isnan(amount) | np.isnan(capacity)] = "inconnue"
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.round(amount / capacity, 3), base.tolist()
 
 
-def _capacity(ca: np.ndarray, staff: np.ndarray, settings: Settings) -> tuple[float, str]:
-    """The mean turnover of providers, else their mean staff × turnover per worker, else unknown."""
-    ca, staff = ca[~np.isnan(ca)], staff[~np.isnan(staff)]
-    if len(ca):
-        return float(ca.mean()), "CA moyen des prestataires"
-    if len(staff) and staff.mean() > 0:
-        return float(staff.mean() * settings.ca_par_etp), "effectif moyen × CA par ETP"
-    return np.nan, "inconnue"
+def _distinct_lists(providers: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct provider lists (the same array object for the contracts of a place and trade), and
+    each contract's number among them."""
+    number: dict[int, int] = {}
+    lists, which = [], np.zeros(len(providers), dtype=np.int64)
+    for i, rows in enumerate(providers):
+        if id(rows) not in number:
+            number[id(rows)] = len(lists)
+            lists.append(rows)
+        which[i] = number[id(rows)]
+    return lists, which
+
+
+def _capacities(lists: list[np.ndarray], ca: np.ndarray, staff: np.ndarray, settings: Settings):
+    """For each list of providers: their mean turnover, else their mean staff × turnover per worker, else
+    unknown; and the base used. All lists at once."""
+    n = len(lists)
+    segment = np.repeat(np.arange(n), [len(rows) for rows in lists])
+    rows = np.concatenate(lists).astype(np.int64) if n else np.zeros(0, np.int64)
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        known = ~np.isnan(values[rows])
+        count = np.bincount(segment[known], minlength=n)
+        total = np.bincount(segment[known], weights=values[rows][known], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / count, np.nan)
+
+    mean_ca, mean_staff = mean(ca), mean(staff)
+    by_staff = np.isnan(mean_ca) & (mean_staff > 0)
+    capacity = np.where(
+        ~np.isnan(mean_ca), mean_ca, np.where(by_staff, mean_staff * settings.ca_par_etp, np.nan)
+    )
+    base = np.where(
+        ~np.isnan(mean_ca),
+        "CA moyen des prestataires",
+        np.where(by_staff, "effectif moyen × CA par ETP", "inconnue"),
+    ).astype(object)
+    return capacity, base
