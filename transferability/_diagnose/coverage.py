@@ -229,7 +229,9 @@ def coverage(
     )  # fmt: skip
     inverse, first = _combinations(combos)
     distinct = combos.iloc[first].reset_index(drop=True)
-    places = [PlaceKey(k, c) for k, c in zip(distinct["kind"], distinct["code"], strict=True)]
+    places = [
+        PlaceKey(k, c) for k, c in zip(distinct["kind"].tolist(), distinct["code"].tolist(), strict=True)
+    ]
     index.prefetch(places)
     columns, orders = _CombinationCoverage(index).compute(places, distinct)
     out = pd.DataFrame({c: v[inverse] for c, v in columns.items()}, index=contracts.index)
@@ -263,8 +265,8 @@ class _CombinationCoverage:
         self.dep_codes, self.dep_uniques = pd.factorize(departments.where(departments != "", None))
 
     def compute(self, places: list[PlaceKey], distinct: pd.DataFrame) -> tuple[dict, list[np.ndarray]]:
-        m = np.array([self.index.metier_col.get(x, -1) for x in distinct["metier"]], dtype=int)
-        f = np.array([self.index.family_col.get(x, -1) for x in distinct["famille"]], dtype=int)
+        m = np.array([self.index.metier_col.get(x, -1) for x in distinct["metier"].tolist()], dtype=int)
+        f = np.array([self.index.family_col.get(x, -1) for x in distinct["famille"].tolist()], dtype=int)
         local = self._local_departments(places)
         parts, orders = [], []
         for start in range(0, len(places), self.block):

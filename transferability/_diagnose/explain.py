@@ -86,6 +86,8 @@ def sentences(table: pd.DataFrame, judged: np.ndarray, notes: list[list[str]]) -
     out = []
     amounts = pd.to_numeric(table["montant"], errors="coerce").astype(float).to_numpy()
     read = table[[c for c in SENTENCE_COLUMNS if c in table.columns]]
+    # texts as Python strings at once: iterating an arrow-backed column cell by cell is slow
+    read = read.astype({c: object for c in read.columns if isinstance(read[c].dtype, pd.StringDtype)})
     rows = zip(read.itertuples(), judged, described(table), notes, amounts, strict=True)
     for row, ok, has_object, said, amount in rows:
         if row.famille == HORS_CHAMP and ok:
