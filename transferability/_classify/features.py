@@ -125,6 +125,13 @@ def _singular_words(folded: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words if w.isalpha())
 
 
+def _per_distinct(transform, docs: pd.Series) -> sparse.csr_matrix:
+    """``transform`` (one row per document, each row its document's alone) of the distinct documents only,
+    then a row per document: CPV tokens and kinds repeat by the thousand, objects often."""
+    codes, distinct = pd.factorize(docs.to_numpy(object), use_na_sentinel=False)
+    return sparse.csr_matrix(transform(pd.Series(distinct, dtype=object)))[codes]
+
+
 def _prefixes(text: pd.Series) -> pd.Series:
     """The first five letters of each word of normalised objects."""
     return pd.Series([" ".join(w[:5] for w in t.split()) for t in text], index=text.index, dtype=object)
@@ -137,9 +144,12 @@ def cpv_tokens(codes: pd.Series) -> pd.Series:
     --------
     >>> cpv_tokens(pd.Series(["90911200", None])).tolist()[0].split()[:3]
     ['d90', 'g909', 'c9091']
+    >>> cpv_tokens(pd.Series([None, float("nan")], dtype=object)).tolist()
+    ['sanscpv', 'sanscpv']
     """
+    values = [c if isinstance(c, str) else None for c in codes.tolist()]  # every missing value alike
     table = {}
-    for code in pd.unique(codes.astype(object)):
+    for code in dict.fromkeys(values):
         prior = tx.cpv_prior(code)
         if prior is None:
             table[code] = "sanscpv"
@@ -147,7 +157,7 @@ def cpv_tokens(codes: pd.Series) -> pd.Series:
         parts = [f"d{code[:2]}", f"g{code[:3]}", f"c{code[:4]}", f"s{code[:5]}"]
         parts += [f"famcpv{tx.family_labels().index(prior.famille)}", f"capcpv{prior.capacite}"]
         table[code] = " ".join(parts)
-    return codes.astype(object).map(table)
+    return pd.Series([table[c] for c in values], index=codes.index, dtype=object)
 
 
 def amount_bands(X: pd.DataFrame) -> np.ndarray:
@@ -235,15 +245,15 @@ class ContractFeatures(TransformerMixin, BaseEstimator):
         """The features, and the lexicon's métier scores (reused to choose the métier)."""
         check_is_fitted(self, "words_")
         text = normalise_objects(_column(X, "objet"))
-        blocks = [self.words_.transform(text)]
+        blocks = [_per_distinct(self.words_.transform, text)]
         if self.prefixes:
-            blocks.append(self.prefixes_.transform(_prefixes(text)))
+            blocks.append(_per_distinct(self.prefixes_.transform, _prefixes(text)))
         if self.char_ngrams:
-            blocks.append(self.chars_.transform(text))
-        blocks.append(self.cpv_.transform(cpv_tokens(_column(X, "code_cpv"))))
-        lex = tx.lexicon().metier_scores(text.tolist(), folded=True)
+            blocks.append(_per_distinct(self.chars_.transform, text))
+        blocks.append(_per_distinct(self.cpv_.transform, cpv_tokens(_column(X, "code_cpv"))))
+        lex = _per_distinct(lambda t: tx.lexicon().metier_scores(t.tolist(), folded=True), text)
         blocks.append(lex.minimum(2.0) / 2.0)
-        blocks.append(self.kinds_.transform(self._kinds(X)))
+        blocks.append(_per_distinct(self.kinds_.transform, self._kinds(X)))
         return sparse.hstack(blocks, format="csr", dtype=np.float32), lex
 
     def __getstate__(self):
