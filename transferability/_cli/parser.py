@@ -161,7 +161,7 @@ def _add_diagnostic(sub, common) -> None:
         "--parquet", help="avec --par-lots : le détail par marché (par défaut : à côté du rapport)"
     )
     p.add_argument(
-        "--taille-lot", type=_positive, default=50_000, help="avec --par-lots : lignes par lot (50 000)"
+        "--taille-lot", type=_positive, default=25_000, help="avec --par-lots : lignes par lot (25 000)"
     )
     p.set_defaults(command="diagnostic")
 

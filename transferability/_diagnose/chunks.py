@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .._contracts import canonical_fields, mark_duplicates, normalise
-from .._io import RawTable
+from .._io import RawTable, raw_text
 from .._utils import flat_lists
 from .pipeline import coverage_index, score_table
 from .settings import Settings
@@ -85,7 +85,10 @@ class ChunkScorer:
             scored, _ = score_table(table, self.index, self.settings, self.model)
             t2 = time.perf_counter()
             detail = to_arrow(flat_lists(scored))
-            summary = scored[SUMMARY_COLUMNS].astype(dict.fromkeys(CATEGORICAL, "category"))
+            # the summary kept in memory for every contract: categories, and ids as compact arrow strings
+            summary = scored[SUMMARY_COLUMNS].astype(
+                {**dict.fromkeys(CATEGORICAL, "category"), "id_contrat": str}
+            )
         times = {
             "normalisation": t1 - t0,
             "classement, couverture et niveau": t2 - t1,
@@ -95,8 +98,9 @@ class ChunkScorer:
 
 
 def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> pd.DataFrame:
-    """One chunk's contracts table, its duplicates marked within the chunk."""
-    raw = RawTable(frame.reset_index(drop=True), list(frame.index), "Consolidé par lots")
+    """One chunk's contracts table, its duplicates marked within the chunk (``frame``: raw rows, as text or
+    in a parquet file's own types)."""
+    raw = RawTable(raw_text(frame).reset_index(drop=True), list(frame.index), "Consolidé par lots")
     fields, _ = canonical_fields(raw, str(source), None)
     table, _kinds = normalise(fields, raw, source.name, settings.reference)
     mark_duplicates(table)

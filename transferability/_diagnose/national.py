@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pandas.api.types import union_categoricals
 
 from .._classify import load_model
 from .._contracts import match_headers
@@ -40,7 +41,7 @@ def diagnose_file(
     directory=None,
     settings: Settings | None = None,
     model=None,
-    chunksize: int = 50_000,
+    chunksize: int = 25_000,
     report: str | Path | None = None,
     n_jobs: int | None = None,
     client=None,
@@ -55,7 +56,7 @@ def diagnose_file(
         The per-contract result, written as parquet (lists joined as « a | b »).
     directory, settings, model : optional
         As for :func:`diagnose`.
-    chunksize : int, default=50_000
+    chunksize : int, default=25_000
         Rows per chunk.
     report : path, optional
         Where to write the aggregate Excel report (Synthèse, Familles, Directions, Méthode; the
@@ -139,7 +140,7 @@ def _whole_contract_chunks(
     source: Path, chunksize: int, timings: dict, counter: dict
 ) -> Iterator[pd.DataFrame]:
     """The file's rows in chunks that never split a contract's rows (indexed by their line in the file)."""
-    chunks = read_chunks(source, str(source), chunksize)
+    chunks = read_chunks(source, str(source), chunksize, as_text=False)  # made text by the scorer
     start_line, carry, key_cols = 2, None, None
     while True:
         t = time.perf_counter()
@@ -183,7 +184,17 @@ class _DetailWriter:
             self.writer.close()
         if not self.summaries:
             return pd.DataFrame(columns=SUMMARY_COLUMNS)
-        return pd.concat(self.summaries, ignore_index=True)
+        columns = {}
+        for name in SUMMARY_COLUMNS:  # column by column, each chunk's part released once joined
+            parts = [summary.pop(name) for summary in self.summaries]
+            if isinstance(
+                parts[0].dtype, pd.CategoricalDtype
+            ):  # categories of all chunks: 1 or 2 bytes a row
+                columns[name] = pd.Categorical(union_categoricals(parts))
+            else:
+                columns[name] = pd.concat(parts, ignore_index=True)
+        self.summaries = []
+        return pd.DataFrame(columns)
 
 
 def _key_columns(columns: list[str]) -> list[str] | None:
@@ -196,12 +207,13 @@ def _key_columns(columns: list[str]) -> list[str] | None:
 
 def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: int = 5_000):
     """Split off the rows of the chunk's last contract, which may go on in the next chunk."""
-    tail = frame[key_cols].iloc[-window:].astype(str)
+    tail = frame[key_cols].iloc[-window:].astype(object).astype(str)
     key = tail.iloc[:, 0].str.cat(tail.iloc[:, 1:], sep="\x1f") if len(key_cols) > 1 else tail.iloc[:, 0]
     same = (key.to_numpy() == key.iloc[-1])[::-1]
     if same.all() and len(tail) < len(frame):
         same = (
-            frame[key_cols].astype(str).agg("\x1f".join, axis=1).to_numpy() == "\x1f".join(tail.iloc[-1])
+            frame[key_cols].astype(object).astype(str).agg("\x1f".join, axis=1).to_numpy()
+            == "\x1f".join(tail.iloc[-1])
         )[::-1]
     n_last = int(np.argmin(same)) if not same.all() else len(same)
     # the whole chunk may be one contract's rows: then everything waits for the next chunk

@@ -13,6 +13,7 @@ from .tables import (
     detect_format,
     large_file_format,
     parquet_row_group,
+    raw_text,
     read_chunks,
     read_table,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "parse_amount",
     "parse_cpv",
     "parquet_row_group",
+    "raw_text",
     "read_chunks",
     "read_small_table",
     "reading_report",

@@ -85,15 +85,18 @@ def read_table(
     return read_csv_table(path.read_bytes(), where, rule)
 
 
-def read_chunks(path: Path, where: str, chunksize: int) -> Iterator[pd.DataFrame]:
+def read_chunks(path: Path, where: str, chunksize: int, *, as_text: bool = True) -> Iterator[pd.DataFrame]:
     """A large parquet or CSV file in chunks of ``chunksize`` rows, every cell as text (None when empty).
+
+    ``as_text=False`` leaves a parquet file's columns in their own types (compact, quick to send to
+    another process), for :func:`raw_text` to turn into text later.
 
     The CSV's encoding (UTF-8, else Windows-1252) and separator are told from its first 64 KiB, after the
     same safety checks as any file; the national file is too large to decode whole.
     """
     if large_file_format(path, where) == "parquet":
         for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize):
-            yield raw_text(batch.to_pandas())
+            yield raw_text(batch.to_pandas()) if as_text else batch.to_pandas()
         return
     yield from pd.read_csv(path, chunksize=chunksize, **csv_options(path, where))
 
@@ -108,7 +111,10 @@ def large_file_format(path: Path, where: str) -> str:
 
 
 def raw_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every cell of a frame read from parquet as a Python object, None where missing."""
+    """Every cell of a frame read from parquet as a Python object, None where missing (a frame of objects
+    already, read from CSV, is returned as it is)."""
+    if all(pd.api.types.is_object_dtype(dtype) for dtype in frame.dtypes):
+        return frame
     return frame.astype(object).where(lambda f: f.notna(), None)
 
 
