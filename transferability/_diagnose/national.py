@@ -221,15 +221,23 @@ def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: i
 
 
 class _SeenKeys:
-    """The hashed keys of the contracts of the chunks read so far: one sorted array, 8 bytes a contract."""
+    """The hashed keys of the contracts of the chunks read so far, 8 bytes a contract: sorted runs, merged
+    into one every ``runs`` chunks (a chunk's keys are looked up in each run, never the whole sorted again)."""
 
-    def __init__(self):
-        self.keys = np.zeros(0, dtype=np.uint64)
+    def __init__(self, runs: int = 16):
+        self.sorted: list[np.ndarray] = []
+        self.runs = runs
 
     def again(self, keys: np.ndarray) -> np.ndarray:
         """Which of ``keys`` were seen in an earlier chunk; then they count as seen."""
-        seen = np.isin(keys, self.keys)
-        self.keys = np.union1d(self.keys, keys)
+        seen = np.zeros(len(keys), dtype=bool)
+        for run in self.sorted:
+            at = np.minimum(np.searchsorted(run, keys), len(run) - 1)
+            seen |= run[at] == keys
+        if len(keys):
+            self.sorted.append(np.sort(keys))
+        if len(self.sorted) > self.runs:
+            self.sorted = [np.sort(np.concatenate(self.sorted))]
         return seen
 
 
