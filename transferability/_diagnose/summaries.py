@@ -179,27 +179,36 @@ def transferable_by(contrats: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def par_direction(contrats: pd.DataFrame) -> pd.DataFrame:
     """See :meth:`Diagnostic.par_direction`."""
-    direction, name = contrats["direction"].astype(object), contrats["acheteur_nom"].astype(object)
-    label = direction.where(
-        direction.notna(),
-        "(acheteur) " + name.fillna(contrats["acheteur_id"].astype(object)).fillna("inconnu"),
-    )
-    frame = contrats.assign(direction=label)
+    frame = contrats.assign(direction=_direction_labels(contrats))
     out = transferable_by(frame, ["direction"])
+    out.index = out.index.astype(str)  # the labels, not their categories
     out["recommandation_principale"] = _main_recommendation(_kept(frame)).reindex(out.index).fillna("Aucune")
     return out
+
+
+def _direction_labels(contrats: pd.DataFrame) -> pd.Categorical:
+    """Each contract's direction, else « (acheteur) » and its buyer's name or id: written once per distinct
+    (direction, buyer name, buyer id), a category per row (a national file has a million rows)."""
+    keys = pd.MultiIndex.from_arrays(
+        [contrats[c].astype(object) for c in ("direction", "acheteur_nom", "acheteur_id")]
+    )
+    codes, distinct = keys.factorize(use_na_sentinel=False)
+    direction, name, buyer = (pd.Series(distinct.get_level_values(i), dtype=object) for i in range(3))
+    labels = direction.where(direction.notna(), "(acheteur) " + name.fillna(buyer).fillna("inconnu"))
+    return pd.Categorical(labels.to_numpy(object)[codes])
 
 
 def _main_recommendation(frame: pd.DataFrame) -> pd.Series:
     """Per direction, the kind of recommendation (share and trade left out) that carries the largest
     transferable amount."""
+    frame = frame[frame["montant_transferable"].fillna(0) > 0]  # the few transferable contracts only
     kind = frame["recommandation"].astype(str).str.split(" d’environ", regex=False).str[0]
     amounts = pd.DataFrame(
-        {"direction": frame["direction"], "kind": kind, "amount": frame["montant_transferable"].fillna(0)}
+        {"direction": frame["direction"], "kind": kind, "amount": frame["montant_transferable"]}
     )
-    amounts = amounts[amounts["amount"] > 0]
-    sums = amounts.groupby(["direction", "kind"])["amount"].sum().reset_index()
+    sums = amounts.groupby(["direction", "kind"], observed=True)["amount"].sum().reset_index()
     best = sums.sort_values("amount", ascending=False, kind="stable").drop_duplicates("direction")
+    best["direction"] = best["direction"].astype(str)
     return best.set_index("direction")["kind"]
 
 
