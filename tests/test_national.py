@@ -103,3 +103,23 @@ def test_on_a_dask_cluster_the_file_gives_the_local_result(national, tmp_path):
         pd.read_parquet(tmp_path / "local.parquet"), pd.read_parquet(tmp_path / "dask.parquet")
     )
     pd.testing.assert_frame_equal(local["diagnostic"].synthese(), remote["diagnostic"].synthese())
+
+
+@pytest.mark.parametrize("csv_format", ["excel", "standard"])
+def test_the_csv_written_chunk_by_chunk_is_the_detail_written_as_csv(national, tmp_path, csv_format):
+    path, whole = national
+    again = pd.concat([whole, whole.head(3)], ignore_index=True)  # duplicates across chunks change rows
+    again.to_parquet(tmp_path / "again.parquet", index=False)
+    tr.diagnose_file(
+        tmp_path / "again.parquet", tmp_path / "detail.parquet", settings=SETTINGS, chunksize=40, n_jobs=2,
+        csv=tmp_path / "detail.csv", csv_format=csv_format,
+    )  # fmt: skip
+    detail = pd.read_parquet(tmp_path / "detail.parquet")
+    assert detail["doublon"].sum() >= 1
+    tr.write_csv(detail, tmp_path / "expected.csv", format=csv_format)
+    assert (tmp_path / "detail.csv").read_bytes() == (tmp_path / "expected.csv").read_bytes()
+
+
+def test_an_unknown_csv_format_is_refused_before_any_work(national, tmp_path):
+    with pytest.raises(tr.InputError, match="format de CSV inconnu"):
+        tr.diagnose_file(national[0], None, csv=tmp_path / "d.csv", csv_format="tsv")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import transferability as tr
@@ -169,29 +168,19 @@ def _national(args, settings, out, csv) -> int:
         raise UsageError(
             "--par-lots lit un fichier CSV ou parquet\u00a0; un classeur se diagnostique sans --par-lots"
         )
-    with tempfile.TemporaryDirectory() as scratch:
-        # the detail where asked for, beside the report, or only for the time of a CSV table
-        beside = Path(args.output).with_suffix(".parquet") if args.output else None
-        wanted = args.parquet or beside or (None if csv else "diagnostic.parquet")
-        detail = Path(scratch) / "detail.parquet" if wanted is None else Path(wanted)
-        check_output(str(detail), (".parquet",), "le détail par marché", "detail.parquet")
-        result = tr.diagnose_file(
-            args.fichiers[0], detail, directory=args.annuaire, settings=settings,
-            chunksize=args.taille_lot, report=out, model=_model(args),
-        )  # fmt: skip
-        if csv:
-            _parquet_to_csv(detail, csv, args.csv_format)
-        if not args.quiet:
-            _say_national(args, result, detail if wanted else None, csv, out)
+    # the detail where asked for, beside the report, or none when only a CSV table is asked for
+    beside = Path(args.output).with_suffix(".parquet") if args.output else None
+    wanted = args.parquet or beside or (None if csv else "diagnostic.parquet")
+    detail = wanted and check_output(
+        str(wanted), (".parquet",), "le détail par marché", "detail.parquet", args.fichiers
+    )
+    result = tr.diagnose_file(
+        args.fichiers[0], detail, directory=args.annuaire, settings=settings, chunksize=args.taille_lot,
+        report=out, model=_model(args), csv=csv, csv_format=args.csv_format,
+    )  # fmt: skip
+    if not args.quiet:
+        _say_national(args, result, detail, csv, out)
     return 0
-
-
-def _parquet_to_csv(detail: Path, csv: str, csv_format: str) -> None:
-    """The per-contract detail written again as a CSV table, part by part."""
-    import pyarrow.parquet as pq
-
-    for i, batch in enumerate(pq.ParquetFile(detail).iter_batches(batch_size=100_000)):
-        tr.write_csv(batch.to_pandas(), csv, format=csv_format, append=i > 0)
 
 
 def _say_national(args, result: dict, detail: Path | None, csv: str | None, out) -> None:

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from .._contracts import canonical_fields, mark_duplicates, normalise
 from .._io import RawTable, raw_text
-from .._utils import flat_lists
+from .._utils import csv_rows, flat_lists
 from .pipeline import coverage_index, score_table
 from .settings import Settings
 
@@ -48,13 +48,16 @@ CATEGORICAL = (
 class ScoredChunk(NamedTuple):
     """A chunk scored: its per-contract detail as an arrow table (lists written « a | b »), the summary
     columns of its contracts, the hashed key (buyer, id, amount) of each to find duplicates across
-    chunks, the seconds per stage and the warnings raised, as (category, text) pairs."""
+    chunks, the seconds per stage, the warnings raised, as (category, text) pairs, and the detail's rows as
+    CSV bytes in ``csv_format`` (None without)."""
 
     detail: pa.Table
     summary: pd.DataFrame
     keys: np.ndarray
     times: dict
     warnings: list
+    csv: bytes | None = None
+    csv_format: str | None = None
 
 
 class ChunkScorer:
@@ -68,8 +71,9 @@ class ChunkScorer:
     model : TradeClassifier
     """
 
-    def __init__(self, directory: pd.DataFrame, settings: Settings, model):
+    def __init__(self, directory: pd.DataFrame, settings: Settings, model, csv_format: str | None = None):
         self.index, self.settings, self.model = coverage_index(directory), settings, model
+        self.csv_format = csv_format  # the detail's rows as CSV too, written by the process that scored them
 
     def __call__(self, frame: pd.DataFrame, source: Path) -> ScoredChunk:
         """The contracts of ``frame`` (raw rows indexed by their line in ``source``) scored, ready to be
@@ -84,7 +88,9 @@ class ChunkScorer:
             t1 = time.perf_counter()
             scored, _ = score_table(table, self.index, self.settings, self.model)
             t2 = time.perf_counter()
-            detail = to_arrow(flat_lists(scored))
+            flat = flat_lists(scored)
+            detail = to_arrow(flat)
+            csv = csv_rows(flat, self.csv_format, header=False) if self.csv_format else None
             # the summary kept in memory for every contract: categories, and ids as compact arrow strings
             summary = scored[SUMMARY_COLUMNS].astype(
                 {**dict.fromkeys(CATEGORICAL, "category"), "id_contrat": str}
@@ -94,7 +100,8 @@ class ChunkScorer:
             "classement, couverture et niveau": t2 - t1,
             "écriture": time.perf_counter() - t2,
         }
-        return ScoredChunk(detail, summary, keys, times, [(w.category, str(w.message)) for w in caught])
+        caught = [(w.category, str(w.message)) for w in caught]
+        return ScoredChunk(detail, summary, keys, times, caught, csv, self.csv_format)
 
 
 def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> pd.DataFrame:
@@ -132,7 +139,7 @@ def map_chunks(
         max_workers=workers,
         mp_context=get_context("spawn"),
         initializer=_start_worker,
-        initargs=(scorer.index.directory, scorer.settings, scorer.model),
+        initargs=(scorer.index.directory, scorer.settings, scorer.model, scorer.csv_format),
     )
     try:
         pending: deque = deque()
@@ -149,13 +156,13 @@ def map_chunks(
 _WORKER_SCORER: ChunkScorer | None = None  # a worker process's own, built once at its start
 
 
-def _start_worker(directory: pd.DataFrame, settings: Settings, model) -> None:
+def _start_worker(directory: pd.DataFrame, settings: Settings, model, csv_format: str | None) -> None:
     global _WORKER_SCORER
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     threadpool_limits(1)  # the processes share the cores: no numerical library starts threads of its own
     warnings.simplefilter("ignore")  # a chunk's warnings are recorded and sent back with its result
-    _WORKER_SCORER = ChunkScorer(directory, settings, model)
+    _WORKER_SCORER = ChunkScorer(directory, settings, model, csv_format)
 
 
 def _score_in_worker(frame: pd.DataFrame, source: Path) -> ScoredChunk:

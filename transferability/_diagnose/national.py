@@ -25,6 +25,7 @@ from .._classify import load_model
 from .._contracts import match_headers
 from .._errors import InputError, Problem
 from .._io import read_chunks
+from .._utils import CSV_FORMATS, csv_rows
 from .chunks import SUMMARY_COLUMNS, ChunkScorer, ScoredChunk, map_chunks, worker_count
 from .diagnostic import Diagnostic
 from .distributed import dask_chunks
@@ -45,6 +46,8 @@ def diagnose_file(
     report: str | Path | None = None,
     n_jobs: int | None = None,
     client=None,
+    csv: str | Path | None = None,
+    csv_format: str = "excel",
 ) -> dict:
     """Diagnose a national-size contract table without holding it in memory.
 
@@ -52,8 +55,9 @@ def diagnose_file(
     ----------
     source : path
         The consolidated DECP as parquet or CSV (one row per contract × holder).
-    output : path
-        The per-contract result, written as parquet (lists joined as « a | b »).
+    output : path or None
+        The per-contract result, written as parquet (lists joined as « a | b »); None for none (with
+        ``csv``).
     directory, settings, model : optional
         As for :func:`diagnose`.
     chunksize : int, default=25_000
@@ -70,6 +74,9 @@ def diagnose_file(
         row group of a parquet file (per 64 MiB block of a CSV file), the directory, settings and model
         sent once to each worker, the detail and the report written here. With row groups of
         ``chunksize`` rows, the result is the local run's.
+    csv : path, optional
+        The per-contract result as CSV too (see :func:`write_csv`), each chunk's rows formatted by the
+        process that scored it; ``csv_format`` as there.
 
     Returns
     -------
@@ -78,33 +85,34 @@ def diagnose_file(
         rows per second, and the :class:`Diagnostic` of
         the summary columns under ``"diagnostic"``.
     """
-    source, output = Path(source), Path(output)
+    source, sink = Path(source), _DetailWriter(output, csv, csv_format)
     if not source.is_file():
         raise InputError(Problem("fichier introuvable", str(source), "", "vérifier le chemin"))
     settings = settings or Settings()
-    scorer = ChunkScorer(resolve_directory(directory), settings, load_model() if model is None else model)
+    model = load_model() if model is None else model
+    scorer = ChunkScorer(resolve_directory(directory), settings, model, csv_format if csv else None)
     timings, counter = dict.fromkeys(STAGES, 0.0), {"lignes": 0}
     t0 = time.perf_counter()
-    summaries = _score_chunks(source, output, chunksize, (scorer, n_jobs, client), timings, counter)
+    summaries = _score_chunks(source, sink, chunksize, (scorer, n_jobs, client), timings, counter)
     diag = Diagnostic(summaries, scorer.index.directory, settings, None)
     total = time.perf_counter() - t0
     if report is not None:
         t = time.perf_counter()
         from .._report import write_aggregate_report  # the report reads a Diagnostic: imported when asked for
 
-        write_aggregate_report(diag, report, detail=output)
+        write_aggregate_report(diag, report, detail=output or csv)
         timings["rapport"] = time.perf_counter() - t
     return _summary(diag, counter, total, timings)
 
 
-def _score_chunks(source: Path, output: Path, chunksize: int, scoring: tuple, timings: dict, counter: dict):
-    """Read, normalise, score and write each chunk of ``source`` (the detail to ``output``), timing each
+def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: dict, counter: dict):
+    """Read, normalise, score and write each chunk of ``source`` (the detail to ``sink``), timing each
     stage (summed over processes); returns the summary columns of every contract. ``scoring`` is (scorer,
     n_jobs, client): chunks are scored in ``n_jobs`` processes, or on a Dask cluster, written in the
     file's order."""
     scorer, n_jobs, client = scoring
     counter["processus"] = "dask" if client is not None else worker_count(n_jobs)
-    sink, seen, said = _DetailWriter(output), _SeenKeys(), set()
+    seen, said = _SeenKeys(), set()
     if client is None:
         chunks = _whole_contract_chunks(source, chunksize, timings, counter)
         results = map_chunks(chunks, source, scorer, n_jobs)
@@ -163,25 +171,46 @@ def _whole_contract_chunks(
 
 
 class _DetailWriter:
-    """Appends each scored chunk to the parquet detail, and keeps only the summary columns in memory."""
+    """Appends each scored chunk to the parquet detail (and its CSV), and keeps only the summary columns in
+    memory."""
 
-    def __init__(self, output: Path):
-        self.output, self.writer, self.schema, self.summaries = output, None, None, []
+    def __init__(self, output, csv=None, csv_format: str = "excel"):
+        if csv is not None and csv_format not in CSV_FORMATS:
+            raise InputError(
+                Problem(
+                    "format de CSV inconnu",
+                    "paramètre csv_format",
+                    f"« {csv_format} »",
+                    "choisir excel ou standard",
+                )
+            )
+        self.output = None if output is None else Path(output)
+        self.csv, self.csv_format = (None if csv is None else Path(csv)), csv_format
+        self.writer, self.schema, self.summaries, self.csv_file = None, None, [], None
 
     def write(self, chunk: ScoredChunk) -> None:
         detail = chunk.detail
         if self.schema is None:
             self.schema = detail.schema
-            self.writer = pq.ParquetWriter(self.output, self.schema)
+            self.writer = self.output and pq.ParquetWriter(self.output, self.schema)
+            if self.csv is not None:
+                self.csv_file = self.csv.open("wb")
+                header = pd.DataFrame(columns=self.schema.names)
+                self.csv_file.write(csv_rows(header, self.csv_format, header=True))
         elif not detail.schema.equals(self.schema):  # a column all empty in one chunk, filled in another
             detail = detail.cast(self.schema, safe=False)
-        self.writer.write_table(detail)
+        if self.writer:
+            self.writer.write_table(detail)
+        if self.csv_file is not None:
+            self.csv_file.write(chunk.csv)
         self.summaries.append(chunk.summary)
 
     def close(self) -> pd.DataFrame:
         """The summary columns of every contract written."""
-        if self.writer is not None:
+        if self.writer:
             self.writer.close()
+        if self.csv_file is not None:
+            self.csv_file.close()
         if not self.summaries:
             return pd.DataFrame(columns=SUMMARY_COLUMNS)
         columns = {}
@@ -264,4 +293,5 @@ def _cross_chunk_duplicates(chunk: ScoredChunk, seen: _SeenKeys) -> ScoredChunk:
         detail = detail.set_column(
             position, detail.field(position), pa.array(values, detail.field(position).type)
         )
-    return chunk._replace(detail=detail, summary=summary)
+    csv = csv_rows(detail.to_pandas(), chunk.csv_format, header=False) if chunk.csv is not None else None
+    return chunk._replace(detail=detail, summary=summary, csv=csv)

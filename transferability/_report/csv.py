@@ -7,13 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import InputError, Problem
-from .._utils import flat_lists
-
-# what Excel in French opens as is (« ; », decimal comma, UTF-8 announced by a BOM), and the plain CSV
-CSV_FORMATS = {
-    "excel": {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"},
-    "standard": {"sep": ",", "decimal": ".", "encoding": "utf-8"},
-}
+from .._utils import CSV_FORMATS, flat_lists
 
 
 def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel", append: bool = False) -> Path:

@@ -55,12 +55,14 @@ def write_report(diag, path, *, max_rows: int | None = None, titre=None, acheteu
 
 
 def write_aggregate_report(diag, path, *, detail) -> Path:
-    """The report of a national run: summaries only; the per-contract detail is the parquet ``detail``."""
+    """The report of a national run: summaries only; the per-contract detail is in ``detail`` (parquet or
+    CSV)."""
     path, diag = Path(path), Memo(diag)
     info = ReportInfo.of(diag)
+    kind = "parquet" if Path(detail).suffix.lower() == ".parquet" else "CSV"
     note = (
         f"Marchés : {fr_int(len(diag.contrats))} ; le détail par marché est dans {Path(detail).name} "
-        "(parquet), trop grand pour Excel."
+        f"({kind}), trop grand pour Excel."
     )
     book = _book(info)
     _synthese(book, diag, info, note, EXCEL_MAX_ROWS)

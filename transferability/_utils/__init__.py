@@ -2,7 +2,7 @@
 
 from . import clock
 from .cache import cache_dir, cached
-from .frames import FORMULA_TRIGGERS, flat_lists, join_items
+from .frames import CSV_FORMATS, FORMULA_TRIGGERS, csv_rows, flat_lists, join_items
 from .french import NBSP, THIN, fr_amount, fr_euros, fr_int, fr_pct
 from .resources import data_dir, data_path, models_dir, read_data_csv
 from .text import alert_kind, clean_text, fold, fold_series, is_ascii_digits
@@ -23,6 +23,8 @@ __all__ = [
     "data_dir",
     "data_path",
     "flat_lists",
+    "csv_rows",
+    "CSV_FORMATS",
     "fold",
     "fold_series",
     "is_ascii_digits",

@@ -5,6 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# what Excel in French opens as is (« ; », decimal comma, UTF-8 announced by a BOM), and the plain CSV
+CSV_FORMATS = {
+    "excel": {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"},
+    "standard": {"sep": ",", "decimal": ".", "encoding": "utf-8"},
+}
 
 
 def join_items(values) -> str:
@@ -52,3 +57,19 @@ def _csv_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def csv_rows(flat: pd.DataFrame, format: str, *, header: bool) -> bytes:
+    """The rows of a table already through :func:`flat_lists` as CSV bytes in ``format`` (see
+    :data:`CSV_FORMATS`), with or without its header line; the byte-order mark of the excel format only
+    with the header, so that parts written one after the other make one file.
+
+    Examples
+    --------
+    >>> csv_rows(pd.DataFrame({"a": [1.5], "b": ["x"]}), "excel", header=True)
+    b'\\xef\\xbb\\xbfa;b\\n1,5;x\\n'
+    """
+    options = {k: v for k, v in CSV_FORMATS[format].items() if k != "encoding"}
+    text = flat.to_csv(None, index=False, header=header, **options)
+    bom = "\ufeff" if header and CSV_FORMATS[format]["encoding"] == "utf-8-sig" else ""
+    return (bom + text).encode("utf-8")
