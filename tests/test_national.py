@@ -58,7 +58,7 @@ def test_aggregate_report_and_cli(national, tmp_path, capsys):
     report = tmp_path / "rapport.xlsx"
     assert main(["diagnostic", str(path), "--par-lots", "--taille-lot", "20", "-o", str(report)]) == 0
     assert load_workbook(report).sheetnames == ["Synthèse", "Familles", "Directions", "Méthode", "Glossaire"]
-    assert (tmp_path / "rapport.parquet").is_file()
+    assert (tmp_path / "rapport.detail.parquet").is_file()  # beside the report, never over an input
     assert "lignes lues" in capsys.readouterr().out
 
 
@@ -84,7 +84,9 @@ def test_a_large_file_is_read_by_chunks_without_asking_and_its_csv_written(
     assert "fichier lu par lots" in said and "Table par marché écrite" in said
     table = pd.read_csv(tmp_path / "marches.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
     assert len(table) == len(tr.read_contracts(path)) and table.columns[0] == "id_contrat"
-    assert [p.name for p in tmp_path.glob("*.parquet")] == ["decp.parquet"]  # the detail was a scratch file
+    assert [p.name for p in tmp_path.glob("*.parquet")] == [
+        "decp.parquet"
+    ]  # no detail asked for, none written
 
 
 def test_on_a_dask_cluster_the_file_gives_the_local_result(national, tmp_path):
@@ -123,3 +125,21 @@ def test_the_csv_written_chunk_by_chunk_is_the_detail_written_as_csv(national, t
 def test_an_unknown_csv_format_is_refused_before_any_work(national, tmp_path):
     with pytest.raises(tr.InputError, match="format de CSV inconnu"):
         tr.diagnose_file(national[0], None, csv=tmp_path / "d.csv", csv_format="tsv")
+
+
+def test_a_chunk_without_any_amount_joins_the_others(national, tmp_path):
+    path, whole = national
+    blank = whole.copy()
+    amount = next(c for c in blank.columns if c.lower().startswith("montant"))
+    blank.loc[len(blank) // 2 :, amount] = "n/a"  # a whole chunk of placeholders: its categories are empty
+    blank.to_parquet(tmp_path / "blank.parquet", index=False)
+    result = tr.diagnose_file(
+        tmp_path / "blank.parquet", tmp_path / "out.parquet", settings=SETTINGS, chunksize=40, n_jobs=1
+    )
+    contrats = result["diagnostic"].contrats
+    assert (
+        len(contrats) == result["contrats"]
+        and contrats["montant"].isna().any()
+        and contrats["montant"].notna().any()
+    )
+    assert result["diagnostic"].synthese().loc["Ensemble", "nb_marches"] == (~contrats["doublon"]).sum()

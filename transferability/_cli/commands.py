@@ -169,7 +169,7 @@ def _national(args, settings, out, csv) -> int:
             "--par-lots lit un fichier CSV ou parquet\u00a0; un classeur se diagnostique sans --par-lots"
         )
     # the detail where asked for, beside the report, or none when only a CSV table is asked for
-    beside = Path(args.output).with_suffix(".parquet") if args.output else None
+    beside = Path(args.output).with_suffix(".detail.parquet") if args.output else None
     wanted = args.parquet or beside or (None if csv else "diagnostic.parquet")
     detail = wanted and check_output(
         str(wanted), (".parquet",), "le détail par marché", "detail.parquet", args.fichiers
@@ -183,12 +183,16 @@ def _national(args, settings, out, csv) -> int:
     return 0
 
 
+def _seconds(x: float) -> str:
+    return f"{x:.1f}".replace(".", ",") + "\u00a0s"
+
+
 def _say_national(args, result: dict, detail: Path | None, csv: str | None, out) -> None:
     for line in summary_lines(result["diagnostic"]):
         print(line)
     rate = fr_int(round(result["lignes_lues"] / max(result["secondes"], 1e-9)))
     print(
-        f"{fr_int(result['lignes_lues'])} lignes lues en {result['secondes']} s ({rate} lignes par seconde)."
+        f"{fr_int(result['lignes_lues'])} lignes lues en {_seconds(result['secondes'])} ({rate} lignes par seconde)."
     )
     written = (
         ("Détail par marché (parquet) écrit", detail),
@@ -201,7 +205,7 @@ def _say_national(args, result: dict, detail: Path | None, csv: str | None, out)
     if args.verbose:
         print(
             "Secondes par étape\u00a0: "
-            + " ; ".join(f"{k} {v} s" for k, v in result["secondes_par_etape"].items())
+            + "\u00a0; ".join(f"{k} {_seconds(v)}" for k, v in result["secondes_par_etape"].items())
         )
 
 

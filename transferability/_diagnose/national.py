@@ -216,14 +216,21 @@ class _DetailWriter:
         columns = {}
         for name in SUMMARY_COLUMNS:  # column by column, each chunk's part released once joined
             parts = [summary.pop(name) for summary in self.summaries]
-            if isinstance(
-                parts[0].dtype, pd.CategoricalDtype
-            ):  # categories of all chunks: 1 or 2 bytes a row
-                columns[name] = pd.Categorical(union_categoricals(parts))
+            if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):  # 1 or 2 bytes a row
+                columns[name] = _united(parts)
             else:
                 columns[name] = pd.concat(parts, ignore_index=True)
         self.summaries = []
         return pd.DataFrame(columns)
+
+
+def _united(parts: list[pd.Series]) -> pd.Categorical:
+    """One categorical of the chunks' categoricals: their categories united (compared as texts where one
+    chunk's categories are of another type, a column empty in that chunk)."""
+    try:
+        return pd.Categorical(union_categoricals(parts))
+    except TypeError:
+        return pd.Categorical(pd.concat([p.astype(object) for p in parts], ignore_index=True))
 
 
 def _key_columns(columns: list[str]) -> list[str] | None:
