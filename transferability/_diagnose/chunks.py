@@ -149,8 +149,22 @@ def map_chunks(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # an error, an interruption: the chunks being scored are not waited for
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers at once (``terminate_workers`` from Python 3.14; before it, the executor's own
+    list of its processes)."""
+    if hasattr(pool, "terminate_workers"):
+        pool.terminate_workers()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # emptied by shutdown: read first
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 _WORKER_SCORER: ChunkScorer | None = None  # a worker process's own, built once at its start

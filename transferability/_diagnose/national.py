@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -118,16 +119,17 @@ def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: d
         results = map_chunks(chunks, source, scorer, n_jobs)
     else:
         results = dask_chunks(source, scorer, client, _key_columns, counter)
-    for chunk in results:
-        for stage, seconds in chunk.times.items():
-            timings[stage] += seconds
-        for category, text in chunk.warnings:  # each warning once, not once per chunk
-            if (category, text) not in said:
-                said.add((category, text))
-                warnings.warn(text, category, stacklevel=4)
-        t = time.perf_counter()
-        sink.write(_cross_chunk_duplicates(chunk, seen))
-        timings["écriture"] += time.perf_counter() - t
+    with closing(results):  # on an error or an interruption, the workers are stopped at once
+        for chunk in results:
+            for stage, seconds in chunk.times.items():
+                timings[stage] += seconds
+            for category, text in chunk.warnings:  # each warning once, not once per chunk
+                if (category, text) not in said:
+                    said.add((category, text))
+                    warnings.warn(text, category, stacklevel=4)
+            t = time.perf_counter()
+            sink.write(_cross_chunk_duplicates(chunk, seen))
+            timings["écriture"] += time.perf_counter() - t
     return sink.close()
 
 
