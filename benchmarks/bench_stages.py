@@ -48,7 +48,11 @@ def main(n: int) -> None:
     rows = []
 
     frames, t = timed(lambda: list(read_chunks(source, str(source), n)))
-    _, best = timed(lambda: pq.read_table(source).cast(pa.schema([(c, pa.string()) for c in pq.read_schema(source).names])))
+    _, best = timed(
+        lambda: pq.read_table(source).cast(
+            pa.schema([(c, pa.string()) for c in pq.read_schema(source).names])
+        )
+    )
     rows.append(("lecture", t, best, "pyarrow, toutes les colonnes en texte"))
 
     frame = frames[0]
@@ -76,12 +80,20 @@ def main(n: int) -> None:
     scored, _ = score_table(table, index, settings, model)
     _, t = timed(lambda: pq.write_table(to_arrow(flat_lists(scored)), WORK / "stages_projet.parquet"))
     flat = flat_lists(scored).astype({"source_ligne": str})
-    _, best = timed(lambda: pq.write_table(pa.Table.from_pandas(flat, preserve_index=False), WORK / "stages_outil.parquet"))
+    _, best = timed(
+        lambda: pq.write_table(
+            pa.Table.from_pandas(flat, preserve_index=False), WORK / "stages_outil.parquet"
+        )
+    )
     rows.append(("écriture", t, best, "pa.Table.from_pandas + write_table (listes déjà aplaties)"))
 
     diag = Diagnostic(scored, index.directory, settings, None)
-    _, t = timed(write_aggregate_report, diag, WORK / "stages_rapport.xlsx", detail=WORK / "stages_projet.parquet")
-    rows.append(("rapport agrégé", t, QUOTED["rapport agrégé"], "XlsxWriter (chiffre de l'issue, non remesuré)"))
+    _, t = timed(
+        write_aggregate_report, diag, WORK / "stages_rapport.xlsx", detail=WORK / "stages_projet.parquet"
+    )
+    rows.append(
+        ("rapport agrégé", t, QUOTED["rapport agrégé"], "XlsxWriter (chiffre de l'issue, non remesuré)")
+    )
 
     print(f"{n:,} lignes, {len(scored):,} marchés")
     print(f"{'étape':<16} {'projet (s)':>10} {'outil (s)':>10} {'rapport':>8}  outil")
@@ -99,7 +111,9 @@ def _numpy_coverage(contracts: pd.DataFrame, index) -> np.ndarray:
     counts = []
     for start in range(0, len(codes), 512):
         block = codes[start : start + 512]
-        points = unit_vectors([geo.lat.get(c, np.nan) for c in block], [geo.lon.get(c, np.nan) for c in block])
+        points = unit_vectors(
+            [geo.lat.get(c, np.nan) for c in block], [geo.lon.get(c, np.nan) for c in block]
+        )
         counts.append((arc_km(points @ index.unit.T) <= index.radius).sum(axis=1))
     return np.concatenate(counts) if counts else np.zeros(0)
 

@@ -124,6 +124,19 @@ def test_counts_by_metier_then_family_and_by_sector():
     assert out.loc[0, "distance_plus_proche_km"] == 0.0
 
 
+def test_a_provider_without_department_is_never_local_to_a_place_without_one():
+    national = provider("partout", "Lyon", perimetre="France entière")
+    national["departement"] = None  # a national provider whose department is not known
+    idx = index_of(national, provider("esat", "Grenoble", rayon=10))
+    contracts = pd.DataFrame(
+        {"commune_insee": [None, "38185"], "departement": [None, "38"], "region": [None, "84"],
+         "famille": ["Nettoyage et entretien"] * 2}
+    )  # fmt: skip
+    out, _ = coverage(contracts, idx, ["nettoyage-locaux"] * 2)
+    assert out["territoire"].tolist() == ["inconnu", "commune"]
+    assert out["nb_prestataires"].tolist() == [2, 2] and out["nb_locaux"].tolist() == [0, 1]
+
+
 def test_out_of_scope_providers_never_count():
     idx = index_of(provider("hc", "Grenoble", rayon=10, metiers=("etudes-conseil",)))
     contracts = pd.DataFrame(

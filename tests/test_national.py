@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
@@ -143,3 +145,32 @@ def test_a_chunk_without_any_amount_joins_the_others(national, tmp_path):
         and contrats["montant"].notna().any()
     )
     assert result["diagnostic"].synthese().loc["Ensemble", "nb_marches"] == (~contrats["doublon"]).sum()
+
+
+def test_on_dask_a_contract_spanning_three_partitions_and_an_empty_one_stays_whole(national, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    path, whole = national
+    table = pa.Table.from_pandas(whole, preserve_index=False)
+    uneven = tmp_path / "uneven.parquet"
+    with pq.ParquetWriter(uneven, table.schema) as writer:  # row groups of 40, 0, 5, then the rest
+        start = 0
+        for size in (40, 0, 5, len(whole) - 45):
+            writer.write_table(table.slice(start, size))
+            start += size
+    local = tr.diagnose_file(
+        uneven, tmp_path / "local.parquet", settings=SETTINGS, chunksize=10_000, n_jobs=1
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = tr.diagnose_file(uneven, tmp_path / "dask.parquet", settings=SETTINGS, client=client)
+    assert remote["contrats"] == local["contrats"]
+    dask_detail, local_detail = (
+        pd.read_parquet(tmp_path / "dask.parquet"),
+        pd.read_parquet(tmp_path / "local.parquet"),
+    )
+    assert dask_detail["doublon"].sum() == local_detail["doublon"].sum()
+    assert sorted(dask_detail["source_ligne"]) == sorted(local_detail["source_ligne"])

@@ -9,20 +9,18 @@ a chunk gives the same result, and results come back in the file's order.
 
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
-from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from loky import ProcessPoolExecutor, cpu_count
 
 from .._contracts import canonical_fields, mark_duplicates, normalise
 from .._io import RawTable, raw_text
@@ -37,7 +35,7 @@ SUMMARY_COLUMNS = [
     "date_renouvellement", "departement", "nb_prestataires", "nb_prestataires_tous_metiers", "base_couverture",
     "niveau_esat_ea", "niveau_siae", "part_esat_ea", "part_siae", "part_transferable",
     "montant_transferable_esat_ea", "montant_transferable_siae", "montant_transferable", "montant_aberrant",
-    "territoire",
+    "territoire", "duree_mois",
 ]  # fmt: skip
 CATEGORICAL = (
     "acheteur_id", "acheteur_nom", "direction", "categorie_procedure", "montant_nature", "famille", "metier",
@@ -75,13 +73,15 @@ class ChunkScorer:
         self.index, self.settings, self.model = coverage_index(directory), settings, model
         self.csv_format = csv_format  # the detail's rows as CSV too, written by the process that scored them
 
-    def __call__(self, frame: pd.DataFrame, source: Path) -> ScoredChunk:
+    def __call__(self, frame: pd.DataFrame, source: Path) -> ScoredChunk | None:
         """The contracts of ``frame`` (raw rows indexed by their line in ``source``) scored, ready to be
-        written (the detail as arrow, cheap to send from a worker process)."""
+        written (the detail as arrow, cheap to send from a worker process); None without any contract."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             t0 = time.perf_counter()
             table = normalised_chunk(frame, source, self.settings)
+            if table.empty:  # blank, title or total rows only
+                return None
             keys = pd.util.hash_pandas_object(
                 table[["acheteur_id", "id_contrat", "montant"]].astype(str), index=False
             ).to_numpy()
@@ -114,9 +114,31 @@ def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> p
     return table
 
 
+def hold_back_last_contract(frame: pd.DataFrame, key_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chunk's rows before its last contract, and that contract's rows, which may go on in the next
+    chunk (the whole chunk when it holds one contract's rows only). A missing key is a key like any other."""
+    if frame.empty:
+        return frame, frame
+    keys = contract_keys(frame, key_columns)
+    n_last = int((keys[::-1] != keys[-1]).argmax()) or len(keys)
+    return frame.iloc[: len(frame) - n_last], frame.iloc[len(frame) - n_last :]
+
+
+def contract_keys(frame: pd.DataFrame, key_columns: list[str]) -> np.ndarray:
+    """Each row's contract key (buyer and id joined), a missing value written as such."""
+    parts = [
+        frame[c].astype(object).where(frame[c].notna(), "\x00").astype(str).to_numpy(object)
+        for c in key_columns
+    ]
+    keys = parts[0]
+    for part in parts[1:]:
+        keys = keys + "\x1f" + part
+    return keys
+
+
 def worker_count(n_jobs: int | None) -> int:
     """Processes for ``n_jobs`` (joblib's convention): every core available to this process when None."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = cpu_count()  # loky's: the cores this process may use, container quotas included
     if n_jobs is None:
         return cores
     return max(1, cores + 1 + n_jobs) if n_jobs < 0 else max(1, n_jobs)  # -1: all, -2: all but one
@@ -135,9 +157,9 @@ def map_chunks(
         for frame in chain(head, chunks):
             yield scorer(frame, source)
         return
+    # loky's processes: no `if __name__ == "__main__":` needed in the caller's script, and killed at once
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=get_context("spawn"),
         initializer=_start_worker,
         initargs=(scorer.index.directory, scorer.settings, scorer.model, scorer.csv_format),
     )
@@ -150,21 +172,9 @@ def map_chunks(
         while pending:
             yield pending.popleft().result()
     except BaseException:  # an error, an interruption: the chunks being scored are not waited for
-        _stop(pool)
+        pool.shutdown(wait=False, kill_workers=True)
         raise
     pool.shutdown(wait=True)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers at once (``terminate_workers`` from Python 3.14; before it, the executor's own
-    list of its processes)."""
-    if hasattr(pool, "terminate_workers"):
-        pool.terminate_workers()
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # emptied by shutdown: read first
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
 
 
 _WORKER_SCORER: ChunkScorer | None = None  # a worker process's own, built once at its start

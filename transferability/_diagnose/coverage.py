@@ -263,6 +263,7 @@ class _CombinationCoverage:
         self.family = np.vstack([index.by_family.T, np.zeros(n, bool)])
         departments = pd.Series(index.departement)
         self.dep_codes, self.dep_uniques = pd.factorize(departments.where(departments != "", None))
+        self.dep_codes[self.dep_codes < 0] = -2  # no department: never the place's (-1 where it has none)
 
     def compute(self, places: list[PlaceKey], distinct: pd.DataFrame) -> tuple[dict, list[np.ndarray]]:
         m = np.array([self.index.metier_col.get(x, -1) for x in distinct["metier"].tolist()], dtype=int)

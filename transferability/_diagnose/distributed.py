@@ -5,7 +5,9 @@ or per block of a CSV file. Each partition hands the rows of its last contract t
 contract's rows, one per holder, are adjacent in the national file), so no contract is split; the
 scorer (directory, settings, model) is sent once to every worker; the scored chunks come back in
 the file's order, and the caller writes them as it does the local ones. With partitions of the
-size of the local chunks, the result is the local run's, row for row.
+size of the local chunks, the result is the local run's, row for row. A CSV file is cut in blocks
+of bytes: a line break inside a quoted cell at a block's edge cannot be read that way (said, with
+the way out: parquet, or the local run).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._errors import InputError, Problem
 from .._io import csv_options, large_file_format, parquet_row_group
-from .chunks import ChunkScorer
+from .chunks import ChunkScorer, hold_back_last_contract
 
 CSV_BLOCK_BYTES = 64 << 20  # a CSV file's partitions: blocks of this many bytes
 
@@ -28,24 +31,44 @@ def dask_chunks(source: Path, scorer: ChunkScorer, client, key_columns, counter:
     from dask import delayed
 
     frame = _raw_partitions(source)
-    key_columns, partitions = key_columns(list(frame.columns)), frame.to_delayed()
+    keys, partitions = key_columns(list(frame.columns)), frame.to_delayed()
     if not partitions:
         return
     on_workers = client.scatter(scorer, broadcast=True)
-    splits = [delayed(_split)(part, key_columns) for part in partitions]
     lengths = [delayed(len)(part) for part in partitions]
     offsets = [0, *(delayed(sum)(lengths[:i]) for i in range(1, len(lengths) + 1))]  # first row of each
-    tasks = [
-        delayed(_score)(on_workers, delayed(_join)(splits[i - 1] if i else None, split, offsets[i]), source)
-        for i, split in enumerate(splits)
-    ]
-    tasks.append(delayed(_score)(on_workers, delayed(_join)(splits[-1], None, offsets[-1]), source))
+    # each partition takes over the rows held back by the one before (a chain of small, quick tasks),
+    # so a contract whose rows span partitions is scored whole, as in the local run
+    tasks, state = [], None
+    for part, offset in zip(partitions, offsets, strict=False):
+        state = delayed(_advance)(state, part, offset, keys)
+        tasks.append(delayed(_score)(on_workers, delayed(_body)(state), source))
+    tasks.append(delayed(_score)(on_workers, delayed(_held)(state), source))
     counts = client.compute(offsets[-1])
-    for future in client.compute(tasks):
-        result = future.result()
-        if result is not None:
-            yield result
+    futures = client.compute(tasks)
+    try:
+        for future in futures:
+            result = _result(future, source)
+            if result is not None:
+                yield result
+    finally:
+        client.cancel(futures)
     counter["lignes"] += counts.result()
+
+
+def _result(future, source: Path):
+    try:
+        return future.result()
+    except pd.errors.ParserError as exc:  # a CSV block cut inside a quoted cell
+        raise InputError(
+            Problem(
+                "fichier CSV illisible par blocs sur la grappe",
+                str(source),
+                f"{exc}".split("\n")[0],
+                "une cellule entre guillemets contient un retour à la ligne : convertir le fichier en parquet, "
+                "ou le diagnostiquer sans grappe",
+            )
+        ) from None
 
 
 def _raw_partitions(source: Path):
@@ -58,30 +81,24 @@ def _raw_partitions(source: Path):
     return dd.read_csv(source, blocksize=CSV_BLOCK_BYTES, **csv_options(source, str(source)))
 
 
-def _split(part: pd.DataFrame, key_columns) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A partition's rows before its last contract, and that contract's rows (which may go on in the
-    next partition); without contract keys, every row is in the first part."""
-    part = part.reset_index(drop=True)
-    if not key_columns or part.empty:
-        return part, part.iloc[:0]
-    key = part[key_columns].astype(str).agg("\x1f".join, axis=1).to_numpy()
-    n_last = int((key[::-1] != key[-1]).argmax()) or len(key)
-    return part.iloc[: len(part) - n_last], part.iloc[len(part) - n_last :]
+def _advance(state, part: pd.DataFrame, offset: int, keys) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows to score from this partition (those held back before, then its own, indexed by their line
+    in the file, header on line 1) but its last contract's, and those held back for the next."""
+    part = part.set_axis(range(offset + 2, offset + 2 + len(part)))
+    held = state[1] if state is not None else part.iloc[:0]
+    frame = pd.concat([held, part]) if len(held) else part
+    if not keys:
+        return frame, frame.iloc[:0]
+    return hold_back_last_contract(frame, keys)
 
 
-def _join(previous, split, offset: int) -> pd.DataFrame | None:
-    """The rows to score together: the last contract of the previous partition, then this partition's
-    rows before its own last contract, indexed by their line in the file (header on line 1)."""
-    carried = previous[1] if previous is not None else None
-    body = split[0] if split is not None else None
-    frames = [f for f in (carried, body) if f is not None and not f.empty]
-    if not frames:
-        return None
-    start = offset - (len(carried) if carried is not None else 0)
-    frame = pd.concat(frames) if len(frames) > 1 else frames[0].copy()
-    frame.index = range(start + 2, start + 2 + len(frame))
-    return frame
+def _body(state) -> pd.DataFrame:
+    return state[0]
 
 
-def _score(scorer: ChunkScorer, frame: pd.DataFrame | None, source: Path):
-    return None if frame is None else scorer(frame, source)
+def _held(state) -> pd.DataFrame:
+    return state[1]
+
+
+def _score(scorer: ChunkScorer, frame: pd.DataFrame, source: Path):
+    return None if frame.empty else scorer(frame, source)

@@ -27,7 +27,14 @@ from .._contracts import match_headers
 from .._errors import InputError, Problem
 from .._io import read_chunks
 from .._utils import CSV_FORMATS, csv_rows
-from .chunks import SUMMARY_COLUMNS, ChunkScorer, ScoredChunk, map_chunks, worker_count
+from .chunks import (
+    SUMMARY_COLUMNS,
+    ChunkScorer,
+    ScoredChunk,
+    hold_back_last_contract,
+    map_chunks,
+    worker_count,
+)
 from .diagnostic import Diagnostic
 from .distributed import dask_chunks
 from .pipeline import resolve_directory
@@ -121,6 +128,8 @@ def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: d
         results = dask_chunks(source, scorer, client, _key_columns, counter)
     with closing(results):  # on an error or an interruption, the workers are stopped at once
         for chunk in results:
+            if chunk is None:  # a chunk without any contract (blank rows only)
+                continue
             for stage, seconds in chunk.times.items():
                 timings[stage] += seconds
             for category, text in chunk.warnings:  # each warning once, not once per chunk
@@ -167,7 +176,7 @@ def _whole_contract_chunks(
         frame = pd.concat([carry, chunk]) if carry is not None else chunk
         carry = None
         if key_cols:
-            frame, carry = _hold_back_last_contract(frame, key_cols)
+            frame, carry = hold_back_last_contract(frame, key_cols)
         if not frame.empty:
             yield frame
 
@@ -230,7 +239,7 @@ def _united(parts: list[pd.Series]) -> pd.Categorical:
     """One categorical of the chunks' categoricals: their categories united (compared as texts where one
     chunk's categories are of another type, a column empty in that chunk)."""
     try:
-        return pd.Categorical(union_categoricals(parts))
+        return pd.Categorical(union_categoricals(parts, sort_categories=True))  # whatever the chunks
     except TypeError:
         return pd.Categorical(pd.concat([p.astype(object) for p in parts], ignore_index=True))
 
@@ -241,21 +250,6 @@ def _key_columns(columns: list[str]) -> list[str] | None:
     if "id_contrat" in matches:
         return [matches[f] for f in ("acheteur_id", "id_contrat") if f in matches]
     return None
-
-
-def _hold_back_last_contract(frame: pd.DataFrame, key_cols: list[str], window: int = 5_000):
-    """Split off the rows of the chunk's last contract, which may go on in the next chunk."""
-    tail = frame[key_cols].iloc[-window:].astype(object).astype(str)
-    key = tail.iloc[:, 0].str.cat(tail.iloc[:, 1:], sep="\x1f") if len(key_cols) > 1 else tail.iloc[:, 0]
-    same = (key.to_numpy() == key.iloc[-1])[::-1]
-    if same.all() and len(tail) < len(frame):
-        same = (
-            frame[key_cols].astype(object).astype(str).agg("\x1f".join, axis=1).to_numpy()
-            == "\x1f".join(tail.iloc[-1])
-        )[::-1]
-    n_last = int(np.argmin(same)) if not same.all() else len(same)
-    # the whole chunk may be one contract's rows: then everything waits for the next chunk
-    return frame.iloc[: len(frame) - n_last], frame.iloc[len(frame) - n_last :]
 
 
 class _SeenKeys:

@@ -59,11 +59,14 @@ def write_aggregate_report(diag, path, *, detail) -> Path:
     CSV)."""
     path, diag = Path(path), Memo(diag)
     info = ReportInfo.of(diag)
-    kind = "parquet" if Path(detail).suffix.lower() == ".parquet" else "CSV"
-    note = (
-        f"Marchés : {fr_int(len(diag.contrats))} ; le détail par marché est dans {Path(detail).name} "
-        f"({kind}), trop grand pour Excel."
-    )
+    if detail is None:
+        note = f"Marchés : {fr_int(len(diag.contrats))} ; le détail par marché n’a pas été écrit."
+    else:
+        kind = "parquet" if Path(detail).suffix.lower() == ".parquet" else "CSV"
+        note = (
+            f"Marchés : {fr_int(len(diag.contrats))} ; le détail par marché est dans {Path(detail).name} "
+            f"({kind}), trop grand pour Excel."
+        )
     book = _book(info)
     _synthese(book, diag, info, note, EXCEL_MAX_ROWS)
     _familles(book, diag, info)
