@@ -174,3 +174,10 @@ def test_on_dask_a_contract_spanning_three_partitions_and_an_empty_one_stays_who
     )
     assert dask_detail["doublon"].sum() == local_detail["doublon"].sum()
     assert sorted(dask_detail["source_ligne"]) == sorted(local_detail["source_ligne"])
+
+
+def test_a_file_without_any_contract_is_said_so(tmp_path):
+    frame = pd.read_csv(DATA / "consolide_travaux_extrait.csv", dtype=str, keep_default_na=False)
+    frame.head(0).to_parquet(tmp_path / "vide.parquet", index=False)
+    with pytest.raises(tr.InputError, match="aucun marché dans le fichier"):
+        tr.diagnose_file(tmp_path / "vide.parquet", tmp_path / "out.parquet")

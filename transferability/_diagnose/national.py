@@ -101,7 +101,18 @@ def diagnose_file(
     scorer = ChunkScorer(resolve_directory(directory), settings, model, csv_format if csv else None)
     timings, counter = dict.fromkeys(STAGES, 0.0), {"lignes": 0}
     t0 = time.perf_counter()
-    summaries = _score_chunks(source, sink, chunksize, (scorer, n_jobs, client), timings, counter)
+    try:
+        summaries = _score_chunks(source, sink, chunksize, (scorer, n_jobs, client), timings, counter)
+    except BaseException:  # an error or an interruption: no half-written detail left to be taken as whole
+        sink.abort()
+        raise
+    if summaries.empty:
+        raise InputError(
+            Problem(
+                "aucun marché dans le fichier", str(source), f"{counter['lignes']} lignes lues",
+                "donner le fichier des marchés (une ligne par marché et par titulaire, avec leur objet ou code CPV)",
+            )
+        )  # fmt: skip
     diag = Diagnostic(summaries, scorer.index.directory, settings, None)
     total = time.perf_counter() - t0
     if report is not None:
@@ -215,6 +226,16 @@ class _DetailWriter:
         if self.csv_file is not None:
             self.csv_file.write(chunk.csv)
         self.summaries.append(chunk.summary)
+
+    def abort(self) -> None:
+        """Close and remove the files begun."""
+        if self.writer:
+            self.writer.close()
+        if self.csv_file is not None:
+            self.csv_file.close()
+        for path in (self.output, self.csv):
+            if self.schema is not None and path is not None:
+                path.unlink(missing_ok=True)
 
     def close(self) -> pd.DataFrame:
         """The summary columns of every contract written."""
