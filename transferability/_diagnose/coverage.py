@@ -76,13 +76,7 @@ class CoverageIndex:
         # the smallest dot product of unit vectors within each radius, less a margin (none without one)
         angle = np.minimum(self.radius, np.pi * EARTH_RADIUS_KM) / EARTH_RADIUS_KM
         self.min_dot = np.where(self.radius >= 0, np.cos(angle) - 1e-9, np.inf)
-        self.by_zone: dict[str, list[int]] = {}  # "dep:73" → providers whose zones include it
-        for i, zones in enumerate(d["zones"]):
-            for z in zones if isinstance(zones, list) else []:
-                self.by_zone.setdefault(z, []).append(i)
-        for i, commune in enumerate(self.commune):  # located in a commune: covers it
-            if commune:
-                self.by_zone.setdefault(f"in:{commune}", []).append(i)
+        self.by_zone = self._zones(d["zones"])
         kinds = d["type_structure"].fillna("")
         self.handicap = kinds.isin(HANDICAP_KINDS).to_numpy()
         self.insertion = kinds.isin(INSERTION_KINDS).to_numpy()
@@ -115,6 +109,18 @@ class CoverageIndex:
         self.assumed[:, out_of_scope] = False
         self.metier_col, self.family_col = col, fam_col
         self._cache: dict[PlaceKey, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _zones(self, zones_column) -> dict[str, list[int]]:
+        """Zone key (« dep:73 », « in:73065 » for a provider located in the commune) → the providers it
+        holds."""
+        by_zone: dict[str, list[int]] = {}
+        for i, zones in enumerate(zones_column):
+            for z in zones if isinstance(zones, list) else []:
+                by_zone.setdefault(z, []).append(i)
+        for i, commune in enumerate(self.commune):  # located in a commune: covers it
+            if commune:
+                by_zone.setdefault(f"in:{commune}", []).append(i)
+        return by_zone
 
     def prefetch(self, places, block: int = 256) -> None:
         """Compute the coverage of many commune places at once: their distances to every provider by

@@ -64,15 +64,13 @@ def diagnose_file(
     source : path
         The consolidated DECP as parquet or CSV (one row per contract × holder).
     output : path or None
-        The per-contract result, written as parquet (lists joined as « a | b »); None for none (with
-        ``csv``).
+        The per-contract result as parquet (lists joined as « a | b »); None for none.
     directory, settings, model : optional
         As for :func:`diagnose`.
     chunksize : int, default=25_000
         Rows per chunk.
     report : path, optional
-        Where to write the aggregate Excel report (Synthèse, Familles, Directions, Méthode; the
-        detail is in ``output``).
+        The aggregate Excel report (Synthèse, Familles, Directions, Méthode).
     n_jobs : int, optional
         Processes scoring chunks side by side (joblib's convention: -1 or None for every core, the
         default; 1 for this process only). Each receives the directory, settings and model once; a
@@ -90,8 +88,7 @@ def diagnose_file(
     -------
     dict
         Rows read, processes (or ``"dask"``), contracts, seconds per stage (summed over processes),
-        rows per second, and the :class:`Diagnostic` of
-        the summary columns under ``"diagnostic"``.
+        rows per second, and the :class:`Diagnostic` of the summary columns under ``"diagnostic"``.
     """
     source, sink = Path(source), _DetailWriter(output, csv, csv_format)
     if not source.is_file():
@@ -101,18 +98,7 @@ def diagnose_file(
     scorer = ChunkScorer(resolve_directory(directory), settings, model, csv_format if csv else None)
     timings, counter = dict.fromkeys(STAGES, 0.0), {"lignes": 0}
     t0 = time.perf_counter()
-    try:
-        summaries = _score_chunks(source, sink, chunksize, (scorer, n_jobs, client), timings, counter)
-    except BaseException:  # an error or an interruption: no half-written detail left to be taken as whole
-        sink.abort()
-        raise
-    if summaries.empty:
-        raise InputError(
-            Problem(
-                "aucun marché dans le fichier", str(source), f"{counter['lignes']} lignes lues",
-                "donner le fichier des marchés (une ligne par marché et par titulaire, avec leur objet ou code CPV)",
-            )
-        )  # fmt: skip
+    summaries = _summaries(source, sink, chunksize, (scorer, n_jobs, client), timings, counter)
     diag = Diagnostic(summaries, scorer.index.directory, settings, None)
     total = time.perf_counter() - t0
     if report is not None:
@@ -122,6 +108,26 @@ def diagnose_file(
         write_aggregate_report(diag, report, detail=output or csv)
         timings["rapport"] = time.perf_counter() - t
     return _summary(diag, counter, total, timings)
+
+
+def _summaries(
+    source: Path, sink, chunksize: int, scoring: tuple, timings: dict, counter: dict
+) -> pd.DataFrame:
+    """The summary columns of every contract of ``source`` (:func:`_score_chunks`); the files begun removed
+    on an error or an interruption (no half-written detail left to be taken as whole)."""
+    try:
+        summaries = _score_chunks(source, sink, chunksize, scoring, timings, counter)
+    except BaseException:
+        sink.abort()
+        raise
+    if summaries.empty:
+        raise InputError(
+            Problem(
+                "aucun marché dans le fichier", str(source), f"{counter['lignes']} lignes lues",
+                "donner le fichier des marchés (une ligne par marché et par titulaire, avec leur objet ou code CPV)",
+            )
+        )  # fmt: skip
+    return summaries
 
 
 def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: dict, counter: dict):
