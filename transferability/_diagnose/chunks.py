@@ -67,6 +67,8 @@ class ChunkScorer:
         The provider directory (read).
     settings : Settings
     model : TradeClassifier
+    csv_format : {"excel", "standard"}, optional
+        Also give each chunk's rows as CSV bytes in this format (see :func:`write_csv`).
     """
 
     def __init__(self, directory: pd.DataFrame, settings: Settings, model, csv_format: str | None = None):
@@ -93,7 +95,7 @@ class ChunkScorer:
             csv = csv_rows(flat, self.csv_format, header=False) if self.csv_format else None
             # the summary kept in memory for every contract: categories, and ids as compact arrow strings
             summary = scored[SUMMARY_COLUMNS].astype(
-                {**dict.fromkeys(CATEGORICAL, "category"), "id_contrat": str}
+                {**dict.fromkeys(CATEGORICAL, "category"), "id_contrat": "string"}  # missing stays missing
             )
         times = {
             "normalisation": t1 - t0,
