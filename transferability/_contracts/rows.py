@@ -191,9 +191,16 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
     merged["_first"] = (
         pd.Series(multi.index, index=key[repeated].to_numpy()).groupby(level=0, sort=False).first()
     )
-    merged["titulaires"] = groups["titulaires"].agg(_merge_holders)
-    merged["source_ligne"] = groups["source_ligne"].agg(list)
-    merged["alertes"] = groups["alertes"].agg(lambda s: list(dict.fromkeys(a for al in s for a in al)))
+    rows = _rows_of_groups(groups.ngroup().to_numpy())  # each group's rows, in the groups' order
+    for column, join in (
+        ("titulaires", _merge_holders),
+        ("source_ligne", list),
+        ("alertes", lambda s: list(dict.fromkeys(a for al in s for a in al))),
+    ):
+        values = multi[column].tolist()
+        merged[column] = pd.Series(
+            [join([values[i] for i in r]) for r in rows], index=merged.index, dtype=object
+        )
     disagree = groups["montant"].nunique() > 1  # vectorised: amounts are listed only where they differ
     keys = key[repeated]
     differ = keys.isin(disagree.index[disagree]).to_numpy()
@@ -236,7 +243,14 @@ def _flag_verbatim(multi: pd.DataFrame, keys, merged: pd.DataFrame) -> None:
         ]
 
 
-def _merge_holders(series: pd.Series) -> list[dict]:
+def _rows_of_groups(group: np.ndarray) -> list[np.ndarray]:
+    """The positions of each group's rows (numbered 0, 1, ... by ``group``), in their order: plain lists to
+    join, instead of a Series made per group."""
+    order = np.argsort(group, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(group[order])) + 1) if len(order) else []
+
+
+def _merge_holders(series) -> list[dict]:
     holders, seen = [], set()
     for hs in series:
         for h in hs:
