@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._io import parse_cpv
 from .._reference import taxonomy as tx
+from .._utils import distinct_rows
 from .features import ContractFeatures, amount_bands
 from .persistence import load_model
 
@@ -249,12 +250,4 @@ def _distinct(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     columns = [
         c for c in ("objet", "code_cpv", "type_marche", "nature", "categorie_procedure") if c in contracts
     ]
-    key = pd.Series(amount_bands(contracts), index=contracts.index).astype(str)
-    for column in columns:
-        key = (
-            key
-            + "\x1f"
-            + contracts[column].astype(object).where(contracts[column].notna(), "\x00").astype(str)
-        )
-    codes, _ = pd.factorize(key, sort=False)  # numbered in order of first appearance
-    return codes, np.unique(codes, return_index=True)[1]
+    return distinct_rows(contracts[columns].assign(_tranche=amount_bands(contracts)))

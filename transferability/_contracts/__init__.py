@@ -2,12 +2,13 @@
 
 from .headers import header_score, match_headers
 from .reader import CONTRACT_COLUMNS, canonical_fields, normalise, read_contracts
-from .rows import mark_duplicates, object_keys
+from .rows import DUPLICATE_NOTE, mark_duplicates, object_keys
 from .territory import apply_territory
 
 __all__ = [
     "apply_territory",
     "CONTRACT_COLUMNS",
+    "DUPLICATE_NOTE",
     "canonical_fields",
     "header_score",
     "mark_duplicates",

@@ -54,16 +54,6 @@ class _Cells:
         table = {k: func(k) for k in dict.fromkeys(keys)}
         return [table[k] for k in keys]
 
-    def each(self, name: str, func) -> list:
-        """``func`` of each cell of a field (no alert), computed once per distinct value."""
-        values = self.col(name).tolist()
-        keys = [_key(v) for v in values]
-        table: dict = {}
-        for k, v in zip(keys, values, strict=True):
-            if k not in table:
-                table[k] = func(v)
-        return [table[k] for k in keys]
-
     def mapped(self, name: str, func) -> list:
         """The values a parser gives for a field; its alerts go to their rows."""
         results = self.parsed(name, func)
@@ -151,8 +141,8 @@ def _plain(value: object) -> str | None:
 
 def _texts(out: pd.DataFrame, cells: _Cells) -> None:
     for name in TEXT_FIELDS:
-        out[name] = cells.each(name, _plain)
-    out["acheteur_id"] = cells.each("acheteur_id", lambda v: re.sub(r"\s+", "", clean_text(v)) or None)
+        out[name] = cells.parsed(name, _plain)
+    out["acheteur_id"] = cells.parsed("acheteur_id", lambda v: re.sub(r"\s+", "", clean_text(v)) or None)
     cells.add(
         [
             None
@@ -170,7 +160,7 @@ def _codes(out: pd.DataFrame, cells: _Cells) -> None:
     out["code_cpv"] = cpv
     labels = _cells.cpv_table()
     out["libelle_cpv"] = [labels[c][1] if c in labels else None for c in cpv]
-    natures = cells.each("nature", _cells.parse_nature)
+    natures = cells.parsed("nature", _cells.parse_nature)
     as_type = [
         _cells.parse_type(n, None) if n and n not in _cells.NATURES.values() else None for n in natures
     ]
@@ -258,7 +248,7 @@ def _socials(cells: _Cells) -> list[list[str]]:
     values = cells.col("considerations_sociales").tolist()
     if any(isinstance(v, list) for v in values):
         return [_social(v) for v in values]
-    read = cells.each("considerations_sociales", _social)
+    read = cells.parsed("considerations_sociales", _social)
     return [list(r) for r in read]
 
 

@@ -261,6 +261,9 @@ def _merge_holders(series) -> list[dict]:
     return holders
 
 
+DUPLICATE_NOTE = "doublon d’un marché déjà lu (même acheteur, identifiant et montant)"
+
+
 def mark_duplicates(table: pd.DataFrame) -> None:
     """The same contract twice (same buyer, id and amount, e.g. on two platforms that rewrite the object and
     even the date each their own way)."""
@@ -280,7 +283,7 @@ def mark_duplicates(table: pd.DataFrame) -> None:
     table["doublon"] = dup | same
     alerts = table["alertes"].tolist()
     for i in np.flatnonzero(dup):
-        alerts[i] = [*alerts[i], "doublon d’un marché déjà lu (même acheteur, identifiant et montant)"]
+        alerts[i] = [*alerts[i], DUPLICATE_NOTE]
     for i in np.flatnonzero(same):
         alerts[i] = [
             *alerts[i],

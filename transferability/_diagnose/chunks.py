@@ -24,7 +24,7 @@ from loky import ProcessPoolExecutor, cpu_count
 
 from .._contracts import canonical_fields, mark_duplicates, normalise
 from .._io import RawTable, raw_text
-from .._utils import csv_rows, flat_lists
+from .._utils import csv_rows, distinct_rows, flat_lists
 from .pipeline import coverage_index, score_table
 from .settings import Settings
 
@@ -121,21 +121,9 @@ def hold_back_last_contract(frame: pd.DataFrame, key_columns: list[str]) -> tupl
     chunk (the whole chunk when it holds one contract's rows only). A missing key is a key like any other."""
     if frame.empty:
         return frame, frame
-    keys = contract_keys(frame, key_columns)
+    keys, _ = distinct_rows(frame[key_columns])  # a missing key is a key like any other
     n_last = int((keys[::-1] != keys[-1]).argmax()) or len(keys)
     return frame.iloc[: len(frame) - n_last], frame.iloc[len(frame) - n_last :]
-
-
-def contract_keys(frame: pd.DataFrame, key_columns: list[str]) -> np.ndarray:
-    """Each row's contract key (buyer and id joined), a missing value written as such."""
-    parts = [
-        frame[c].astype(object).where(frame[c].notna(), "\x00").astype(str).to_numpy(object)
-        for c in key_columns
-    ]
-    keys = parts[0]
-    for part in parts[1:]:
-        keys = keys + "\x1f" + part
-    return keys
 
 
 def worker_count(n_jobs: int | None) -> int:

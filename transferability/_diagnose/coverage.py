@@ -15,6 +15,7 @@ import pandas as pd
 
 from .._errors import InputError, Problem
 from .._reference import EARTH_RADIUS_KM, arc_km, chord_distances_km, geography, unit_vectors
+from .._utils import distinct_rows
 
 HANDICAP_KINDS = ("ESAT", "EA", "EATT")
 INSERTION_KINDS = ("EI", "ACI", "AI", "ETTI", "EITI")  # may receive contracts reserved under L2113-13
@@ -28,13 +29,6 @@ class PlaceKey:
 
     kind: str
     code: str
-
-
-def place_keys(contracts: pd.DataFrame) -> list[PlaceKey]:
-    """The most precise known place of each contract (commune, else department, else region)."""
-    kinds, codes = _place_arrays(contracts)
-    made: dict[tuple[str, str], PlaceKey] = {}
-    return [made.setdefault((k, c), PlaceKey(k, c)) for k, c in zip(kinds, codes, strict=True)]
 
 
 def _place_arrays(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -130,10 +124,7 @@ class CoverageIndex:
         for start in range(0, len(todo), block):
             chunk = todo[start : start + block]
             codes = [p.code for p in chunk]
-            dot = unit_vectors(
-                [geo.lat.get(c, np.nan) for c in codes], [geo.lon.get(c, np.nan) for c in codes]
-            )
-            dot = dot @ self.unit.T
+            dot = self._dots(codes, geo)
             zoned = np.zeros(dot.shape, dtype=bool)
             self._add_zones(zoned, codes, geo)
             # within their radius: the few providers close enough by their dot product alone (with a
@@ -162,12 +153,18 @@ class CoverageIndex:
     def _communes(self, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Which providers cover each commune, and their distances to it (communes × providers)."""
         geo = geography()
-        lat = [geo.lat.get(c, np.nan) for c in codes]
-        lon = [geo.lon.get(c, np.nan) for c in codes]
-        distances = chord_distances_km(unit_vectors(lat, lon), self.unit)
+        distances = arc_km(self._dots(codes, geo))
         covers = np.nan_to_num(distances, nan=np.inf) <= self.radius
         self._add_zones(covers, codes, geo)
         return covers, distances
+
+    def _dots(self, codes: list[str], geo) -> np.ndarray:
+        """Dot products of the communes' and the providers' unit vectors (communes × providers; nan where
+        a position is unknown): their great-circle distances by :func:`arc_km`."""
+        points = unit_vectors(
+            [geo.lat.get(c, np.nan) for c in codes], [geo.lon.get(c, np.nan) for c in codes]
+        )
+        return points @ self.unit.T
 
     def _add_zones(self, covers: np.ndarray, codes: list[str], geo) -> None:
         """Mark, for each commune (a row of ``covers``), the providers covering the whole country, those
@@ -233,7 +230,7 @@ def coverage(
         {"kind": kinds, "code": codes, "metier": np.asarray(metier_ids, dtype=object),
          "famille": contracts["famille"].to_numpy(object)}
     )  # fmt: skip
-    inverse, first = _combinations(combos)
+    inverse, first = distinct_rows(combos)
     distinct = combos.iloc[first].reset_index(drop=True)
     places = [
         PlaceKey(k, c) for k, c in zip(distinct["kind"].tolist(), distinct["code"].tolist(), strict=True)
@@ -243,17 +240,6 @@ def coverage(
     out = pd.DataFrame({c: v[inverse] for c, v in columns.items()}, index=contracts.index)
     out["territoire"] = np.where(kinds == "pays", "inconnu", kinds)
     return out, [orders[i] for i in inverse]
-
-
-def _combinations(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's number among the distinct rows of ``frame`` (in order of first appearance, a missing
-    value like any other), and the position of each distinct row's first appearance."""
-    key = np.zeros(len(frame), dtype=np.int64)
-    for column in frame.columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-        key = key * (len(uniques) + 1) + (codes + 1)
-        key, _ = pd.factorize(key)  # renumbered after each column: the key stays small
-    return key, np.unique(key, return_index=True)[1]  # factorize numbers in order of first appearance
 
 
 class _CombinationCoverage:

@@ -42,8 +42,8 @@ def dask_chunks(source: Path, scorer: ChunkScorer, client, key_columns, counter:
     tasks, state = [], None
     for part, offset in zip(partitions, offsets, strict=False):
         state = delayed(_advance)(state, part, offset, keys)
-        tasks.append(delayed(_score)(on_workers, delayed(_body)(state), source))
-    tasks.append(delayed(_score)(on_workers, delayed(_held)(state), source))
+        tasks.append(delayed(_score)(on_workers, state[0], source))
+    tasks.append(delayed(_score)(on_workers, state[1], source))
     counts = client.compute(offsets[-1])
     futures = client.compute(tasks)
     try:
@@ -90,14 +90,6 @@ def _advance(state, part: pd.DataFrame, offset: int, keys) -> tuple[pd.DataFrame
     if not keys:
         return frame, frame.iloc[:0]
     return hold_back_last_contract(frame, keys)
-
-
-def _body(state) -> pd.DataFrame:
-    return state[0]
-
-
-def _held(state) -> pd.DataFrame:
-    return state[1]
 
 
 def _score(scorer: ChunkScorer, frame: pd.DataFrame, source: Path):

@@ -23,10 +23,10 @@ import pyarrow.parquet as pq
 from pandas.api.types import union_categoricals
 
 from .._classify import load_model
-from .._contracts import match_headers
+from .._contracts import DUPLICATE_NOTE, match_headers
 from .._errors import InputError, Problem
 from .._io import read_chunks
-from .._utils import CSV_FORMATS, csv_rows
+from .._utils import check_csv_format, csv_rows
 from .chunks import (
     SUMMARY_COLUMNS,
     ChunkScorer,
@@ -72,17 +72,13 @@ def diagnose_file(
     report : path, optional
         The aggregate Excel report (Synthèse, Familles, Directions, Méthode).
     n_jobs : int, optional
-        Processes scoring chunks side by side (joblib's convention: -1 or None for every core, the
-        default; 1 for this process only). Each receives the directory, settings and model once; a
-        file of one chunk is scored here. Results are the same whatever the number.
+        Processes scoring chunks side by side (joblib's convention; None: every core), each given the
+        directory, settings and model once. Results are the same whatever the number.
     client : distributed.Client, optional
-        Score on this Dask cluster instead (``pip install "transferability[dask]"``): one partition per
-        row group of a parquet file (per 64 MiB block of a CSV file), the directory, settings and model
-        sent once to each worker, the detail and the report written here. With row groups of
-        ``chunksize`` rows, the result is the local run's.
-    csv : path, optional
-        The per-contract result as CSV too (see :func:`write_csv`), each chunk's rows formatted by the
-        process that scored it; ``csv_format`` as there.
+        Score on this Dask cluster instead (extra ``[dask]``): a partition per parquet row group (64 MiB
+        CSV block); with row groups of ``chunksize`` rows, the result is the local run's.
+    csv, csv_format : path and str, optional
+        The per-contract result as CSV too, as :func:`write_csv` writes it.
 
     Returns
     -------
@@ -203,15 +199,8 @@ class _DetailWriter:
     memory."""
 
     def __init__(self, output, csv=None, csv_format: str = "excel"):
-        if csv is not None and csv_format not in CSV_FORMATS:
-            raise InputError(
-                Problem(
-                    "format de CSV inconnu",
-                    "paramètre csv_format",
-                    f"« {csv_format} »",
-                    "choisir excel ou standard",
-                )
-            )
+        if csv is not None:
+            check_csv_format(csv_format, "csv_format")
         self.output = None if output is None else Path(output)
         self.csv, self.csv_format = (None if csv is None else Path(csv)), csv_format
         self.writer, self.schema, self.summaries, self.csv_file = None, None, [], None
@@ -233,22 +222,22 @@ class _DetailWriter:
             self.csv_file.write(chunk.csv)
         self.summaries.append(chunk.summary)
 
-    def abort(self) -> None:
-        """Close and remove the files begun."""
+    def _close_files(self) -> None:
         if self.writer:
             self.writer.close()
         if self.csv_file is not None:
             self.csv_file.close()
+
+    def abort(self) -> None:
+        """Close and remove the files begun."""
+        self._close_files()
         for path in (self.output, self.csv):
             if self.schema is not None and path is not None:
                 path.unlink(missing_ok=True)
 
     def close(self) -> pd.DataFrame:
         """The summary columns of every contract written."""
-        if self.writer:
-            self.writer.close()
-        if self.csv_file is not None:
-            self.csv_file.close()
+        self._close_files()
         if not self.summaries:
             return pd.DataFrame(columns=SUMMARY_COLUMNS)
         columns = {}
@@ -315,9 +304,8 @@ def _cross_chunk_duplicates(chunk: ScoredChunk, seen: _SeenKeys) -> ScoredChunk:
     doublon = detail.column("doublon").to_numpy(zero_copy_only=False).copy()
     doublon[again] = True
     alerts = detail.column("alertes").to_pylist()
-    note = "doublon d’un marché déjà lu (même acheteur, identifiant et montant)"
     for i in np.flatnonzero(again):  # the alerts, a list in the table, are « a | b » in the detail
-        alerts[i] = f"{alerts[i]} | {note}" if alerts[i] else note
+        alerts[i] = f"{alerts[i]} | {DUPLICATE_NOTE}" if alerts[i] else DUPLICATE_NOTE
     for name, values in (("doublon", doublon), ("alertes", alerts)):
         position = detail.schema.get_field_index(name)
         detail = detail.set_column(

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._errors import InputError, Problem
-from .._utils import CSV_FORMATS, flat_lists
+from .._utils import CSV_FORMATS, check_csv_format, flat_lists
 
 
 def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel", append: bool = False) -> Path:
@@ -36,10 +35,7 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel", a
     >>> len(write_csv(table, out, format="standard", append=True).read_text().splitlines())
     3
     """
-    if format not in CSV_FORMATS:
-        raise InputError(
-            Problem("format de CSV inconnu", "paramètre format", f"« {format} »", "choisir excel ou standard")
-        )
+    check_csv_format(format)
     path = Path(path)
     options = dict(CSV_FORMATS[format])
     if append:  # no second header, nor a second byte-order mark in the middle of the file

@@ -2,7 +2,15 @@
 
 from . import clock
 from .cache import cache_dir, cached
-from .frames import CSV_FORMATS, FORMULA_TRIGGERS, csv_rows, flat_lists, join_items
+from .frames import (
+    CSV_FORMATS,
+    FORMULA_TRIGGERS,
+    check_csv_format,
+    csv_rows,
+    distinct_rows,
+    flat_lists,
+    join_items,
+)
 from .french import NBSP, THIN, fr_amount, fr_euros, fr_int, fr_pct
 from .resources import data_dir, data_path, models_dir, read_data_csv
 from .text import alert_kind, clean_text, fold, fold_series, is_ascii_digits
@@ -23,7 +31,9 @@ __all__ = [
     "data_dir",
     "data_path",
     "flat_lists",
+    "distinct_rows",
     "csv_rows",
+    "check_csv_format",
     "CSV_FORMATS",
     "fold",
     "fold_series",

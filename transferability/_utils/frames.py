@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from .._errors import InputError, Problem
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # what Excel in French opens as is (« ; », decimal comma, UTF-8 announced by a BOM), and the plain CSV
@@ -59,6 +62,19 @@ def _csv_cell(value):
     return value
 
 
+def check_csv_format(format: str, parameter: str = "format") -> None:
+    """Raise :class:`InputError` unless ``format`` is one of :data:`CSV_FORMATS` (``parameter``: its name)."""
+    if format not in CSV_FORMATS:
+        raise InputError(
+            Problem(
+                "format de CSV inconnu",
+                f"paramètre {parameter}",
+                f"« {format} »",
+                "choisir excel ou standard",
+            )
+        )
+
+
 def csv_rows(flat: pd.DataFrame, format: str, *, header: bool) -> bytes:
     """The rows of a table already through :func:`flat_lists` as CSV bytes in ``format`` (see
     :data:`CSV_FORMATS`), with or without its header line; the byte-order mark of the excel format only
@@ -73,3 +89,22 @@ def csv_rows(flat: pd.DataFrame, format: str, *, header: bool) -> bytes:
     text = flat.to_csv(None, index=False, header=header, **options)
     bom = "\ufeff" if header and CSV_FORMATS[format]["encoding"] == "utf-8-sig" else ""
     return (bom + text).encode("utf-8")
+
+
+def distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's number among the distinct rows of ``frame``, numbered in order of first appearance (a
+    missing value, None or NaN, is a value like any other), and the position of each distinct row's first
+    appearance.
+
+    Examples
+    --------
+    >>> codes, first = distinct_rows(pd.DataFrame({"a": ["x", "y", "x", None], "b": [1, 2, 1, float("nan")]}))
+    >>> codes.tolist(), first.tolist()
+    ([0, 1, 0, 2], [0, 1, 3])
+    """
+    key = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + (codes + 1)
+        key, _ = pd.factorize(key)  # renumbered after each column: the key stays small
+    return key, np.unique(key, return_index=True)[1]  # factorize numbers in order of first appearance
