@@ -141,6 +141,33 @@ def test_charts_show_their_axes_and_carry_a_description(report):
     assert sum(d.count('descr="Graphique') for d in drawings) == 3
 
 
+def test_large_amounts_are_charted_and_tabled_in_millions(diag, report, tmp_path):
+    """A national file's billions: from Settings.montant_en_millions the level and family tables and
+    their charts count in M€ (the department's sample stays in k€)."""
+
+    def headers(path):
+        book = load_workbook(path)
+        cells = [str(c.value) for name in ("Synthèse", "Familles") for r in book[name].iter_rows() for c in r]
+        with zipfile.ZipFile(path) as z:
+            drawings = " ".join(
+                z.read(n).decode() for n in z.namelist() if n.startswith(("xl/charts/", "xl/drawings/"))
+            )
+        return " ".join(cells), drawings
+
+    cells, drawings = headers(report)
+    assert "Montant fort (k€)" in cells and "Transférable (k€)" in cells and "(M€" not in cells + drawings
+    large = tr.diagnose(
+        tr.load_sample_contracts_path(),
+        settings=tr.Settings(date_reference=dt.date(2024, 1, 1), montant_en_millions=1e6),
+    )
+    cells, drawings = headers(large.to_excel(tmp_path / "r.xlsx"))
+    assert "Montant fort (M€)" in cells and "Transférable (M€)" in cells and "(k€" not in cells
+    assert "Montant par niveau et procédure (M€ HT)" in drawings
+    ws = load_workbook(tmp_path / "r.xlsx")["Synthèse"]
+    formats = {c.number_format for r in ws.iter_rows() for c in r if isinstance(c.value, float | int)}
+    assert '#,##0"\u00a0M€"' in formats
+
+
 def test_synthese_shares_are_percentages_and_say_which_providers_the_directory_holds(report):
     ws = load_workbook(report)["Synthèse"]
     rows = {(ws.cell(r, 1).value, ws.cell(r, 2).value): r for r in range(1, 40)}

@@ -28,7 +28,9 @@ def bar_chart(
     against ``categories`` (col, first_row, last_row), anchored at ``anchor``.
 
     Both axes are written with ``delete = False`` (Excel hides an axis that does not say so), a horizontal
-    chart reads from the top (first row first), and every bar carries its value.
+    chart reads from the top (first row first). Every bar of a simple chart carries its value; the segments
+    of a stacked chart do not (their labels overlap on small segments): gridlines and the legend, below the
+    plot so that it keeps the chart's width, are read instead.
     """
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
@@ -45,10 +47,13 @@ def bar_chart(
     if horizontal:
         chart.x_axis.scaling.orientation = "maxMin"
     chart.y_axis.numFmt = number_format
-    chart.y_axis.majorGridlines = None
-    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                     showPercent=False, showLeaderLines=False)  # fmt: skip
-    chart.dataLabels.numFmt = number_format
+    if stacked:
+        chart.legend.position = "b"
+    else:
+        chart.y_axis.majorGridlines = None
+        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                         showPercent=False, showLeaderLines=False)  # fmt: skip
+        chart.dataLabels.numFmt = number_format
     for series, colour in zip(chart.series, colours or [], strict=False):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour

@@ -22,6 +22,7 @@ from .._utils import FORMULA_TRIGGERS, join_items
 
 EURO = '#,##0"\u00a0€"'
 KEURO = '#,##0"\u00a0k€"'
+MEURO = '#,##0"\u00a0M€"'
 PERCENT = '0"\u00a0"%'
 COUNT = "#,##0"
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -34,6 +35,14 @@ TITLE_FONT = Font(bold=True, size=14)
 _BEFORE = re.compile(r" ([:;%€!?])")
 _ACCENTS = {"Energie": "Énergie", "Etablissement": "Établissement", "Electricit": "Électricit"}
 _TAGS = re.compile(r"<[^>]{1,40}>")
+
+
+def amount_unit(largest: float, settings) -> tuple[float, str, str]:
+    """The divisor, unit and number format of a chart's amounts and its table's: k€, or M€ from
+    ``settings.montant_en_millions`` on (a national file's billions of k€ are unreadable)."""
+    if largest >= settings.montant_en_millions:
+        return 1e6, "M€", MEURO
+    return 1e3, "k€", KEURO
 
 
 def french(text: str) -> str:

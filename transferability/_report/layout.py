@@ -14,6 +14,7 @@ from .excel import TITLE_FONT, french, write_cell
 
 EXCEL_MAX_ROWS = 1_048_576
 CHART_COLOURS = {"fort": "2E7D32", "moyen": "F08C00", "faible": "9E9E9E"}
+ROW_CM = 15 * 2.54 / 72  # a row of the default height (15 points), in centimetres: how far a chart reaches
 LEVEL_COLOURS = {"fort": "C6EFCE", "moyen": "FFD8A8", "faible": "D9D9D9", "indéterminé": "F2F2F2"}
 SOURCES = "Sources : voir la feuille Méthode."
 # the Marchés sheet: the printed columns first (up to Recommandation), then the rest, on screen only

@@ -7,6 +7,7 @@ formats; no cell written from data can start a formula (see :mod:`.excel`).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +19,8 @@ from .._reference import HORS_CHAMP
 from .._utils import flat_lists, fr_int
 from .charts import bar_chart, describe_charts
 from .detail_sheets import calendrier_sheet, marches_sheet, prestataires_sheet, qualite_sheet
-from .excel import COUNT, EURO, KEURO, PERCENT, write_cell, write_table
-from .layout import CHART_COLOURS, EXCEL_MAX_ROWS, Memo, ReportInfo, new_sheet, print_rows
+from .excel import COUNT, EURO, PERCENT, amount_unit, write_cell, write_table
+from .layout import CHART_COLOURS, EXCEL_MAX_ROWS, ROW_CM, Memo, ReportInfo, new_sheet, print_rows
 from .messages_sheet import messages_sheet
 from .method_sheet import glossaire_sheet, methode_sheet
 
@@ -108,7 +109,7 @@ def _synthese(book, diag, info: ReportInfo, detail_beside, max_rows) -> None:
     s = diag.synthese()
     row = _sectors(ws, diag)
     row = _warnings(ws, row + 1, diag, detail_beside, max_rows)
-    row = _levels_by_procedure(ws, row + 1, s)
+    row = _levels_by_procedure(ws, row + 1, s, diag.parametres)
     ws.column_dimensions["A"].width = 24
     ws.print_area = f"A1:K{row}"
 
@@ -165,30 +166,32 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
     return row
 
 
-def _levels_by_procedure(ws, row: int, s: pd.DataFrame) -> int:
+def _levels_by_procedure(ws, row: int, s: pd.DataFrame, settings) -> int:
     """Contracts and amounts by level and procedure category (categories with contracts only), and their
-    chart in k€."""
+    chart in k€ (M€ for large amounts)."""
     s = s[s["nb_marches"] > 0]
     names = {"categorie_procedure": "Procédure", "nb_marches": "Marchés", "nb_fort": "Fort", "nb_moyen": "Moyen",
              "nb_faible": "Faible", "nb_indéterminé": "Indéterminé", "montant_total": "Montant total"}  # fmt: skip
     table = s.reset_index()[list(names)].rename(columns=names)
+    divisor, unit, number_format = amount_unit(s["montant_total"].iloc[:-1].max(), settings)
     for level in ("fort", "moyen", "faible"):
-        table[f"Montant {level} (k€)"] = (s[f"montant_{level}"].to_numpy() / 1e3).round(0)
+        table[f"Montant {level} ({unit})"] = (s[f"montant_{level}"].to_numpy() / divisor).round(0)
     table["dont maxima d’accords-cadres"] = s["montant_maxima_accords_cadres"].to_numpy()
     write_cell(ws, row, 1, "Marchés et montants par niveau (le meilleur des deux secteurs)").font = Font(
         bold=True
     )
     start = row + 1
     end = write_table(ws, table, start, {"Montant total": EURO, "dont maxima d’accords-cadres": EURO,
-                                         **{c: KEURO for c in table.columns if "(k€)" in c},
+                                         **{c: number_format for c in table.columns if f"({unit})" in c},
                                          **{c: COUNT for c in ("Marchés", "Fort", "Moyen", "Faible")}},
-                      autofilter=False)  # fmt: skip
+                      autofilter=False, widths={"Procédure": 24}, wrap=("Procédure",))  # fmt: skip
     ws.freeze_panes = None
     categories = len(table) - 1  # the last row is Ensemble: not charted beside its parts
-    bar_chart(ws, "Montant par niveau et procédure (k€ HT)", (8, 10, start, start + categories),
+    bar_chart(ws, f"Montant par niveau et procédure ({unit} HT)", (8, 10, start, start + categories),
               (1, start + 1, start + categories), f"A{end + 1}", horizontal=False, stacked=True,
-              colours=[CHART_COLOURS[lv] for lv in ("fort", "moyen", "faible")], size=(7.5, 16))  # fmt: skip
-    return end + 16
+              colours=[CHART_COLOURS[lv] for lv in ("fort", "moyen", "faible")], number_format=number_format,
+              size=(8, 22))  # fmt: skip
+    return end + 17
 
 
 def _familles(book, diag, info: ReportInfo) -> None:
@@ -199,7 +202,9 @@ def _familles(book, diag, info: ReportInfo) -> None:
     )
     row = 5
     for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Marchés formalisés")):
-        fam = _by_family(diag.par_famille(categorie=cat))
+        fam = diag.par_famille(categorie=cat)
+        divisor, unit, number_format = amount_unit(fam["montant_transferable"].max(), diag.parametres)
+        fam = _by_family(fam, divisor, unit)
         if row > 5:  # each category on its own page: its table is not cut from its heading or its chart
             ws.row_breaks.append(Break(id=row - 1))
         write_cell(ws, row, 1, label).font = Font(bold=True, size=12)
@@ -207,20 +212,23 @@ def _familles(book, diag, info: ReportInfo) -> None:
             write_cell(ws, row + 1, 1, "Aucun montant transférable.")
             row += 3
             continue
-        end = write_table(ws, fam, row + 1, {"Transférable (k€)": KEURO, "Part du transférable": PERCENT,
+        end = write_table(ws, fam, row + 1, {f"Transférable ({unit})": number_format, "Part du transférable": PERCENT,
                                              "Montant fort ou moyen": EURO, "Montant total": EURO},
                           autofilter=False)  # fmt: skip
-        height = 2.5 + 1.0 * len(fam)  # every family named on its axis
-        bar_chart(ws, f"{label} : volume transférable par famille (k€ HT)", (3, 3, row + 1, end - 1),
-                  (1, row + 2, end - 1), f"A{end + 1}", colours=["1F4E78"], size=(height, 17))  # fmt: skip
-        row = end + 2 + int(height * 2) + 1
+        height = 3.0 + 0.7 * len(fam)  # every family named on its axis; the table and its chart on one page
+        bar_chart(ws, f"{label} : volume transférable par famille ({unit} HT)", (3, 3, row + 1, end - 1),
+                  (1, row + 2, end - 1), f"A{end + 1}", colours=["1F4E78"], number_format=number_format,
+                  size=(height, 22))  # fmt: skip
+        row = end + 1 + math.ceil(height / ROW_CM) + 1  # the chart's rows (15 points each), then a blank one
     ws.freeze_panes = None
     ws.column_dimensions["A"].width = 46
-    ws.print_area = f"A1:F{row}"
+    ws.print_area = f"A1:F{row - 1}"
+    ws.page_setup.fitToHeight = 2  # a page per category, however tall a spreadsheet draws the rows
 
 
-def _by_family(fam: pd.DataFrame) -> pd.DataFrame:
-    """One category's families with a transferable amount, largest first (Hors champ left out)."""
+def _by_family(fam: pd.DataFrame, divisor: float, unit: str) -> pd.DataFrame:
+    """One category's families with a transferable amount, largest first (Hors champ left out), the
+    transferable amount in ``unit`` (k€ or M€: ``divisor``)."""
     fam = fam.reset_index()
     fam = fam[(fam["montant_transferable"] > 0) & fam["famille"].ne(HORS_CHAMP)]
     total = fam["montant_transferable"].sum()
@@ -228,7 +236,7 @@ def _by_family(fam: pd.DataFrame) -> pd.DataFrame:
         {
             "Famille": fam["famille"],
             "Marchés": fam["nb_marches"],
-            "Transférable (k€)": (fam["montant_transferable"] / 1e3).round(0),
+            f"Transférable ({unit})": (fam["montant_transferable"] / divisor).round(0),
             "Part du transférable": fam["montant_transferable"] / total if total else 0.0,
             "Montant fort ou moyen": fam["montant_fort_ou_moyen"],
             "Montant total": fam["montant_total"],
