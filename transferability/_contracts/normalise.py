@@ -17,7 +17,7 @@ import pandas as pd
 from .._io import RawTable
 from .._io import cells as _cells
 from .._reference import geography, resolve_place
-from .._utils import clean_text, fold
+from .._utils import clean_text, distinct_rows, fold
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .headers import header_score
 from .rows import group_holders, row_kinds
@@ -30,6 +30,21 @@ def _key(value):
     return value if isinstance(value, str | int | float | dt.date) else str(value)
 
 
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's number among the distinct cells (-1 for a missing one: None, NaN, NaT, pd.NA) and the
+    distinct cells, in order of first appearance; a cell that cannot be hashed (a list) by its text."""
+    try:
+        return pd.factorize(values, use_na_sentinel=True)
+    except TypeError:
+        return pd.factorize(np.array([_key(v) for v in values], dtype=object), use_na_sentinel=True)
+
+
+def _objects(values) -> pd.Series:
+    """A column of Python objects: from a list of texts pandas 3 would build an arrow string column, slow to
+    build and to read back cell by cell, which every later stage does."""
+    return pd.Series(values, dtype=object)
+
+
 class _Cells:
     """The cells of the contract rows of one file, read field by field, and each row's alerts."""
 
@@ -37,22 +52,35 @@ class _Cells:
         self.frame = frame
         self.n = len(frame)
         self.alerts = alerts
+        self._values: dict[str, np.ndarray] = {}
+
+    def values(self, name: str) -> np.ndarray:
+        """A field's cells as Python objects (read once: a text column's conversion is not free)."""
+        if name not in self._values:
+            self._values[name] = (
+                self.frame[name].to_numpy(dtype=object)
+                if name in self.frame.columns
+                else np.full(self.n, None, dtype=object)
+            )
+        return self._values[name]
 
     def col(self, name: str) -> pd.Series:
-        if name in self.frame.columns:
-            return pd.Series(self.frame[name].to_numpy(dtype=object), dtype=object)
-        return pd.Series([None] * self.n, dtype=object)
+        return pd.Series(self.values(name), dtype=object, copy=False)
 
     def add(self, found) -> None:
         for i, a in enumerate(found):
             if a:
                 self.alerts[i].append(a)
 
-    def parsed(self, name: str, func) -> list[tuple]:
-        """``func`` of each cell of a field, computed once per distinct value."""
-        keys = [_key(v) for v in self.col(name)]
-        table = {k: func(k) for k in dict.fromkeys(keys)}
-        return [table[k] for k in keys]
+    def parsed(self, name: str, func) -> list:
+        """``func`` of each cell of a field, computed once per distinct value (a missing cell as None)."""
+        codes, uniques = _distinct(self.values(name))
+        table = np.empty(len(uniques) + 1, dtype=object)  # the last entry: missing cells (code -1)
+        for i, value in enumerate(uniques):
+            table[i] = func(_key(value))
+        if (codes < 0).any():
+            table[-1] = func(None)
+        return table[codes].tolist()
 
     def mapped(self, name: str, func) -> list:
         """The values a parser gives for a field; its alerts go to their rows."""
@@ -141,43 +169,45 @@ def _plain(value: object) -> str | None:
 
 def _texts(out: pd.DataFrame, cells: _Cells) -> None:
     for name in TEXT_FIELDS:
-        out[name] = cells.parsed(name, _plain)
-    out["acheteur_id"] = cells.parsed("acheteur_id", lambda v: re.sub(r"\s+", "", clean_text(v)) or None)
-    cells.add(
-        [
-            None
-            if not isinstance(v, str) or re.fullmatch(r"\d{14}", v)
-            else f"identifiant acheteur non SIRET (« {v} »)"
-            for v in out["acheteur_id"]
-        ]
-    )
+        out[name] = _objects(cells.parsed(name, _plain))
+    out["acheteur_id"] = _objects(cells.mapped("acheteur_id", _buyer_id))
     cells.add(["objet absent" if not isinstance(v, str) or not v else None for v in out["objet"]])
+
+
+def _buyer_id(value) -> tuple[str | None, str | None]:
+    """A buyer's id without its spaces, and the alert when it is not a SIRET."""
+    text = re.sub(r"\s+", "", clean_text(value)) or None
+    if text is None or re.fullmatch(r"\d{14}", text):
+        return text, None
+    return text, f"identifiant acheteur non SIRET (« {text} »)"
 
 
 def _codes(out: pd.DataFrame, cells: _Cells) -> None:
     """CPV code and label, nature, procedure and its category, type of contract."""
     cpv = cells.mapped("code_cpv", _cells.parse_cpv)
-    out["code_cpv"] = cpv
+    out["code_cpv"] = _objects(cpv)
     labels = _cells.cpv_table()
-    out["libelle_cpv"] = [labels[c][1] if c in labels else None for c in cpv]
+    out["libelle_cpv"] = _objects([labels[c][1] if c in labels else None for c in cpv])
     natures = cells.parsed("nature", _cells.parse_nature)
     as_type = [
         _cells.parse_type(n, None) if n and n not in _cells.NATURES.values() else None for n in natures
     ]
     # "Nature : Travaux": many buyers call the type of contract its nature
-    out["nature"] = [None if t else n for n, t in zip(natures, as_type, strict=True)]
+    out["nature"] = _objects([None if t else n for n, t in zip(natures, as_type, strict=True)])
     procedures = cells.parsed("procedure", _cells.parse_procedure)  # (official, category, alert)
-    out["procedure"] = [p[0] for p in procedures]
-    out["categorie_procedure"] = [p[1] for p in procedures]
+    out["procedure"] = _objects([p[0] for p in procedures])
+    out["categorie_procedure"] = _objects([p[1] for p in procedures])
     cells.add([p[2] for p in procedures])
     types: dict = {}  # once per distinct (type given, CPV, type read in the nature)
-    out["type_marche"] = [
-        types[k]
-        if k in types
-        else types.setdefault(k, _cells.parse_type(t, c) if _is_given(t) or not n else n)
-        for t, c, n in zip(cells.col("type_marche"), cpv, as_type, strict=True)
-        for k in [(_key(t), c, n)]
-    ]
+    out["type_marche"] = _objects(
+        [
+            types[k]
+            if k in types
+            else types.setdefault(k, _cells.parse_type(t, c) if _is_given(t) or not n else n)
+            for t, c, n in zip(cells.col("type_marche"), cpv, as_type, strict=True)
+            for k in [(_key(t), c, n)]
+        ]
+    )
 
 
 def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None:
@@ -189,16 +219,18 @@ def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None
     given = (
         cells.col("montant_nature") if "montant_nature" in cells.frame.columns else pd.Series(["notifié"] * n)
     )
-    out["montant_nature"] = [
-        None
-        if m is None
-        else (
-            "maximum (accord-cadre)"
-            if nat == "Accord-cadre" and k in ("notifié", "initial", None)
-            else (k or "notifié")
-        )
-        for m, nat, k in zip(amounts, out["nature"], given, strict=True)
-    ]
+    out["montant_nature"] = _objects(
+        [
+            None
+            if m is None
+            else (
+                "maximum (accord-cadre)"
+                if nat == "Accord-cadre" and k in ("notifié", "initial", None)
+                else (k or "notifié")
+            )
+            for m, nat, k in zip(amounts, out["nature"], given, strict=True)
+        ]
+    )
     durations = cells.mapped("duree_mois", _cells.parse_duration)
     dates = cells.mapped("date_notification", lambda v: _cells.parse_date(v, today))
     _durations_from_end_dates(durations, dates, cells)
@@ -213,9 +245,9 @@ def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None
 
 def _durations_from_end_dates(durations: list, dates: list, cells: _Cells) -> None:
     """A duration given as an end date ("jusqu'au 31/12/2025") becomes the months from the notification."""
-    for i, (months, raw) in enumerate(zip(durations, cells.col("duree_mois"), strict=True)):
-        end = _cells.parse_end_date(raw) if months is None else None
-        if end is None:
+    ends = cells.parsed("duree_mois", _cells.parse_end_date)
+    for i, (months, end) in enumerate(zip(durations, ends, strict=True)):
+        if months is not None or end is None:
             continue
         cells.alerts[i] = [a for a in cells.alerts[i] if not a.startswith("durée donnée par une date de fin")]
         if dates[i] is not None and end > dates[i]:
@@ -231,8 +263,8 @@ def _durations_from_end_dates(durations: list, dates: list, cells: _Cells) -> No
 def _durations_from_start_and_end(durations: list, dates: list, cells: _Cells) -> None:
     """Start and end dates without a duration (columns « Date de début », « Date de fin »): the months between."""
     far = dt.date(2100, 1, 1)
-    starts = [_cells.parse_date(v, far)[0] for v in cells.col("date_debut")]
-    ends = [_cells.parse_date(v, far)[0] for v in cells.col("date_fin")]
+    starts = cells.parsed("date_debut", lambda v: _cells.parse_date(v, far)[0])
+    ends = cells.parsed("date_fin", lambda v: _cells.parse_date(v, far)[0])
     for i, (months, start, end) in enumerate(zip(durations, starts, ends, strict=True)):
         start = start or dates[i]
         if months is None and start and end and end > start:
@@ -261,19 +293,18 @@ def _social(value) -> list[str]:
 
 def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
     """Resolve places once per distinct (code, type, name); then fill gaps with the buyer's department."""
-    cache: dict = {}
-    places = []
-    for code, kind, name in zip(
-        cells.col("lieu_code"), cells.col("lieu_type"), cells.col("lieu_nom"), strict=True
-    ):
-        key = (_key(code), _key(kind), _key(name))
-        if key not in cache:
-            cache[key] = resolve_place(clean_text(code), clean_text(kind), clean_text(name))
-        places.append(cache[key])
+    fields = ("lieu_code", "lieu_type", "lieu_nom")
+    codes = [_distinct(cells.values(f))[0] for f in fields]
+    rows, first = distinct_rows(pd.DataFrame(dict(zip(fields, codes, strict=True))))
+    raw = [cells.values(f)[first] for f in fields]
+    places = [resolve_place(*(clean_text(v) for v in cell)) for cell in zip(*raw, strict=True)]
     for column in ("lieu_code", "lieu_type", "commune_insee", "departement", "region"):
-        out[column] = [getattr(p, column) for p in places]
-    for i, p in enumerate(places):
-        cells.alerts[i].extend(p.alertes)
+        distinct = np.empty(len(places), dtype=object)
+        distinct[:] = [getattr(p, column) for p in places]
+        out[column] = _objects(distinct[rows])
+    said = np.array([bool(p.alertes) for p in places], dtype=bool)
+    for i in np.flatnonzero(said[rows]):
+        cells.alerts[i].extend(places[rows[i]].alertes)
     abroad = (
         out["lieu_type"].eq("pays").to_numpy() & ~out["lieu_code"].isin(["FR", "FRA", "FRANCE"]).to_numpy()
     )

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._errors import InputError, Problem, read_each
@@ -365,17 +366,28 @@ def _holders(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) -> lis
     n = max(len(id_cols), len(name_cols))
     if n == 0:
         return [[] for _ in range(len(src))]
-    ids = [src[c].tolist() for c in id_cols] + [[None] * len(src)] * (n - len(id_cols))
-    names = [src[c].tolist() for c in name_cols] + [[None] * len(src)] * (n - len(name_cols))
+    ids = [_unlisted(src[c]) for c in id_cols] + [[""] * len(src)] * (n - len(id_cols))
+    names = [_unlisted(src[c]) for c in name_cols] + [[""] * len(src)] * (n - len(name_cols))
     out = []
     for r in range(len(src)):
         holders = []
         for k in range(n):
-            hid, hname = _unlist(ids[k][r]), _unlist(names[k][r])
+            hid, hname = ids[k][r], names[k][r]
             if hid or hname:
                 holders.append({"id": hid.replace(" ", ""), "nom": hname})
         out.append(holders)
     return out
+
+
+def _unlisted(values: pd.Series) -> list[str]:
+    """:func:`_unlist` of each cell, computed once per distinct cell (a missing one is "")."""
+    cells = values.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    except TypeError:  # cells that cannot be hashed (lists)
+        return [_unlist(v) for v in cells]
+    table = np.array([*(_unlist(v) for v in uniques), ""], dtype=object)
+    return table[codes].tolist()
 
 
 _LIST_TEXT = re.compile(r"^\[\s*'?|'?\s*\]$")

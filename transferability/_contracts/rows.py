@@ -21,8 +21,13 @@ def _is_filled(value) -> bool:
 
 
 def _filled_column(col: pd.Series) -> np.ndarray:
+    """:func:`_is_filled` of each cell, once per distinct cell (a missing cell is not filled)."""
     values = col.to_numpy(dtype=object)
-    return np.fromiter((_is_filled(v) for v in values), dtype=bool, count=len(values))
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # cells that cannot be hashed (lists)
+        return np.fromiter((_is_filled(v) for v in values), dtype=bool, count=len(values))
+    return np.array([*map(_is_filled, uniques), False], dtype=bool)[codes]
 
 
 _SECTION = re.compile(

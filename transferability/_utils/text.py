@@ -6,6 +6,7 @@ import functools
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -65,9 +66,16 @@ def _fold_text(text: str) -> str:
 def fold_series(values: pd.Series) -> pd.Series:
     """:func:`fold` over a Series, computed once per distinct value (and remembered across calls: the same
     objects are folded by several stages of a reading)."""
-    uniques = pd.unique(values.astype("object"))
-    table = {u: (_fold_text(u) if isinstance(u, str) else fold(u)) for u in uniques}
-    return values.astype("object").map(table).astype("object")
+    cells = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    folded = np.array(
+        [*(_fold_text(u) if isinstance(u, str) else fold(u) for u in uniques), ""], dtype=object
+    )
+    out = folded[codes]
+    missing = codes < 0  # None and NaN fold to "", pd.NA and NaT to their text, as fold() does
+    if missing.any():
+        out[missing] = [fold(v) for v in cells[missing]]
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def clean_text(value: object) -> str:
