@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._errors import InputError, Problem
 
@@ -44,14 +46,44 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
             risky = values.str.startswith(FORMULA_TRIGGERS).fillna(False).to_numpy(bool)
             table[col] = values.where(~risky, "'" + values) if risky.any() else values
         elif values.dtype == object:
-            # one pass, the usual cell (a plain text or a scalar) left as it is without a call
-            table[col] = [
-                _csv_cell(v)
-                if isinstance(v, list) or (isinstance(v, str) and v.startswith(FORMULA_TRIGGERS))
-                else v
-                for v in values.to_numpy()
-            ]
+            table[col] = _flat_cells(values.to_numpy())  # texts become a string column, as a list would
     return table
+
+
+def _flat_cells(cells: np.ndarray) -> np.ndarray:
+    """The cells of an object column written for a spreadsheet (see :func:`flat_lists`). A column of texts,
+    or of lists of texts, is joined and scanned by arrow, only its risky cells rewritten; any other column
+    (holders, mixed cells) cell by cell."""
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind == "empty":  # missing cells only
+        return cells
+    if kind == "string":
+        texts = pa.array(cells, type=pa.large_string(), from_pandas=True)
+    elif kind == "mixed" and all(v is None or isinstance(v, list) for v in cells):
+        try:
+            lists = pa.array(cells, type=pa.list_(pa.large_string()))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not every item a text
+            return _cells_one_by_one(cells)
+        texts = pc.binary_join(lists, pa.scalar(" | ", pa.large_string()))
+        cells = texts.to_numpy(zero_copy_only=False)
+    else:
+        return _cells_one_by_one(cells)
+    risky = np.zeros(len(cells), dtype=bool)
+    for trigger in FORMULA_TRIGGERS:
+        risky |= pc.fill_null(pc.starts_with(texts, trigger), False).to_numpy(zero_copy_only=False)
+    if risky.any():
+        cells = cells.copy()
+        cells[risky] = ["'" + v for v in cells[risky]]
+    return cells
+
+
+def _cells_one_by_one(cells: np.ndarray) -> np.ndarray:
+    out = np.empty(len(cells), dtype=object)
+    out[:] = [
+        _csv_cell(v) if isinstance(v, list) or (isinstance(v, str) and v.startswith(FORMULA_TRIGGERS)) else v
+        for v in cells
+    ]
+    return out
 
 
 def _csv_cell(value):
