@@ -40,6 +40,27 @@ def test_chunks_give_the_same_contracts_as_one_read(national, tmp_path, chunksiz
     assert sorted(detail["id_contrat"]) == sorted(at_once["id_contrat"])
 
 
+def test_ids_typed_as_numbers_with_a_missing_cell_are_read_as_written(national, tmp_path):
+    """A parquet export whose SIRET and id columns are floats (one missing cell makes them so): the ids
+    keep their digits, « 21730001500019 », in the one-read and the chunked paths alike, no « .0 », no
+    alert « non SIRET »."""
+    path, whole = national
+    typed = whole.assign(
+        acheteur_id=pd.to_numeric(whole["acheteur_id"], errors="coerce").astype(float),
+        titulaire_id=pd.to_numeric(whole["titulaire_id"], errors="coerce").astype(float),
+    )
+    typed.loc[0, "acheteur_id"] = float("nan")
+    typed.to_parquet(tmp_path / "typed.parquet", index=False)
+    expected = set(whole["acheteur_id"].iloc[1:])
+    at_once = tr.read_contracts(tmp_path / "typed.parquet")
+    tr.diagnose_file(tmp_path / "typed.parquet", tmp_path / "out.parquet", settings=SETTINGS, chunksize=25)
+    detail = pd.read_parquet(tmp_path / "out.parquet")
+    for table in (at_once, detail):
+        assert set(table["acheteur_id"].dropna()) == expected
+        assert not table["titulaires"].astype(str).str.contains(r"\.0\b").any()
+    assert not at_once["alertes"].map(lambda a: any("non SIRET" in x for x in a)).any()
+
+
 def test_a_contract_seen_again_in_a_later_chunk_is_a_duplicate_left_out_of_totals(national, tmp_path):
     path, whole = national
     again = pd.concat([whole, whole.head(2)], ignore_index=True)  # two rows published again at the end

@@ -31,5 +31,3 @@ CONTRACT_COLUMNS = [
     "alertes",
 ]
 TEXT_FIELDS = ("id_contrat", "acheteur_nom", "direction", "objet", "lot")
-
-TEXT_FIELDS = ("id_contrat", "acheteur_nom", "direction", "objet", "lot")

@@ -13,6 +13,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -54,7 +55,7 @@ def detect_format(path: Path, head: bytes) -> str:
 
 def read_parquet_table(path: Path, where: str) -> RawTable:
     try:
-        frame = pd.read_parquet(path).astype(object)
+        frame = raw_text(pd.read_parquet(path))
     except Exception as exc:  # pyarrow's errors: truncated file, bad footer, unknown encoding
         raise InputError(
             Problem(
@@ -64,7 +65,6 @@ def read_parquet_table(path: Path, where: str) -> RawTable:
                 "le fichier est peut-être tronqué : le télécharger de nouveau",
             )
         ) from None
-    frame = frame.where(frame.notna(), None)
     return RawTable(frame, list(range(2, len(frame) + 2)), "Parquet")
 
 
@@ -112,10 +112,22 @@ def large_file_format(path: Path, where: str) -> str:
 
 def raw_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Every cell of a frame read from parquet as a Python object, None where missing (a frame of objects
-    already, read from CSV, is returned as it is)."""
+    already, read from CSV, is returned as it is). A column of floats that are all whole numbers gives
+    integers: ids and codes typed as floats (a missing cell makes them so) are read as written,
+    « 21730001500019 », not « 21730001500019.0 »."""
     if all(pd.api.types.is_object_dtype(dtype) for dtype in frame.dtypes):
         return frame
-    return frame.astype(object).where(lambda f: f.notna(), None)
+    whole = {name: "Int64" for name, values in frame.items() if _whole_floats(values)}
+    return frame.astype(whole).astype(object).where(lambda f: f.notna(), None)
+
+
+def _whole_floats(values: pd.Series) -> bool:
+    """A float column whose numbers are all whole and exact as floats (below 2⁵³)."""
+    if not pd.api.types.is_float_dtype(values.dtype):
+        return False
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    numbers = numbers[~np.isnan(numbers)]
+    return bool(np.all(np.abs(numbers) < 2**53) and np.all(numbers == np.round(numbers)))
 
 
 def parquet_row_group(path: Path, i: int) -> pd.DataFrame:
