@@ -147,7 +147,8 @@ class Lexicon:
 
     Each term is matched as a whole phrase on stemmed text (:func:`stem`); a match weighs its
     number of words, so "nettoyage des vitres" outweighs "nettoyage". Terms are indexed by
-    their first word, so a text costs one dictionary look-up per word.
+    their words, with the lengths of the terms each first word starts: a text costs a dictionary
+    look-up per word and per such length.
     """
 
     def __init__(self):
@@ -159,10 +160,11 @@ class Lexicon:
         self.terms = stems[keep].tolist()
         self.term_metier = lex["metier_id"][keep].tolist()
         self.term_labels = lex["terme"][keep].tolist()
-        self._by_first: dict[str, list[tuple[list[str], int]]] = {}
-        for j, term in enumerate(self.terms):
-            words = term.split()
-            self._by_first.setdefault(words[0], []).append((words, j))
+        self._ids = {tuple(term.split()): j for j, term in enumerate(self.terms)}
+        lengths: dict[str, set[int]] = {}
+        for words in self._ids:
+            lengths.setdefault(words[0], set()).add(len(words))
+        self._lengths = {first: sorted(n) for first, n in lengths.items()}
         weights = np.array([len(t.split()) for t in self.terms], dtype=np.float32)
         col = np.array([ids.index(m) for m in self.term_metier])
         self._term_to_metier = sparse.csr_matrix(
@@ -173,8 +175,9 @@ class Lexicon:
         words = (text if folded else stem(text)).split()
         found = set()
         for i, word in enumerate(words):
-            for seq, j in self._by_first.get(word, ()):
-                if words[i : i + len(seq)] == seq:
+            for n in self._lengths.get(word, ()):
+                j = self._ids.get(tuple(words[i : i + n]))
+                if j is not None:
                     found.add(j)
         return sorted(found)
 
