@@ -17,7 +17,7 @@ import pandas as pd
 from .._io import RawTable
 from .._io import cells as _cells
 from .._reference import geography, resolve_place
-from .._utils import clean_text, distinct_rows, fold
+from .._utils import clean_text, distinct_rows, fold, map_distinct
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .headers import header_score
 from .rows import group_holders, row_kinds
@@ -28,15 +28,6 @@ def _key(value):
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     return value if isinstance(value, str | int | float | dt.date) else str(value)
-
-
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each cell's number among the distinct cells (-1 for a missing one: None, NaN, NaT, pd.NA) and the
-    distinct cells, in order of first appearance; a cell that cannot be hashed (a list) by its text."""
-    try:
-        return pd.factorize(values, use_na_sentinel=True)
-    except TypeError:
-        return pd.factorize(np.array([_key(v) for v in values], dtype=object), use_na_sentinel=True)
 
 
 def _objects(values) -> pd.Series:
@@ -74,13 +65,7 @@ class _Cells:
 
     def parsed(self, name: str, func) -> list:
         """``func`` of each cell of a field, computed once per distinct value (a missing cell as None)."""
-        codes, uniques = _distinct(self.values(name))
-        table = np.empty(len(uniques) + 1, dtype=object)  # the last entry: missing cells (code -1)
-        for i, value in enumerate(uniques):
-            table[i] = func(_key(value))
-        if (codes < 0).any():
-            table[-1] = func(None)
-        return table[codes].tolist()
+        return map_distinct(lambda v: func(_key(v)), self.values(name)).tolist()
 
     def mapped(self, name: str, func) -> list:
         """The values a parser gives for a field; its alerts go to their rows."""
@@ -294,8 +279,8 @@ def _social(value) -> list[str]:
 def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
     """Resolve places once per distinct (code, type, name); then fill gaps with the buyer's department."""
     fields = ("lieu_code", "lieu_type", "lieu_nom")
-    codes = [_distinct(cells.values(f))[0] for f in fields]
-    rows, first = distinct_rows(pd.DataFrame(dict(zip(fields, codes, strict=True))))
+    keys = {f: map_distinct(_key, cells.values(f)) for f in fields}  # lists as their text
+    rows, first = distinct_rows(pd.DataFrame(keys))
     raw = [cells.values(f)[first] for f in fields]
     places = [resolve_place(*(clean_text(v) for v in cell)) for cell in zip(*raw, strict=True)]
     for column in ("lieu_code", "lieu_type", "commune_insee", "departement", "region"):

@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .._errors import InputError, Problem, read_each
@@ -30,7 +29,7 @@ from .._io import (
     reading_report,
     source_column,
 )
-from .._utils import clean_text, fold
+from .._utils import clean_text, fold, map_distinct
 from .._utils import clock as _clock
 from .columns import CONTRACT_COLUMNS
 from .decp import read_json_table, read_xml_table
@@ -381,13 +380,7 @@ def _holders(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) -> lis
 
 def _unlisted(values: pd.Series) -> list[str]:
     """:func:`_unlist` of each cell, computed once per distinct cell (a missing one is "")."""
-    cells = values.to_numpy(dtype=object)
-    try:
-        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    except TypeError:  # cells that cannot be hashed (lists)
-        return [_unlist(v) for v in cells]
-    table = np.array([*(_unlist(v) for v in uniques), ""], dtype=object)
-    return table[codes].tolist()
+    return map_distinct(_unlist, values.to_numpy(dtype=object)).tolist()
 
 
 _LIST_TEXT = re.compile(r"^\[\s*'?|'?\s*\]$")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import parse_amount
-from .._utils import fold, fold_series
+from .._utils import fold, fold_series, map_distinct
 
 
 def _is_filled(value) -> bool:
@@ -22,12 +22,7 @@ def _is_filled(value) -> bool:
 
 def _filled_column(col: pd.Series) -> np.ndarray:
     """:func:`_is_filled` of each cell, once per distinct cell (a missing cell is not filled)."""
-    values = col.to_numpy(dtype=object)
-    try:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # cells that cannot be hashed (lists)
-        return np.fromiter((_is_filled(v) for v in values), dtype=bool, count=len(values))
-    return np.array([*map(_is_filled, uniques), False], dtype=bool)[codes]
+    return map_distinct(_is_filled, col.to_numpy(dtype=object)).astype(bool)
 
 
 _SECTION = re.compile(

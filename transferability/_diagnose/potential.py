@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from .._classify import load_labelled
 from .._io import cells, parse_cpv
 from .._reference import taxonomy as tx
+from .._utils import map_distinct
 from .rules import LEVELS, UNDETERMINED, annual_amounts
 
 SECTORS = ("esat_ea", "siae")
@@ -106,8 +107,8 @@ def potential_features(X: pd.DataFrame) -> np.ndarray:
     band = np.digitize(np.nan_to_num(annual), AMOUNT_BANDS, right=True)
     B = _onehot(np.where(no_amount, -1, band), range(len(AMOUNT_BANDS) + 1))
     log_amount = np.where(no_amount, 0.0, np.log10(np.maximum(np.nan_to_num(annual), 1.0)) - 5.0)
-    kinds = _onehot([cells.parse_type(v, None) for v in X["type_marche"]], TYPES)
-    natures = _onehot([cells.parse_nature(v) for v in X["nature"]], NATURES)
+    kinds = _onehot(map_distinct(lambda v: cells.parse_type(v, None), X["type_marche"]), TYPES)
+    natures = _onehot(map_distinct(cells.parse_nature, X["nature"]), NATURES)
     amounts = np.column_stack([log_amount, no_amount, no_duration])
     return np.hstack([F, C, _crossed(F, C), amounts, B, _crossed(F, B), kinds, natures])
 

@@ -10,6 +10,7 @@ from .frames import (
     distinct_rows,
     flat_lists,
     join_items,
+    map_distinct,
 )
 from .french import NBSP, THIN, fr_amount, fr_euros, fr_int, fr_pct
 from .resources import data_dir, data_path, models_dir, read_data_csv
@@ -39,6 +40,7 @@ __all__ = [
     "fold_series",
     "is_ascii_digits",
     "join_items",
+    "map_distinct",
     "models_dir",
     "read_data_csv",
 ]

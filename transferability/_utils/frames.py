@@ -123,6 +123,34 @@ def csv_rows(flat: pd.DataFrame, format: str, *, header: bool) -> bytes:
     return (bom + text).encode("utf-8")
 
 
+def map_distinct(func, values) -> np.ndarray:
+    """``func`` of each value, computed once per distinct value: the way to parse a column whose values
+    repeat. A missing value (None, NaN, NaT, pd.NA) gives ``func(None)``; values that cannot be hashed
+    (lists) are told apart by their text.
+
+    Examples
+    --------
+    >>> map_distinct(str.upper, ["a", "b", "a"]).tolist()
+    ['A', 'B', 'A']
+    >>> map_distinct(lambda v: v or "?", ["a", None, float("nan")]).tolist()
+    ['a', '?', '?']
+    """
+    cells = np.asarray(values, dtype=object)
+    try:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    except TypeError:  # unhashable cells: numbered by their text, each computed on its first cell
+        keys = np.array([str(v) if isinstance(v, list | dict | set) else v for v in cells], dtype=object)
+        codes, _ = pd.factorize(keys, use_na_sentinel=True)
+        present = np.flatnonzero(codes >= 0)
+        uniques = cells[present[np.unique(codes[present], return_index=True)[1]]]
+    table = np.empty(len(uniques) + 1, dtype=object)  # the last entry: missing values (code -1)
+    for i, value in enumerate(uniques):
+        table[i] = func(value)
+    if (codes < 0).any():
+        table[-1] = func(None)
+    return table[codes]
+
+
 def distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each row's number among the distinct rows of ``frame``, numbered in order of first appearance (a
     missing value, None or NaN, is a value like any other), and the position of each distinct row's first
