@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 import transferability as tr
 from transferability._io import cells as _cells
 from transferability._reference import Place, resolve_place
-from transferability._utils import fold
+from transferability._utils import CSV_FORMATS, csv_rows, fold
 from transferability.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -151,6 +152,26 @@ DETERMINISM = [
     "mauvais/cellules_fusionnees.xlsx",
     "mauvais/utf8_une_ligne_cp1252.csv",
 ]
+
+
+@MODEST
+@given(
+    st.lists(
+        st.tuples(CELL_VALUES, CELL, st.floats(allow_nan=True, allow_infinity=True), st.integers(-9, 9))
+    ),
+    st.sampled_from(sorted(CSV_FORMATS)),
+)
+def test_the_csv_built_by_arrow_is_what_pandas_writes_byte_for_byte(rows, fmt):
+    """csv_rows builds the CSV a column at a time; it must be the very file pandas' to_csv writes (quotes,
+    separators and line feeds in texts, missing values, float reprs, the decimal comma, mixed cells)."""
+    frame = pd.DataFrame(rows, columns=["mixte", "texte", "nombre", "entier"])
+    frame["mixte"] = frame["mixte"].astype(object)
+    frame["ensemble"] = pd.array([r[2] if r[3] > 0 else None for r in rows], dtype="Float64")
+    options = CSV_FORMATS[fmt]
+    expected = frame.to_csv(None, index=False, sep=options["sep"], decimal=options["decimal"])
+    bom = "\ufeff" if options["encoding"] == "utf-8-sig" else ""
+    assert csv_rows(frame, fmt, header=True) == (bom + expected).encode("utf-8")
+    assert csv_rows(frame, fmt, header=False) == expected.split("\n", 1)[1].encode("utf-8")
 
 
 @pytest.mark.parametrize("name", DETERMINISM)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._utils import CSV_FORMATS, check_csv_format, flat_lists
+from .._utils import check_csv_format, csv_rows, flat_lists
 
 
 def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel", append: bool = False) -> Path:
@@ -37,8 +37,8 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, format: str = "excel", a
     """
     check_csv_format(format)
     path = Path(path)
-    options = dict(CSV_FORMATS[format])
-    if append:  # no second header, nor a second byte-order mark in the middle of the file
-        options.update(mode="a", header=False, encoding="utf-8")
-    flat_lists(table).to_csv(path, index=False, **options)
+    # appended: no second header, nor a second byte-order mark in the middle of the file
+    rows = csv_rows(flat_lists(table), format, header=not append)
+    with open(path, "ab" if append else "wb") as out:
+        out.write(rows)
     return path

@@ -16,8 +16,9 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.pagebreak import Break
 
 from .._reference import HORS_CHAMP
-from .._utils import flat_lists, fr_int
+from .._utils import fr_int
 from .charts import bar_chart, describe_charts
+from .csv import write_csv
 from .detail_sheets import calendrier_sheet, marches_sheet, prestataires_sheet, qualite_sheet
 from .excel import COUNT, EURO, PERCENT, amount_unit, write_cell, write_table
 from .layout import CHART_COLOURS, EXCEL_MAX_ROWS, ROW_CM, Memo, ReportInfo, new_sheet, print_rows
@@ -40,7 +41,7 @@ def write_report(diag, path, *, max_rows: int | None = None, titre=None, acheteu
     detail_beside = None
     if len(diag.contrats) > max_rows:
         detail_beside = path.with_suffix(".marches.csv")
-        flat_lists(diag.contrats).to_csv(detail_beside, index=False)
+        write_csv(diag.contrats, detail_beside, format="standard")
     book = _book(info)
     messages_sheet(book, diag, info)
     _synthese(book, diag, info, detail_beside, max_rows)

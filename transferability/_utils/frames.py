@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._errors import InputError, Problem
+from .csvwriter import csv_bytes
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # what Excel in French opens as is (« ; », decimal comma, UTF-8 announced by a BOM), and the plain CSV
@@ -117,10 +118,9 @@ def csv_rows(flat: pd.DataFrame, format: str, *, header: bool) -> bytes:
     >>> csv_rows(pd.DataFrame({"a": [1.5], "b": ["x"]}), "excel", header=True)
     b'\\xef\\xbb\\xbfa;b\\n1,5;x\\n'
     """
-    options = {k: v for k, v in CSV_FORMATS[format].items() if k != "encoding"}
-    text = flat.to_csv(None, index=False, header=header, **options)
-    bom = "\ufeff" if header and CSV_FORMATS[format]["encoding"] == "utf-8-sig" else ""
-    return (bom + text).encode("utf-8")
+    options = CSV_FORMATS[format]
+    bom = "\ufeff".encode() if header and options["encoding"] == "utf-8-sig" else b""
+    return bom + csv_bytes(flat, options["sep"], options["decimal"], header=header)
 
 
 def map_distinct(func, values) -> np.ndarray:
