@@ -119,10 +119,10 @@ def _strongest(Z, coef: np.ndarray, family_index: np.ndarray, kind: np.ndarray, 
     strongest words, by their contribution to the predicted family (positive only), all rows at once."""
     row = np.repeat(np.arange(Z.shape[0]), np.diff(Z.indptr))
     contrib = Z.data * coef[np.asarray(family_index)[row], Z.indices]
-    keep = contrib > 0
+    keep = (contrib > 0) & (kind[Z.indices] > 0)  # the kinds of terms shown, for the predicted family
     row, col, contrib = row[keep], Z.indices[keep], contrib[keep]
     k = kind[col]
-    ranked = np.lexsort((-contrib, k, row))  # by row, kind, then strongest first
+    ranked = np.lexsort((-contrib, row * 4 + k))  # by row and kind (one key), then strongest first
     row, col, k = row[ranked], col[ranked], k[ranked]
     starts = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (k[1:] != k[:-1])])
     rank = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
