@@ -9,6 +9,9 @@ a chunk gives the same result, and results come back in the file's order.
 
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
 import time
 import warnings
 from collections import deque
@@ -147,12 +150,15 @@ def map_chunks(
         for frame in chain(head, chunks):
             yield scorer(frame, source)
         return
+    # what every worker needs, pickled once to a file each reads at its start: sent through the pipe that
+    # starts a worker, megabytes would hold the next worker's start until this one has imported everything
+    handle, payload = tempfile.mkstemp(prefix="transferability-", suffix=".pickle")
+    with os.fdopen(handle, "wb") as out:
+        pickle.dump(
+            (scorer.index.directory, scorer.settings, scorer.model, scorer.csv_format), out, protocol=5
+        )
     # loky's processes: no `if __name__ == "__main__":` needed in the caller's script, and killed at once
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        initializer=_start_worker,
-        initargs=(scorer.index.directory, scorer.settings, scorer.model, scorer.csv_format),
-    )
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(payload,))
     try:
         pending: deque = deque()
         for frame in chain(head, chunks):
@@ -164,19 +170,24 @@ def map_chunks(
     except BaseException:  # an error, an interruption: the chunks being scored are not waited for
         pool.shutdown(wait=False, kill_workers=True)
         raise
+    finally:
+        Path(payload).unlink(missing_ok=True)
     pool.shutdown(wait=True)
 
 
 _WORKER_SCORER: ChunkScorer | None = None  # a worker process's own, built once at its start
 
 
-def _start_worker(directory: pd.DataFrame, settings: Settings, model, csv_format: str | None) -> None:
+def _start_worker(payload: str) -> None:
+    """A worker's start: its scorer built from the directory, settings, model and CSV format in ``payload``
+    (a pickle file written by this library for its own workers)."""
     global _WORKER_SCORER
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     threadpool_limits(1)  # the processes share the cores: no numerical library starts threads of its own
     warnings.simplefilter("ignore")  # a chunk's warnings are recorded and sent back with its result
-    _WORKER_SCORER = ChunkScorer(directory, settings, model, csv_format)
+    with open(payload, "rb") as data:
+        _WORKER_SCORER = ChunkScorer(*pickle.load(data))
 
 
 def _score_in_worker(frame: pd.DataFrame, source: Path) -> ScoredChunk:
