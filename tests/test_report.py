@@ -168,6 +168,21 @@ def test_large_amounts_are_charted_and_tabled_in_millions(diag, report, tmp_path
     assert '#,##0"\u00a0M€"' in formats
 
 
+def test_method_sheet_gives_every_setting_as_french_text(report):
+    """Values of one column all written alike (a number right-aligned beside texts left-aligned read as
+    misplaced on paper), thousands grouped: « 20 000 », « 7,5 % »."""
+    ws = load_workbook(report)["Méthode"]
+    header = next(r for r in range(1, 60) if ws.cell(r, 1).value == "Paramètre")
+    values = {}
+    for r in range(header + 1, header + 40):
+        if ws.cell(r, 1).value is None:
+            break
+        values[ws.cell(r, 1).value] = ws.cell(r, 2).value
+    assert len(values) >= 20 and all(isinstance(v, str) for v in values.values())
+    assert values["Lignes gardées dans les feuilles longues (le reste en CSV à côté)"] == "20\u202f000"
+    assert values["Part des heures qu’une clause réserve à l’insertion"] == "7,5\u00a0%"
+
+
 def test_synthese_shares_are_percentages_and_say_which_providers_the_directory_holds(report):
     ws = load_workbook(report)["Synthèse"]
     rows = {(ws.cell(r, 1).value, ws.cell(r, 2).value): r for r in range(1, 40)}

@@ -175,8 +175,9 @@ def _settings(settings) -> pd.DataFrame:
         what, unit = LABELS.get(name, (name, ""))
         if unit == "part":
             value, unit = f"{value * 100:g} %".replace(".", ","), ""
-        elif isinstance(value, float):
-            value = fr_int(round(value)) if value >= 1000 else f"{value:g}".replace(".", ",")
+        elif isinstance(value, int | float) and not isinstance(value, bool):  # all values as text, aligned
+            whole = isinstance(value, int) or value >= 1000
+            value = fr_int(round(value)) if whole else f"{value:g}".replace(".", ",")
         elif name == "date_reference":
             value, unit = pd.Timestamp(value).strftime("%d/%m/%Y"), ""
         rows.append({"Paramètre": what, "Valeur": value, "Unité": unit})
