@@ -183,6 +183,20 @@ def test_method_sheet_gives_every_setting_as_french_text(report):
     assert values["Part des heures qu’une clause réserve à l’insertion"] == "7,5\u00a0%"
 
 
+def test_counts_of_one_agree_in_number(tmp_path):
+    """« 1 marché se renouvelle », never « 1 marchés se renouvellent », in the key messages and in the
+    warnings, on a real contract of the sample diagnosed alone."""
+    one = tr.read_contracts(tr.load_sample_contracts_path()).head(1)
+    with pytest.warns(tr.TransferabilityWarning) as caught:
+        diag = tr.diagnose(one.assign(lieu_code=None, commune_insee=None, departement=None, region=None))
+    said = [str(w.message) for w in caught]
+    assert any(m.startswith("1 marché sans lieu") for m in said), said
+    ws = load_workbook(diag.to_excel(tmp_path / "r.xlsx"))["Messages clés"]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert not re.search(r"(?<![\d\u202f])[01] marchés", text), re.findall(r".{30}[01] marchés.{30}", text)
+    assert re.search(r"(?<![\d\u202f])[01] marché ", text)
+
+
 def test_synthese_shares_are_percentages_and_say_which_providers_the_directory_holds(report):
     ws = load_workbook(report)["Synthèse"]
     rows = {(ws.cell(r, 1).value, ws.cell(r, 2).value): r for r in range(1, 40)}

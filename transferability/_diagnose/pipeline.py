@@ -13,7 +13,7 @@ from .._contracts import CONTRACT_COLUMNS, apply_territory, read_contracts
 from .._directory import read_directory
 from .._errors import TransferabilityWarning
 from .._reference import taxonomy as tx
-from .._utils import fr_int
+from .._utils import fr_count, fr_int
 from .coverage import CoverageIndex, coverage
 from .diagnostic import Diagnostic
 from .explain import sentences
@@ -205,7 +205,8 @@ def _alerts(
     said = alerts.map(lambda a: any(x.startswith(("durée nulle", "durée aberrante")) for x in a))
     if said.any():  # the reader's alerts for these durations, or the diagnostic's own
         warnings.warn(
-            f"{said.sum()} marchés à la durée nulle, négative ou de plus de {longest} : durée ignorée",
+            f"{fr_count(said.sum(), 'marché', 'marchés')} à la durée nulle, négative ou de plus de {longest} : "
+            "durée ignorée",
             TransferabilityWarning,
             stacklevel=4,
         )
@@ -224,7 +225,8 @@ def _alerts(
         alerts.iat[i] = [*alerts.iat[i], "territoire inconnu : couverture comptée sur toute la France"]
     if unknown.any():
         warnings.warn(
-            f"{unknown.sum()} marchés sans lieu ni département d’acheteur : niveau « indéterminé »",
+            f"{fr_count(unknown.sum(), 'marché', 'marchés')} sans lieu ni département d’acheteur : "
+            "niveau « indéterminé »",
             TransferabilityWarning,
             stacklevel=4,
         )

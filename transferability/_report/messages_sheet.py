@@ -6,7 +6,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.pagebreak import Break
 
-from .._utils import NBSP, THIN, fr_amount, fr_int, fr_pct
+from .._utils import NBSP, THIN, fr_amount, fr_count, fr_pct
 from .excel import COUNT, EURO, PERCENT, write_cell, write_table
 from .layout import ReportInfo, new_sheet
 
@@ -86,26 +86,31 @@ def _blocking(w: _Writer, diag) -> None:
 def _read(w: _Writer, diag, s: pd.DataFrame, t: pd.DataFrame) -> None:
     w.section("1. Les marchés lus")
     parts = [
-        f"{fr_int(s.loc[cat, 'nb_marches'])} {label} ({fr_amount(s.loc[cat, 'montant_total'])} HT)"
-        for cat, label in (("MAPA", "MAPA"), ("Formalisé", "marchés formalisés"))
+        f"{fr_count(s.loc[cat, 'nb_marches'], *labels)} ({fr_amount(s.loc[cat, 'montant_total'])} HT)"
+        for cat, labels in (
+            ("MAPA", ("MAPA", "MAPA")),
+            ("Formalisé", ("marché formalisé", "marchés formalisés")),
+        )
         if s.loc[cat, "nb_marches"]
     ]
     others = int(s.loc["Ensemble", "nb_marches"] - s.loc[["MAPA", "Formalisé"], "nb_marches"].sum())
     if others:
-        parts.append(f"{fr_int(others)} autres (sans publicité ou procédure inconnue)")
+        parts.append(f"{fr_count(others, 'autre', 'autres')} (sans publicité ou procédure inconnue)")
     judged = int((t["niveau"].astype(str) != "indéterminé").sum())
     text = (
-        f"{fr_int(len(diag.contrats))} marchés lus, {_period_read(diag)}{NBSP}: " + ", ".join(parts) + ". "
-        f"{fr_int(judged)} jugés"
+        f"{fr_count(len(diag.contrats), 'marché lu', 'marchés lus')}, {_period_read(diag)}{NBSP}: "
+        + ", ".join(parts)
+        + f". {fr_count(judged, 'jugé', 'jugés')}"
     )
     duplicates = int(diag.contrats["doublon"].sum())
     if duplicates:
-        text += f", {fr_int(duplicates)} doublons écartés"
+        text += f", {fr_count(duplicates, 'doublon écarté', 'doublons écartés')}"
     absurd = int(s.loc["Ensemble"].get("nb_montants_aberrants", 0))
     if absurd:
         text += (
-            f", {fr_int(absurd)} montants de remplissage ou aberrants (moins de "
-            f"{fr_amount(diag.parametres.montant_min_plausible)}, 999{THIN}999{THIN}999{NBSP}€…) exclus des totaux"
+            f", {fr_count(absurd, 'montant de remplissage ou aberrant', 'montants de remplissage ou aberrants')} "
+            f"(moins de {fr_amount(diag.parametres.montant_min_plausible)}, 999{THIN}999{THIN}999{NBSP}€…) "
+            f"{'exclu' if absurd < 2 else 'exclus'} des totaux"
         )
     maxima = s.loc["Ensemble", "montant_maxima_accords_cadres"]
     if maxima:
@@ -117,6 +122,8 @@ def _period_read(diag) -> str:
     dates = pd.to_datetime(diag.contrats["date_notification"]).dropna()
     if dates.empty:
         return "sans date de notification"
+    if dates.min() == dates.max():
+        return f"{'notifié' if len(dates) < 2 else 'notifiés'} le {dates.min():%d/%m/%Y}"
     return f"notifiés du {dates.min():%d/%m/%Y} au {dates.max():%d/%m/%Y}"
 
 
@@ -225,13 +232,13 @@ def _already(w: _Writer, t: pd.DataFrame) -> None:
     holders = t["titulaire_inclusif"].astype(bool)
     social = t["consideration_sociale_existante"].notna()
     said = (
-        f"{fr_int(holders.sum())} marchés ont pour titulaire une structure inclusive de l’annuaire "
+        f"{fr_count(holders.sum(), 'marché a', 'marchés ont')} pour titulaire une structure inclusive de l’annuaire "
         f"({fr_amount(t.loc[holders, 'montant'].astype(float).sum())} HT)"
         if holders.any()
         else "Aucun marché n’a pour titulaire une structure inclusive de l’annuaire"
     )
     said += (
-        f"{NBSP}; {fr_int(social.sum())} portent déjà une considération sociale déclarée (clause sociale, marché "
+        f"{NBSP}; {fr_count(social.sum(), 'porte', 'portent')} déjà une considération sociale déclarée (clause sociale, marché "
         "réservé)."
         if social.any()
         else f"{NBSP}; aucun ne déclare de considération sociale (clause sociale, marché réservé)."
@@ -245,7 +252,8 @@ def _plan(w: _Writer, diag, t: pd.DataFrame) -> None:
     calendar = diag.calendrier()
     soon = calendar[calendar["date_renouvellement"] <= pd.Timestamp(settings.reference) + pd.DateOffset(months=settings.horizon_mois)]  # fmt: skip
     w.say(
-        f"Dans les {settings.horizon_mois} mois{NBSP}: {fr_int(len(soon))} marchés fort ou moyen se renouvellent "
+        f"Dans les {settings.horizon_mois} mois{NBSP}: "
+        f"{fr_count(len(soon), 'marché fort ou moyen se renouvelle', 'marchés fort ou moyen se renouvellent')} "
         f"({fr_amount(soon['montant_transferable'].sum())} transférables). Préparer leur réservation ou leur lot "
         f"réservé {settings.delai_lancement_mois} mois avant l’échéance (dates de lancement dans la feuille "
         "Calendrier).",
@@ -254,17 +262,28 @@ def _plan(w: _Writer, diag, t: pd.DataFrame) -> None:
     moyen = t["niveau"].eq("moyen")
     sourcing = t["recommandation"].astype(str).str.startswith("Sourcer")
     w.say(
-        f"Allotir et sourcer{NBSP}: {fr_int(moyen.sum())} marchés moyen se prêtent à un lot réservé "
+        f"Allotir et sourcer{NBSP}: {fr_count(moyen.sum(), 'marché moyen se prête', 'marchés moyen se prêtent')} "
+        "à un lot réservé "
         f"({fr_amount(t.loc[moyen, 'montant_transferable'].sum())} transférables)"
-        f"{NBSP}; {fr_int(sourcing.sum())} marchés au potentiel fort ou moyen n’ont aucun prestataire du secteur "
-        f"qui couvre leur lieu ({fr_amount(t.loc[sourcing, 'montant'].astype(float).sum())} HT){NBSP}: rencontrer les "
-        "ESAT, EA et SIAE voisins avant leur renouvellement.",
+        f"{NBSP}; "
+        + fr_count(
+            sourcing.sum(),
+            "marché au potentiel fort ou moyen n’a aucun prestataire du secteur qui couvre son lieu",
+            "marchés au potentiel fort ou moyen n’ont aucun prestataire du secteur qui couvre leur lieu",
+        )
+        + f" ({fr_amount(t.loc[sourcing, 'montant'].astype(float).sum())} HT){NBSP}: rencontrer les "
+        f"ESAT, EA et SIAE voisins avant {'son' if sourcing.sum() < 2 else 'leur'} renouvellement.",
         bold=True,
     )
     clause = t["recommandation"].astype(str).str.startswith("Clause")
     w.say(
-        f"À plus long terme{NBSP}: {fr_int(clause.sum())} marchés de main-d’œuvre hors de portée du secteur "
-        f"appellent une clause sociale d’insertion ({fr_int(t.loc[clause, 'heures_insertion_clause'].sum())} heures "
+        f"À plus long terme{NBSP}: "
+        + fr_count(
+            clause.sum(),
+            "marché de main-d’œuvre hors de portée du secteur appelle",
+            "marchés de main-d’œuvre hors de portée du secteur appellent",
+        )
+        + f" une clause sociale d’insertion ({fr_count(t.loc[clause, 'heures_insertion_clause'].sum(), 'heure', 'heures')} "
         "d’insertion par an)"
         + _capacity(t)
         + ". Partager ces besoins avec le réseau pour que l’offre se développe.",

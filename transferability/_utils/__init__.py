@@ -12,7 +12,7 @@ from .frames import (
     join_items,
     map_distinct,
 )
-from .french import NBSP, THIN, fr_amount, fr_euros, fr_int, fr_pct
+from .french import NBSP, THIN, fr_amount, fr_count, fr_euros, fr_int, fr_pct
 from .resources import data_dir, data_path, models_dir, read_data_csv
 from .text import alert_kind, clean_text, fold, fold_series, is_ascii_digits
 
@@ -20,6 +20,7 @@ __all__ = [
     "NBSP",
     "THIN",
     "fr_amount",
+    "fr_count",
     "fr_euros",
     "fr_int",
     "fr_pct",

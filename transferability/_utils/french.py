@@ -10,6 +10,17 @@ def fr_int(n) -> str:
     return f"{int(n):,}".replace(",", THIN)
 
 
+def fr_count(n, singular: str, plural: str) -> str:
+    """A count and the words that follow it, agreed in number as French does (0 and 1 take the singular).
+
+    Examples
+    --------
+    >>> fr_count(1, "marché se renouvelle", "marchés se renouvellent"), fr_count(1204, "marché", "marchés")
+    ('1 marché se renouvelle', '1\u202f204 marchés')
+    """
+    return f"{fr_int(n)} {singular if abs(int(n)) < 2 else plural}"
+
+
 def fr_pct(x) -> str:
     """A share as a whole percentage, ``"—"`` when unknown: ``0.114`` → ``"11 %"``."""
     return "—" if x is None or x != x else f"{x * 100:.0f}{NBSP}%"
