@@ -195,3 +195,13 @@ def test_a_windows_1252_console_gets_no_encoding_error(tmp_path):
     proc = subprocess.run(cmd, capture_output=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr.decode("cp1252", "replace")
     assert b"Traceback" not in proc.stderr
+
+
+def test_a_file_of_one_contract_is_said_in_the_singular(tmp_path, capsys):
+    lines = (DATA / "consolide_travaux_extrait.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "un.csv").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    code = main(
+        ["diagnostic", str(tmp_path / "un.csv"), "--territoire", "74", "-o", str(tmp_path / "r.xlsx")]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and "1 marché\u00a0: " in out and "MAPA (1 marché, " in out and "1 marchés" not in out

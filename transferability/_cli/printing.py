@@ -17,6 +17,11 @@ def fr_euros(x) -> str:
     return f"{fr_int(round(float(x)))}{NBSP}€"
 
 
+def contracts(n) -> str:
+    """« 1 marché », « 2 marchés » (0 and 1 take the singular)."""
+    return f"{fr_int(n)} {'marché' if abs(int(n)) < 2 else 'marchés'}"
+
+
 def print_contracts_report(report: dict) -> None:
     sheet = f", feuille « {report['feuille']} »" if report["feuille"] else ""
     print(f"Fichier{NBSP}: {report['fichier']} ({report['format']}{sheet})")
@@ -64,7 +69,7 @@ def summary_lines(diag) -> list[str]:
     table = diag.contrats
     counts = table["niveau"].astype(str).value_counts()
     levels = ", ".join(f"{fr_int(counts.get(k, 0))} {k}" for k in ("fort", "moyen", "faible", "indéterminé"))
-    lines = [f"{fr_int(len(table))} marchés{NBSP}: {levels}."]
+    lines = [f"{contracts(len(table))}{NBSP}: {levels}."]
     s = diag.synthese()
     for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Marchés formalisés")):
         if cat in s.index and s.loc[cat, "nb_marches"]:
@@ -74,7 +79,7 @@ def summary_lines(diag) -> list[str]:
                 for key, name in (("esat_ea", "ESAT, EA"), ("siae", "SIAE"))
             )
             lines.append(
-                f"{label} ({fr_int(row['nb_marches'])} marchés, {fr_euros(row['montant_total'])} HT){NBSP}: "
+                f"{label} ({contracts(row['nb_marches'])}, {fr_euros(row['montant_total'])} HT){NBSP}: "
                 f"{fr_pct(row['part_montant_transferable_sur_juges'])} du montant transférable ({sectors}), "
                 f"{fr_pct(row['part_montant_fort_ou_moyen_sur_juges'])} en marchés fort ou moyen."
             )
