@@ -85,6 +85,21 @@ def test_aggregate_report_and_cli(national, tmp_path, capsys):
     assert "lignes lues" in capsys.readouterr().out
 
 
+def test_aggregate_report_keeps_the_largest_directions_and_writes_them_all_beside(national, tmp_path):
+    path, _ = national
+    settings = tr.Settings(date_reference=dt.date(2025, 6, 30), lignes_directions=10)
+    report = tmp_path / "rapport.xlsx"
+    result = tr.diagnose_file(path, tmp_path / "d.parquet", settings=settings, chunksize=50, report=report)
+    every = result["diagnostic"].par_direction()
+    assert len(every) > 10
+    ws = load_workbook(report)["Directions"]
+    shown = [ws.cell(r, 1).value for r in range(6, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert shown == list(every.index[:10])  # the largest transferable amounts first
+    assert "tous sont dans rapport.directions.csv" in ws["A4"].value
+    beside = pd.read_csv(tmp_path / "rapport.directions.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert beside["Direction ou acheteur"].tolist() == list(every.index)
+
+
 def test_chunks_scored_in_two_processes_give_the_same_file_as_in_one(national, tmp_path):
     path, _ = national
     one = tr.diagnose_file(path, tmp_path / "one.parquet", settings=SETTINGS, chunksize=40, n_jobs=1)

@@ -60,6 +60,9 @@ class Settings:
         Rows of the long sheets kept in the workbook (Marchés, Calendrier, the alerts of Qualité des
         données); beyond, the whole per-contract table is written to a CSV beside the report, said on the
         Synthèse sheet. A larger workbook is slow to write and to open.
+    lignes_directions : int, default=1000
+        Directions (or buyers) kept in the Directions sheet of a national run's report, the largest
+        transferable amounts first; all of them are written to a CSV beside the report, said on the sheet.
     montant_en_millions : float, default=1e9
         Amount (€ HT) from which the report's charts by level and by family, and their tables, count in M€
         rather than k€: a national file's billions stay readable.
@@ -96,6 +99,7 @@ class Settings:
     part_territoire_inconnu_alerte: float = 0.2
     lignes_imprimees: int = 100
     lignes_classeur: int = 20_000
+    lignes_directions: int = 1_000
     montant_en_millions: float = 1e9
     cout_horaire: float = 60.0
     taux_effort_insertion: float = 0.075
@@ -206,6 +210,7 @@ _LIMITS = {
     "part_territoire_inconnu_alerte": ("share", 0.0, 1.0),
     "lignes_imprimees": ("count", 10, 100_000),
     "lignes_classeur": ("count", 100, 1_048_000),
+    "lignes_directions": ("count", 10, 1_048_000),
     "montant_en_millions": ("number", 1.0, 1e15),
     "cout_horaire": ("number", 0.01, 10_000.0),
     "taux_effort_insertion": ("share", 0.0, 1.0),

@@ -56,6 +56,7 @@ LABELS = {
     ),
     "lignes_imprimees": ("Lignes imprimées des feuilles longues", "lignes"),
     "lignes_classeur": ("Lignes gardées dans les feuilles longues (le reste en CSV à côté)", "lignes"),
+    "lignes_directions": ("Directions gardées dans le rapport national (toutes en CSV à côté)", "directions"),
     "montant_en_millions": ("Montant à partir duquel graphiques et tableaux comptent en M€", "€ HT"),
     "cout_horaire": ("Coût horaire pour convertir la main-d’œuvre en heures", "€ par heure"),
     "taux_effort_insertion": ("Part des heures qu’une clause réserve à l’insertion", "part"),

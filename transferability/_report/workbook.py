@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.pagebreak import Break
 
 from .._reference import HORS_CHAMP
-from .._utils import fr_int
+from .._utils import NBSP, fr_int
 from .charts import bar_chart, describe_charts
 from .csv import write_csv
 from .detail_sheets import calendrier_sheet, marches_sheet, prestataires_sheet, qualite_sheet
@@ -72,7 +72,7 @@ def write_aggregate_report(diag, path, *, detail) -> Path:
     book = _book(info)
     _synthese(book, diag, info, note, EXCEL_MAX_ROWS)
     _familles(book, diag, info)
-    _directions(book, diag, info)
+    _directions(book, diag, info, beside=path.with_suffix(".directions.csv"))
     methode_sheet(book, diag, info)
     glossaire_sheet(book, info)
     return _save(book, path)
@@ -227,6 +227,24 @@ def _familles(book, diag, info: ReportInfo) -> None:
     ws.page_setup.fitToHeight = 2  # a page per category, however tall a spreadsheet draws the rows
 
 
+def _directions_table(d: pd.DataFrame) -> pd.DataFrame:
+    """The Directions sheet's columns, from :meth:`Diagnostic.par_direction` (largest transferable first)."""
+    return pd.DataFrame(
+        {
+            "Direction ou acheteur": d["direction"],
+            "Marchés": d["nb_marches"],
+            "Fort": d["nb_fort"],
+            "Moyen": d["nb_moyen"],
+            "Montant total": d["montant_total"],
+            "Transférable": d["montant_transferable"],
+            "Part transférable": d["montant_transferable"] / d["montant_total"].where(d["montant_total"] > 0),
+            "dont ESAT, EA": d["montant_transferable_esat_ea"],
+            "dont SIAE": d["montant_transferable_siae"],
+            "Recommandation principale": d["recommandation_principale"],
+        }
+    )
+
+
 def _by_family(fam: pd.DataFrame, divisor: float, unit: str) -> pd.DataFrame:
     """One category's families with a transferable amount, largest first (Hors champ left out), the
     transferable amount in ``unit`` (k€ or M€: ``divisor``)."""
@@ -245,27 +263,19 @@ def _by_family(fam: pd.DataFrame, divisor: float, unit: str) -> pd.DataFrame:
     )
 
 
-def _directions(book, diag, info: ReportInfo) -> None:
-    """Per direction (or buyer): amounts, the transferable share, and what to do first."""
+def _directions(book, diag, info: ReportInfo, beside: Path | None = None) -> None:
+    """Per direction (or buyer): amounts, the transferable share, and what to do first. With ``beside``
+    (a national run), the sheet keeps the ``Settings.lignes_directions`` largest transferable amounts and
+    the whole table goes to that CSV file."""
     ws = new_sheet(book, info, "Directions", "Par direction acheteuse : volume, part transférable, recommandation",
                    repeat_header=True)  # fmt: skip
-    d = diag.par_direction().reset_index()
-    table = pd.DataFrame(
-        {
-            "Direction ou acheteur": d["direction"],
-            "Marchés": d["nb_marches"],
-            "Fort": d["nb_fort"],
-            "Moyen": d["nb_moyen"],
-            "Montant total": d["montant_total"],
-            "Transférable": d["montant_transferable"],
-            "Part transférable": (
-                d["montant_transferable"] / d["montant_total"].where(d["montant_total"] > 0)
-            ),
-            "dont ESAT, EA": d["montant_transferable_esat_ea"],
-            "dont SIAE": d["montant_transferable_siae"],
-            "Recommandation principale": d["recommandation_principale"],
-        }
-    )
+    table = _directions_table(diag.par_direction().reset_index())
+    kept = diag.parametres.lignes_directions
+    if beside is not None and len(table) > kept:
+        write_csv(table, beside)
+        write_cell(ws, 4, 1, f"Les {fr_int(kept)} directions ou acheteurs au plus fort montant transférable, sur "
+                             f"{fr_int(len(table))}{NBSP}; tous sont dans {beside.name}.").font = Font(italic=True, size=9)  # fmt: skip
+        table = table.head(kept)
     end = write_table(ws, table, 5, {"Montant total": EURO, "Transférable": EURO, "Part transférable": PERCENT,
                                      "dont ESAT, EA": EURO, "dont SIAE": EURO, "Marchés": COUNT},
                       widths={"Direction ou acheteur": 30, "Recommandation principale": 30},
