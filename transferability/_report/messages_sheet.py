@@ -251,12 +251,16 @@ def _plan(w: _Writer, diag, t: pd.DataFrame) -> None:
     settings = diag.parametres
     calendar = diag.calendrier()
     soon = calendar[calendar["date_renouvellement"] <= pd.Timestamp(settings.reference) + pd.DateOffset(months=settings.horizon_mois)]  # fmt: skip
+    prepare = (
+        f" Préparer {'sa réservation ou son lot' if len(soon) < 2 else 'leur réservation ou leur lot'} réservé "
+        f"{settings.delai_lancement_mois} mois avant l’échéance (dates de lancement dans la feuille Calendrier)."
+        if len(soon)
+        else ""
+    )
     w.say(
         f"Dans les {settings.horizon_mois} mois{NBSP}: "
         f"{fr_count(len(soon), 'marché fort ou moyen se renouvelle', 'marchés fort ou moyen se renouvellent')} "
-        f"({fr_amount(soon['montant_transferable'].sum())} transférables). Préparer leur réservation ou leur lot "
-        f"réservé {settings.delai_lancement_mois} mois avant l’échéance (dates de lancement dans la feuille "
-        "Calendrier).",
+        f"({fr_amount(soon['montant_transferable'].sum())} transférables).{prepare}",
         bold=True,
     )
     moyen = t["niveau"].eq("moyen")
