@@ -82,7 +82,9 @@ def test_aggregate_report_and_cli(national, tmp_path, capsys):
     assert main(["diagnostic", str(path), "--par-lots", "--taille-lot", "20", "-o", str(report)]) == 0
     assert load_workbook(report).sheetnames == ["Synthèse", "Familles", "Directions", "Méthode", "Glossaire"]
     assert (tmp_path / "rapport.detail.parquet").is_file()  # beside the report, never over an input
-    assert "lignes lues" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "lignes lues" in out and "Toutes les directions" not in out  # all are in the sheet: no CSV
+    assert not (tmp_path / "rapport.directions.csv").exists()
 
 
 def test_aggregate_report_keeps_the_largest_directions_and_writes_them_all_beside(national, tmp_path):
@@ -98,6 +100,26 @@ def test_aggregate_report_keeps_the_largest_directions_and_writes_them_all_besid
     assert "tous sont dans rapport.directions.csv" in ws["A4"].value
     beside = pd.read_csv(tmp_path / "rapport.directions.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert beside["Direction ou acheteur"].tolist() == list(every.index)
+
+
+def test_the_command_line_says_where_every_direction_is_written(national, tmp_path, capsys):
+    path, _ = national
+    (tmp_path / "p.toml").write_text("lignes_directions = 10\n", encoding="utf-8")
+    report = tmp_path / "rapport.xlsx"
+    args = [
+        "diagnostic",
+        str(path),
+        "--par-lots",
+        "--parametres",
+        str(tmp_path / "p.toml"),
+        "-o",
+        str(report),
+    ]
+    assert main(args) == 0
+    assert (
+        f"Toutes les directions (CSV) écrites\u00a0: {tmp_path / 'rapport.directions.csv'}"
+        in capsys.readouterr().out
+    )
 
 
 def test_chunks_scored_in_two_processes_give_the_same_file_as_in_one(national, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import transferability as tr
@@ -174,12 +175,17 @@ def _national(args, settings, out, csv) -> int:
     detail = wanted and check_output(
         str(wanted), (".parquet",), "le détail par marché", "detail.parquet", args.fichiers
     )
+    started = time.time()
     result = tr.diagnose_file(
         args.fichiers[0], detail, directory=args.annuaire, settings=settings, chunksize=args.taille_lot,
         report=out, model=_model(args), csv=csv, csv_format=args.csv_format,
     )  # fmt: skip
+    # the report writes every direction beside it when its sheet keeps the largest only
+    directions = Path(out).with_suffix(".directions.csv") if out else None
+    if directions is not None and not (directions.is_file() and directions.stat().st_mtime >= started):
+        directions = None
     if not args.quiet:
-        _say_national(args, result, detail, csv, out)
+        _say_national(args, result, detail, csv, out, directions)
     return 0
 
 
@@ -187,7 +193,9 @@ def _seconds(x: float) -> str:
     return f"{x:.1f}".replace(".", ",") + "\u00a0s"
 
 
-def _say_national(args, result: dict, detail: Path | None, csv: str | None, out) -> None:
+def _say_national(
+    args, result: dict, detail: Path | None, csv: str | None, out, directions: Path | None
+) -> None:
     for line in summary_lines(result["diagnostic"]):
         print(line)
     rate = fr_int(round(result["lignes_lues"] / max(result["secondes"], 1e-9)))
@@ -198,6 +206,7 @@ def _say_national(args, result: dict, detail: Path | None, csv: str | None, out)
         ("Détail par marché (parquet) écrit", detail),
         ("Table par marché écrite", csv),
         ("Rapport écrit", out),
+        ("Toutes les directions (CSV) écrites", directions),
     )
     for what, path in written:
         if path:
