@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .._reference import taxonomy as tx
-from .._utils import fold_series
+from .._utils import fold_series, map_distinct
 
 FRENCH_STOP_WORDS = frozenset(
     [
@@ -147,17 +147,17 @@ def cpv_tokens(codes: pd.Series) -> pd.Series:
     >>> cpv_tokens(pd.Series([None, float("nan")], dtype=object)).tolist()
     ['sanscpv', 'sanscpv']
     """
-    values = [c if isinstance(c, str) else None for c in codes.tolist()]  # every missing value alike
-    table = {}
-    for code in dict.fromkeys(values):
-        prior = tx.cpv_prior(code)
-        if prior is None:
-            table[code] = "sanscpv"
-            continue
-        parts = [f"d{code[:2]}", f"g{code[:3]}", f"c{code[:4]}", f"s{code[:5]}"]
-        parts += [f"famcpv{tx.family_labels().index(prior.famille)}", f"capcpv{prior.capacite}"]
-        table[code] = " ".join(parts)
-    return pd.Series([table[c] for c in values], index=codes.index, dtype=object)
+    tokens = map_distinct(lambda c: _cpv_tokens(c if isinstance(c, str) else None), codes)  # missing alike
+    return pd.Series(tokens, index=codes.index, dtype=object)
+
+
+def _cpv_tokens(code: str | None) -> str:
+    prior = tx.cpv_prior(code)
+    if prior is None:
+        return "sanscpv"
+    parts = [f"d{code[:2]}", f"g{code[:3]}", f"c{code[:4]}", f"s{code[:5]}"]
+    parts += [f"famcpv{tx.family_labels().index(prior.famille)}", f"capcpv{prior.capacite}"]
+    return " ".join(parts)
 
 
 def amount_bands(X: pd.DataFrame) -> np.ndarray:

@@ -303,7 +303,7 @@ def _buyer_department(out: pd.DataFrame, cells: _Cells, missing: np.ndarray) -> 
     its other contracts."""
     geo = geography()
     explicit = pd.Series(
-        [geo.normalise_department(clean_text(v)) for v in cells.col("acheteur_departement")],
+        cells.parsed("acheteur_departement", lambda v: geo.normalise_department(clean_text(v))),
         index=out.index,
         dtype=object,
     )

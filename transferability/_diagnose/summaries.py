@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import CATEGORIES
+from .._utils import distinct_rows
 from .potential import SECTORS
 from .rules import ENGAGED, LEVELS, UNDETERMINED
 from .verdict import SECTOR_NAMES, sector_known
@@ -189,11 +190,9 @@ def par_direction(contrats: pd.DataFrame) -> pd.DataFrame:
 def _direction_labels(contrats: pd.DataFrame) -> pd.Categorical:
     """Each contract's direction, else « (acheteur) » and its buyer's name or id: written once per distinct
     (direction, buyer name, buyer id), a category per row (a national file has a million rows)."""
-    keys = pd.MultiIndex.from_arrays(
-        [contrats[c].astype(object) for c in ("direction", "acheteur_nom", "acheteur_id")]
-    )
-    codes, distinct = keys.factorize(use_na_sentinel=False)
-    direction, name, buyer = (pd.Series(distinct.get_level_values(i), dtype=object) for i in range(3))
+    keys = contrats[["direction", "acheteur_nom", "acheteur_id"]].astype(object)
+    codes, first = distinct_rows(keys)
+    direction, name, buyer = (keys[c].iloc[first].reset_index(drop=True) for c in keys.columns)
     labels = direction.where(direction.notna(), "(acheteur) " + name.fillna(buyer).fillna("inconnu"))
     return pd.Categorical(labels.to_numpy(object)[codes])
 
