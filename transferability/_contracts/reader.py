@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,13 +28,13 @@ from .._io import (
     reading_report,
     source_column,
 )
-from .._utils import clean_text, fold, map_distinct
 from .._utils import clock as _clock
+from .._utils import fold
 from .columns import CONTRACT_COLUMNS
 from .decp import read_json_table, read_xml_table
 from .headers import FIELDS, ColumnMatch, header_rule, holder_postal_code, match_header, match_headers
 from .normalise import normalise
-from .rows import mark_duplicates
+from .rows import holder_lists, mark_duplicates
 
 __all__ = ["CONTRACT_COLUMNS", "read_contracts"]
 
@@ -304,7 +303,7 @@ def canonical_fields(raw: RawTable, where: str, forced: dict[str, str] | None) -
             )
         )
     _coalesce_amounts(src, amounts, out)
-    out["titulaires"] = _holders(src, holder_ids, holder_names)
+    out["titulaires"] = holder_lists(src, holder_ids, holder_names)
     for col in src.columns:
         if col not in used:
             out[source_column(col, out.columns)] = src[col]
@@ -359,39 +358,6 @@ def _coalesce_amounts(src: pd.DataFrame, amounts: list[ColumnMatch], out: pd.Dat
         take = out["montant"].isna() & ~empty
         out.loc[take, "montant"] = values[take]
         out.loc[take, "montant_nature"] = m.montant_nature
-
-
-def _holders(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) -> list[list[dict]]:
-    n = max(len(id_cols), len(name_cols))
-    if n == 0:
-        return [[] for _ in range(len(src))]
-    ids = [_unlisted(src[c]) for c in id_cols] + [[""] * len(src)] * (n - len(id_cols))
-    names = [_unlisted(src[c]) for c in name_cols] + [[""] * len(src)] * (n - len(name_cols))
-    out = []
-    for r in range(len(src)):
-        holders = []
-        for k in range(n):
-            hid, hname = ids[k][r], names[k][r]
-            if hid or hname:
-                holders.append({"id": hid.replace(" ", ""), "nom": hname})
-        out.append(holders)
-    return out
-
-
-def _unlisted(values: pd.Series) -> list[str]:
-    """:func:`_unlist` of each cell, computed once per distinct cell (a missing one is "")."""
-    return map_distinct(_unlist, values.to_numpy(dtype=object)).tolist()
-
-
-_LIST_TEXT = re.compile(r"^\[\s*'?|'?\s*\]$")
-
-
-def _unlist(value) -> str:
-    """ "['57172266900264']" (a list flattened to text) → "57172266900264"."""
-    if value is None or value == "" or (isinstance(value, float) and value != value):
-        return ""  # most holder cells of a flat DECP export are empty
-    text = clean_text(value)
-    return _LIST_TEXT.sub("", text) if "[" in text or "]" in text else text
 
 
 def _reading_report(path: Path, raw: RawTable, matches: dict, table: pd.DataFrame, kinds: Counter) -> dict:

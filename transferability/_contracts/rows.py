@@ -1,4 +1,4 @@
-"""Which rows are contracts, and one row per contract: row kinds, holders grouped, duplicates.
+"""Which rows are contracts, and one row per contract: row kinds, holders read and grouped, duplicates.
 
 Split from :mod:`.reader`, which calls these after normalising a file.
 """
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import parse_amount
-from .._utils import fold, fold_series, map_distinct
+from .._utils import clean_text, fold, fold_series, map_distinct
 
 
 def _is_filled(value) -> bool:
@@ -248,6 +248,41 @@ def _rows_of_groups(group: np.ndarray) -> list[np.ndarray]:
     join, instead of a Series made per group."""
     order = np.argsort(group, kind="stable")
     return np.split(order, np.flatnonzero(np.diff(group[order])) + 1) if len(order) else []
+
+
+def holder_lists(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) -> list[list[dict]]:
+    """Each row's holders ({"id", "nom"}) from a tabular file's holder id and name columns, paired in order
+    (a list flattened to text, "['572…']", read as its item)."""
+    n = max(len(id_cols), len(name_cols))
+    if n == 0:
+        return [[] for _ in range(len(src))]
+    ids = [_unlisted(src[c]) for c in id_cols] + [[""] * len(src)] * (n - len(id_cols))
+    names = [_unlisted(src[c]) for c in name_cols] + [[""] * len(src)] * (n - len(name_cols))
+    out = []
+    for r in range(len(src)):
+        holders = []
+        for k in range(n):
+            hid, hname = ids[k][r], names[k][r]
+            if hid or hname:
+                holders.append({"id": hid.replace(" ", ""), "nom": hname})
+        out.append(holders)
+    return out
+
+
+def _unlisted(values: pd.Series) -> list[str]:
+    """:func:`_unlist` of each cell, computed once per distinct cell (a missing one is "")."""
+    return map_distinct(_unlist, values.to_numpy(dtype=object)).tolist()
+
+
+_LIST_TEXT = re.compile(r"^\[\s*'?|'?\s*\]$")
+
+
+def _unlist(value) -> str:
+    """ "['57172266900264']" (a list flattened to text) → "57172266900264"."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""  # most holder cells of a flat DECP export are empty
+    text = clean_text(value)
+    return _LIST_TEXT.sub("", text) if "[" in text or "]" in text else text
 
 
 def _merge_holders(series) -> list[dict]:
