@@ -98,12 +98,17 @@ def diagnose_file(
     diag = Diagnostic(summaries, scorer.index.directory, settings, None)
     total = time.perf_counter() - t0
     if report is not None:
-        t = time.perf_counter()
-        from .._report import write_aggregate_report  # the report reads a Diagnostic: imported when asked for
-
-        write_aggregate_report(diag, report, detail=output or csv)
-        timings["rapport"] = time.perf_counter() - t
+        _write_report(diag, report, output or csv, timings)
     return _summary(diag, counter, total, timings)
+
+
+def _write_report(diag: Diagnostic, report, detail, timings: dict) -> None:
+    """The aggregate Excel report (the detail named in it), timed."""
+    t = time.perf_counter()
+    from .._report import write_aggregate_report  # the report reads a Diagnostic: imported when asked for
+
+    write_aggregate_report(diag, report, detail=detail)
+    timings["rapport"] = time.perf_counter() - t
 
 
 def _summaries(
