@@ -195,6 +195,9 @@ def _levels_by_procedure(ws, row: int, s: pd.DataFrame, settings) -> int:
     return end + 17
 
 
+CHART_MAX_CM = 10.5  # a family chart's height at most: with its table of thirteen families, one page
+
+
 def _familles(book, diag, info: ReportInfo) -> None:
     """The reference diagnostic's two charts: transferable volume by trade family, MAPA and formal, sorted,
     each under its table."""
@@ -216,7 +219,8 @@ def _familles(book, diag, info: ReportInfo) -> None:
         end = write_table(ws, fam, row + 1, {f"Transférable ({unit})": number_format, "Part du transférable": PERCENT,
                                              "Montant fort ou moyen": EURO, "Montant total": EURO},
                           autofilter=False)  # fmt: skip
-        height = 3.0 + 0.7 * len(fam)  # every family named on its axis; the table and its chart on one page
+        # every family named on its axis (0.7 cm a bar), the table and its chart on one printed page
+        height = min(3.0 + 0.7 * len(fam), CHART_MAX_CM)
         bar_chart(ws, f"{label} : volume transférable par famille ({unit} HT)", (3, 3, row + 1, end - 1),
                   (1, row + 2, end - 1), f"A{end + 1}", colours=["1F4E78"], number_format=number_format,
                   size=(height, 22))  # fmt: skip
@@ -224,7 +228,6 @@ def _familles(book, diag, info: ReportInfo) -> None:
     ws.freeze_panes = None
     ws.column_dimensions["A"].width = 46
     ws.print_area = f"A1:F{row - 1}"
-    ws.page_setup.fitToHeight = 2  # a page per category, however tall a spreadsheet draws the rows
 
 
 def _directions_table(d: pd.DataFrame) -> pd.DataFrame:
