@@ -67,7 +67,7 @@ class Diagnostic:
         """The headline shares per procedure category × sector (ESAT, EA; SIAE; either), long form:
         ``part_montant_fort_ou_moyen``, ``part_montant_fort``, ``montant_transferable`` and
         ``part_montant_transferable``, each as in :meth:`synthese`."""
-        return summaries.synthese_secteurs(self.contrats, self.parametres.nb_plus_gros_marches)
+        return summaries.synthese_secteurs(self.synthese())
 
     def synthese_annuelle(self) -> pd.DataFrame:
         """Per year of notification: contracts, amount, annualised amount, amount in fort or moyen

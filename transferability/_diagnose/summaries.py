@@ -25,12 +25,9 @@ def _kept(contrats: pd.DataFrame) -> pd.DataFrame:
 
 
 def _by_level(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    amounts = frame.pivot_table(
-        index=keys, columns="niveau", values="montant", aggfunc="sum", fill_value=0.0, observed=True
-    )
-    counts = frame.pivot_table(
-        index=keys, columns="niveau", values="montant", aggfunc="size", fill_value=0, observed=True
-    )
+    grouped = frame.groupby([*keys, "niveau"], observed=True)["montant"]
+    amounts = grouped.sum().unstack("niveau", fill_value=0.0)
+    counts = grouped.size().unstack("niveau", fill_value=0)
     out = pd.DataFrame(index=amounts.index)
     out["nb_marches"] = counts.sum(axis=1)
     for level in (*LEVELS, UNDETERMINED):
@@ -124,9 +121,8 @@ HEADLINE = (
 EITHER = "ESAT, EA ou SIAE"
 
 
-def synthese_secteurs(contrats: pd.DataFrame, n_largest: int = 10) -> pd.DataFrame:
-    """See :meth:`Diagnostic.synthese_secteurs`."""
-    s = synthese(contrats, n_largest)
+def synthese_secteurs(s: pd.DataFrame) -> pd.DataFrame:
+    """See :meth:`Diagnostic.synthese_secteurs`; ``s`` is :func:`synthese`'s table."""
     either = [f"{c}_sur_juges" if c.startswith("part") else c for c in HEADLINE]
     views = [(SECTOR_NAMES[k], [f"{c}_{k}" for c in HEADLINE]) for k in SECTORS] + [(EITHER, either)]
     rows = [
