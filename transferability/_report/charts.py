@@ -2,88 +2,57 @@
 
 from __future__ import annotations
 
-import html
-import re
-import zipfile
-from pathlib import Path
-
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
+from .excel import PX_PER_CM, Sheet
 
 
 def bar_chart(
-    ws,
+    ws: Sheet,
     title: str,
     data: tuple[int, int, int, int],
     categories: tuple[int, int, int],
-    anchor: str,
+    anchor: tuple[int, int],
     *,
     horizontal: bool = True,
     stacked: bool = False,
     colours: list[str] | None = None,
     number_format: str = '#,##0" k€"',
     size: tuple[float, float] = (8.0, 17.0),
-):
+) -> None:
     """A bar chart of ``data`` (min_col, max_col, header_row, last_row: the series with their titles)
-    against ``categories`` (col, first_row, last_row), anchored at ``anchor``.
+    against ``categories`` (col, first_row, last_row), its top left corner at ``anchor`` (row, col); all
+    1-based, ``size`` (height, width) in centimetres.
 
-    Both axes are written with ``delete = False`` (Excel hides an axis that does not say so), a horizontal
-    chart reads from the top (first row first). Every bar of a simple chart carries its value; the segments
-    of a stacked chart do not (their labels overlap on small segments): gridlines and the legend, below the
-    plot so that it keeps the chart's width, are read instead.
+    A horizontal chart reads from the top (first row first). Every bar of a simple chart carries its
+    value; the segments of a stacked chart do not (their labels overlap on small segments): gridlines and
+    the legend, below the plot so that it keeps the chart's width, are read instead. The chart's
+    alternative text (``descr``) says its title.
     """
-    chart = BarChart()
-    chart.type = "bar" if horizontal else "col"
-    if stacked:
-        chart.grouping, chart.overlap = "stacked", 100
-    chart.title = title
-    min_col, max_col, header, last = data
-    chart.add_data(
-        Reference(ws, min_col=min_col, max_col=max_col, min_row=header, max_row=last), titles_from_data=True
+    chart = ws.book.book.add_chart(
+        {"type": "bar" if horizontal else "column", **({"subtype": "stacked"} if stacked else {})}
     )
+    min_col, max_col, header, last = data
     col, first, last_cat = categories
-    chart.set_categories(Reference(ws, min_col=col, min_row=first, max_row=last_cat))
-    chart.x_axis.delete = chart.y_axis.delete = False
-    if horizontal:
-        chart.x_axis.scaling.orientation = "maxMin"
-    chart.y_axis.numFmt = number_format
-    if stacked:
-        chart.legend.position = "b"
-    else:
-        chart.y_axis.majorGridlines = None
-        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                         showPercent=False, showLeaderLines=False)  # fmt: skip
-        chart.dataLabels.numFmt = number_format
-    for series, colour in zip(chart.series, colours or [], strict=False):
-        series.graphicalProperties.solidFill = colour
-        series.graphicalProperties.line.solidFill = colour
-    if max_col == min_col:
-        chart.legend = None
-    chart.height, chart.width = size
-    ws.add_chart(chart, anchor)
-    return chart
-
-
-def describe_charts(path: Path, descriptions: list[str]) -> None:
-    """Give each chart of the saved workbook its alternative text (``descr``), in the order the charts were
-    added sheet after sheet (openpyxl writes no description)."""
-    if not descriptions:
-        return
-    with zipfile.ZipFile(path) as z:
-        items = {n: z.read(n) for n in z.namelist()}
-    queue = iter(descriptions)
-    drawings = sorted((n for n in items if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)), key=_number)
-    for name in drawings:
-        text = re.sub(
-            r"<(xdr:)?cNvPr ([^>]*?)\s*/>",
-            lambda m: f'<{m.group(1) or ""}cNvPr {m.group(2)} descr="{html.escape(next(queue, ""))}"/>',
-            items[name].decode("utf-8"),
-        )
-        items[name] = text.encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in items.items():
-            z.writestr(name, content)
-
-
-def _number(name: str) -> int:
-    return int(re.search(r"(\d+)\.xml$", name).group(1))
+    for series_col, colour in zip(
+        range(min_col, max_col + 1), colours or [None] * (max_col - min_col + 1), strict=False
+    ):
+        series = {
+            "name": [ws.name, header - 1, series_col - 1],
+            "categories": [ws.name, first - 1, col - 1, last_cat - 1, col - 1],
+            "values": [ws.name, header, series_col - 1, last - 1, series_col - 1],
+        }
+        if colour:
+            series |= {"fill": {"color": f"#{colour}"}, "border": {"color": f"#{colour}"}}
+        if not stacked:
+            series["data_labels"] = {"value": True, "num_format": number_format}
+        chart.add_series(series)
+    chart.set_title({"name": title})
+    # a bar chart's categories are on its vertical axis, a column chart's on its horizontal one
+    category_axis, value_axis = (
+        (chart.set_y_axis, chart.set_x_axis) if horizontal else (chart.set_x_axis, chart.set_y_axis)
+    )
+    category_axis({"reverse": horizontal})
+    value_axis({"num_format": number_format, **({} if stacked else {"major_gridlines": {"visible": False}})})
+    chart.set_legend({"position": "bottom"} if stacked and max_col > min_col else {"none": True})
+    height, width = size
+    chart.set_size({"width": round(width * PX_PER_CM), "height": round(height * PX_PER_CM)})
+    ws.ws.insert_chart(anchor[0] - 1, anchor[1] - 1, chart, {"description": f"Graphique\u00a0: {title}"})

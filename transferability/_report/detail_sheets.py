@@ -9,15 +9,12 @@ from __future__ import annotations
 from itertools import islice
 
 import pandas as pd
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from .._diagnose import CAPACITY_WORDS, LEVELS, UNDETERMINED
 from .._reference import geography
 from .._reference import taxonomy as tx
 from .._utils import fr_int
-from .excel import COUNT, EURO, PERCENT, write_cell, write_table
+from .excel import BOLD, COUNT, EURO, NOTE, PERCENT, write_cell, write_table
 from .layout import LEVEL_COLOURS, MARCHES_COLUMNS, MARCHES_PRINTED, ReportInfo, new_sheet, print_rows
 
 LEVEL_ORDER = {level: rank for rank, level in enumerate((*LEVELS, UNDETERMINED))}
@@ -51,27 +48,16 @@ def marches_sheet(book, diag, info: ReportInfo, max_rows: int) -> None:
     end = write_table(
         ws, table, 5, formats, widths, raw=raw, wrap=("Objet", "Recommandation", "Explication", "Procédure")
     )
-    ws.freeze_panes = "C6"
+    ws.freeze = (6, 3)
     for position, name in enumerate(names, start=1):
         if name.startswith("niveau"):
-            _colour_levels(ws, get_column_letter(position), end)
+            for level, colour in LEVEL_COLOURS.items():
+                ws.colour_if_equal(position, 6, end, level, colour)
     engaged = int(t["niveau"].isin(["fort", "moyen"]).sum())
     printed = max(1, min(engaged, diag.parametres.lignes_imprimees))
     print_rows(ws, len(MARCHES_PRINTED), 5, 5 + printed)
     write_cell(ws, 4, 1, f"Sur papier : les {printed} premières occasions (fort et moyen) ; à l’écran : tous les "
-                         "marchés et toutes les colonnes, filtrables.").font = Font(italic=True, size=9)  # fmt: skip
-
-
-def _colour_levels(ws, col: str, end: int) -> None:
-    for level, colour in LEVEL_COLOURS.items():
-        ws.conditional_formatting.add(
-            f"{col}6:{col}{end}",
-            CellIsRule(
-                operator="equal",
-                formula=[f'"{level}"'],
-                fill=PatternFill("solid", fgColor=colour, bgColor=colour),
-            ),
-        )
+                         "marchés et toutes les colonnes, filtrables.", style=NOTE)  # fmt: skip
 
 
 def calendrier_sheet(book, diag, info: ReportInfo) -> None:
@@ -89,8 +75,8 @@ def calendrier_sheet(book, diag, info: ReportInfo) -> None:
         ws, 4, 1,
         f"À partir du {settings.reference:%d/%m/%Y}. Un marché échu avant cette date est un besoin récurrent, "
         f"renouvelé à chaque terme de sa durée (« Projeté » : oui) ; lancer la consultation {settings.delai_lancement_mois} "
-        "mois avant l’échéance (sourcing, allotissement, publication).",
-    ).font = Font(italic=True, size=9)  # fmt: skip
+        "mois avant l’échéance (sourcing, allotissement, publication).", style=NOTE,
+    )  # fmt: skip
     table = (
         c[list(cols)].rename(columns=cols)
         if len(c)
@@ -99,7 +85,7 @@ def calendrier_sheet(book, diag, info: ReportInfo) -> None:
     end = write_table(ws, table, 5, {"Montant HT": EURO, "Transférable": EURO},
                       {"Objet": 44, "Recommandation": 36, "Acheteur": 18, "Lancer la consultation": 12},
                       raw=("Objet", "Acheteur", "Référence"), wrap=("Objet", "Acheteur", "Recommandation"))  # fmt: skip
-    ws.freeze_panes = "A6"
+    ws.freeze = (6, 1)
     print_rows(ws, len(cols) - 1, 5, min(end - 1, 5 + settings.lignes_imprimees))
 
 
@@ -150,18 +136,18 @@ def qualite_sheet(book, diag, info: ReportInfo) -> None:
     }
     summary = pd.DataFrame({"Marchés": [f"{k}" for k in checks], "Nombre": [int(v.sum()) for v in checks.values()],
                             "Part": [float(v.sum()) / n for v in checks.values()]})  # fmt: skip
-    write_cell(ws, 5, 1, f"{fr_int(len(t))} marchés lus").font = Font(bold=True)
+    write_cell(ws, 5, 1, f"{fr_int(len(t))} marchés lus", style=BOLD)
     row = write_table(ws, summary, 6, {"Nombre": COUNT, "Part": PERCENT}, autofilter=False) + 1
     kinds = pd.Series(
         [a.split(" (")[0].split(" :")[0] for alerts in t["alertes"] for a in alerts], dtype=object
     )
     counts = kinds.value_counts().head(15).rename_axis("Alerte").reset_index(name="Marchés")
     if len(counts):
-        write_cell(ws, row, 1, "Alertes les plus fréquentes").font = Font(bold=True)
+        write_cell(ws, row, 1, "Alertes les plus fréquentes", style=BOLD)
         row = write_table(ws, counts, row + 1, {"Marchés": COUNT}, autofilter=False) + 1
     row = _reading(ws, row, diag)
-    ws.print_area = f"A1:D{row}"
-    write_cell(ws, row + 1, 1, "Toutes les alertes, ligne par ligne (à l’écran)").font = Font(bold=True)
+    ws.area = (row, 4)
+    write_cell(ws, row + 1, 1, "Toutes les alertes, ligne par ligne (à l’écran)", style=BOLD)
     limit = diag.parametres.lignes_classeur
     every = ({"Fichier": f, "Ligne": line, "Référence": ref, "Alerte": a}
              for f, line, ref, alerts in zip(t["source_fichier"], t["source_ligne"], t["id_contrat"], t["alertes"], strict=True)
@@ -169,15 +155,15 @@ def qualite_sheet(book, diag, info: ReportInfo) -> None:
     rows = list(islice(every, limit))
     write_table(ws, pd.DataFrame(rows or [{"Alerte": "aucune"}]), row + 2, widths={"Alerte": 90, "Fichier": 40},
                 raw=("Fichier", "Référence", "Alerte"))  # fmt: skip
-    ws.freeze_panes = None
-    ws.column_dimensions["A"].width = 60
+    ws.freeze = None
+    ws.widths[1] = 60
 
 
 def _reading(ws, row: int, diag) -> int:
     """What each file gave: rows read, contracts, rows set aside."""
     reports = diag.contrats.attrs.get("lecture", [])
     if reports:
-        write_cell(ws, row, 1, "Ce qui a été lu et écarté").font = Font(bold=True)
+        write_cell(ws, row, 1, "Ce qui a été lu et écarté", style=BOLD)
         row += 1
     for report in reports:
         aside = ", ".join(f"{n} × {k}" for k, n in report["lignes_ecartees"].items()) or "rien"

@@ -1,8 +1,13 @@
-"""Low-level Excel writing shared by the reports: safe cells, formats, widths.
+"""Low-level Excel writing shared by the reports: the workbook and its sheets, safe cells, formats, widths.
 
-No cell written from data can start a formula: text beginning with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return is stored as a string with openpyxl's ``data_type = "s"``
-(never evaluated), which Excel and LibreOffice display as written.
+The workbooks are written by XlsxWriter: cells go straight to the file's XML, four times faster than
+building openpyxl's cell objects, which the department's report spent most of its time on. What a sheet
+sets last wins (column widths, row heights, frozen panes, filter, print area), as the sheets are written
+top to bottom and adjust those as they go: :class:`Sheet` keeps them and applies them when the workbook
+is closed.
+
+No cell written from data can start a formula: text is always written as a string (``write_string``,
+never parsed), which Excel and LibreOffice display as written.
 """
 
 from __future__ import annotations
@@ -10,31 +15,132 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.utility import xl_col_to_name
 
-from .._utils import FORMULA_TRIGGERS, join_items
+from .._utils import join_items
 
 EURO = '#,##0"\u00a0€"'
 KEURO = '#,##0"\u00a0k€"'
 MEURO = '#,##0"\u00a0M€"'
 PERCENT = '0"\u00a0"%'
 COUNT = "#,##0"
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=14)
-
+DATE = "DD/MM/YYYY"
+# cell styles, in XlsxWriter's format properties
+HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "pattern": 1, "text_wrap": True,
+          "valign": "top"}  # fmt: skip
+TITLE = {"bold": True, "font_size": 14}
+BOLD = {"bold": True}
+NOTE = {"italic": True, "font_size": 9}
+WRAPPED = {"text_wrap": True, "valign": "top"}
+TOP = {"valign": "top"}
+DEFAULT_WIDTH = 13  # what the sheets assume of a column whose width they did not set
+PX_PER_CM = 96 / 2.54
 
 # French typography for the report's own text: a non-breaking space before « : ; % € ! ? », the
 # typographic apostrophe, and the capital accents the vocabulary files leave out
 _BEFORE = re.compile(r" ([:;%€!?])")
 _ACCENTS = {"Energie": "Énergie", "Etablissement": "Établissement", "Electricit": "Électricit"}
 _TAGS = re.compile(r"<[^>]{1,40}>")
+# the control characters XML 1.0 cannot hold (tab, line feed and carriage return it can)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class Book:
+    """A workbook being written: its sheets in order, and each cell format made once (XlsxWriter adds a
+    format to the file per ``add_format`` call)."""
+
+    def __init__(self, path: str | Path, properties: dict | None = None):
+        self.path = Path(path)
+        options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                   "strings_to_urls": False}  # fmt: skip
+        self.book = xlsxwriter.Workbook(str(self.path), options)
+        if properties:
+            self.book.set_properties(properties)
+        self.sheets: list[Sheet] = []
+        self._formats: dict[tuple, object] = {}
+
+    def sheet(self, name: str) -> Sheet:
+        sheet = Sheet(self, name)
+        self.sheets.append(sheet)
+        return sheet
+
+    def format(self, style: dict | None):
+        """The format of ``style`` (XlsxWriter's properties), None for no style."""
+        if not style:
+            return None
+        key = tuple(sorted(style.items()))
+        if key not in self._formats:
+            self._formats[key] = self.book.add_format(dict(style))
+        return self._formats[key]
+
+    def close(self) -> Path:
+        """Apply what each sheet set last and write the file; a file that cannot be written raises the
+        system's error (``PermissionError`` for a file open in Excel)."""
+        for sheet in self.sheets:
+            sheet.finish()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.book.close()
+        except FileCreateError as error:
+            cause = error.args[0] if error.args else error
+            raise (cause if isinstance(cause, OSError) else OSError(str(cause))) from None
+        return self.path
+
+
+class Sheet:
+    """One worksheet, 1-based rows and columns as in Excel, with what the report reads back or changes
+    (column widths, row heights, frozen panes, filter, print area, page breaks) applied at the end."""
+
+    def __init__(self, book: Book, name: str):
+        self.book, self.name = book, name
+        self.ws = book.book.add_worksheet(name)
+        self.widths: dict[int, float] = {}
+        self.heights: dict[int, float] = {}
+        self.freeze: tuple[int, int] | None = None  # the first cell that scrolls
+        self.filter: tuple[int, int, int] | None = None  # header row, last row, last column
+        self.area: tuple[int, int] | None = None  # the printed range: A1 to (last row, last column)
+        self.breaks: list[int] = []  # a page ends after each of these rows
+
+    def width(self, col: int) -> float:
+        return self.widths.get(col, DEFAULT_WIDTH)
+
+    def merge(self, row: int, first_col: int, last_col: int, value, style: dict | None = None) -> None:
+        """One line of text across columns (the value written as a string, never as a formula)."""
+        self.ws.merge_range(row - 1, first_col - 1, row - 1, last_col - 1, "", self.book.format(style))
+        write_cell(self, row, first_col, value, style=style)
+
+    def colour_if_equal(self, col: int, first_row: int, last_row: int, value: str, colour: str) -> None:
+        """Cells of column ``col`` equal to ``value`` filled with ``colour`` (conditional format)."""
+        fill = self.book.format({"bg_color": f"#{colour}"})
+        self.ws.conditional_format(first_row - 1, col - 1, last_row - 1, col - 1,
+                                   {"type": "cell", "criteria": "==", "value": f'"{value}"', "format": fill})  # fmt: skip
+
+    def finish(self) -> None:
+        ws = self.ws
+        for col, width in self.widths.items():
+            ws.set_column(col - 1, col - 1, width)
+        for row, height in self.heights.items():
+            ws.set_row(row - 1, height)
+        if self.freeze:
+            ws.freeze_panes(self.freeze[0] - 1, self.freeze[1] - 1)
+        if self.filter:
+            header, last, last_col = self.filter
+            ws.autofilter(header - 1, 0, last - 1, last_col - 1)
+        if self.area:
+            ws.print_area(0, 0, self.area[0] - 1, self.area[1] - 1)
+        if self.breaks:
+            ws.set_h_pagebreaks(sorted(set(self.breaks)))
+
+
+def column_letter(col: int) -> str:
+    """``1`` → ``"A"``."""
+    return xl_col_to_name(col - 1)
 
 
 def amount_unit(largest: float, settings) -> tuple[float, str, str]:
@@ -67,10 +173,10 @@ def plain_text(text):
 
 
 def cell_value(value):
-    """A Python value Excel can hold: lists joined, NaN and NaT emptied, timestamps as dates."""
+    """A Python value Excel can hold: lists joined, NaN, infinities and NaT emptied, timestamps as dates."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, bool | np.bool_):
         return "oui" if value else "non"
@@ -81,35 +187,51 @@ def cell_value(value):
     if isinstance(value, dt.datetime):
         return value.date()
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        return value.item()
+        return cell_value(value.item())
     return value
 
 
-def write_cell(ws, row: int, col: int, value, number_format: str | None = None, raw: bool = False):
-    """Write one cell; text that would start a formula is forced to a plain string.
+def _text(value, raw: bool):
+    """The text a cell shows: the report's own in French typography (:func:`french`), a buyer's as read
+    (``raw``: only HTML tags removed); control characters XML cannot hold (a stray ``\\x02`` in a buyer's
+    object) dropped instead of failing the whole report."""
+    value = plain_text(value) if raw else french(value)
+    return _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
 
-    The report's own text is set in French typography (:func:`french`); ``raw`` keeps a buyer's text as
-    read (only HTML tags are removed). Control characters XML cannot hold (a stray ``\x02`` in a buyer's
-    object) are dropped instead of failing the whole report.
-    """
+
+def write_cell(ws: Sheet, row: int, col: int, value, number_format: str | None = None, raw: bool = False,
+               style: dict | None = None) -> None:  # fmt: skip
+    """Write one cell; text is always a string, never a formula (see the module's docstring)."""
     value = cell_value(value)
     if isinstance(value, str):
-        value = plain_text(value) if raw else french(value)
-    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
+        value = _text(value, raw)
+    book = ws.book
     if number_format and value is not None:
-        cell.number_format = number_format
+        fmt = book.format({**(style or {}), "num_format": number_format})
     elif isinstance(value, dt.date):
-        cell.number_format = "DD/MM/YYYY"
-    return cell
+        fmt = book.format({**(style or {}), "num_format": DATE})
+    else:
+        fmt = book.format(style)
+    _put(ws.ws, row - 1, col - 1, value, fmt)
+
+
+def _put(ws, row: int, col: int, value, fmt) -> None:
+    """One converted value (see :func:`cell_value`) at 0-based ``row``, ``col``."""
+    if value is None:
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, _text(str(value), True), fmt)
 
 
 def write_table(
-    ws,
+    ws: Sheet,
     frame: pd.DataFrame,
     start_row: int = 1,
     formats: dict[str, str] | None = None,
@@ -127,22 +249,15 @@ def write_table(
     the first ``printed`` columns (all by default) read from the top, as on paper.
     """
     formats = formats or {}
-    wrapped, top = _alignment_id(ws, WRAPPED), _alignment_id(ws, TOP)
     last_top = len(frame.columns) if printed is None else printed
     for j, name in enumerate(frame.columns, start=1):
-        cell = write_cell(ws, start_row, j, str(name))
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
-        for j, (name, value) in enumerate(zip(frame.columns, row, strict=True), start=1):
-            cell = write_cell(ws, i, j, value, formats.get(name), raw=name in raw)
-            if name in wrap:
-                _align(cell, wrapped)
-            elif wrap and j <= last_top:  # a row of wrapped text: cells read from the top
-                _align(cell, top)
-    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+        write_cell(ws, start_row, j, str(name), style=HEADER)
+    for j, name in enumerate(frame.columns, start=1):
+        align = WRAPPED if name in wrap else TOP if wrap and j <= last_top else {}
+        _write_column(ws, frame[name].tolist(), start_row, j, align, formats.get(name), name in raw)
+    ws.freeze = (start_row + 1, 1)
     if autofilter and len(frame.columns):
-        ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(frame.columns))}{start_row + len(frame)}"
+        ws.filter = (start_row, start_row + len(frame), len(frame.columns))
     if fit:
         _fit_columns(ws, frame, widths)
     _fit_header(ws, frame, start_row)
@@ -151,42 +266,40 @@ def write_table(
     return start_row + len(frame) + 1
 
 
-def _fit_columns(ws, frame: pd.DataFrame, widths: dict[str, int] | None) -> None:
+def _write_column(ws: Sheet, values: list, start_row: int, col: int, align: dict, number_format, raw: bool):
+    """A table's column under its header (0-based positions from here), each format found once."""
+    book, sheet, col = ws.book, ws.ws, col - 1
+    fmt = book.format({**align, "num_format": number_format} if number_format else align)
+    date_fmt = book.format({**align, "num_format": number_format or DATE})
+    for row, value in enumerate(values, start=start_row):
+        value = cell_value(value)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            sheet.write_string(row, col, _text(value, raw), fmt)
+        else:
+            _put(sheet, row, col, value, date_fmt if isinstance(value, dt.date) else fmt)
+
+
+def _fit_columns(ws: Sheet, frame: pd.DataFrame, widths: dict[str, int] | None) -> None:
     for j, name in enumerate(frame.columns, start=1):
         width = (widths or {}).get(name)
         if width is None:
             sample = [len(str(cell_value(v) or "")) for v in frame[name].head(200)]
             # headers wrap: a long column name asks for at most 16 characters
             width = min(60, max(10, min(len(str(name)) + 2, 16), *(s + 2 for s in sample))) if sample else 12
-        column = ws.column_dimensions[get_column_letter(j)]
-        # a sheet may hold several tables: a column keeps the widest need (openpyxl's default is 13)
-        column.width = max(width, column.width if column.customWidth else 0)
+        # a sheet may hold several tables: a column keeps the widest need
+        ws.widths[j] = max(width, ws.widths.get(j, 0))
 
 
-WRAPPED, TOP = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
-
-
-def _alignment_id(ws, alignment: Alignment) -> int:
-    """The workbook's index of ``alignment``: set on each cell by index, since ``cell.alignment = …`` hashes
-    the alignment again for every cell (a third of the time of a 20,000-row sheet)."""
-    return ws.parent._alignments.add(alignment)
-
-
-def _align(cell, alignment_id: int) -> None:
-    """What ``cell.alignment = …`` does, with the index found once (see :func:`_alignment_id`)."""
-    if not cell._style:
-        cell._style = StyleArray()
-    cell._style.alignmentId = alignment_id
-
-
-def _fit_header(ws, frame: pd.DataFrame, row: int) -> None:
+def _fit_header(ws: Sheet, frame: pd.DataFrame, row: int) -> None:
     """The header row tall enough for its wrapped names."""
     lines = 1
     for j, name in enumerate(frame.columns, start=1):
-        chars = max((ws.column_dimensions[get_column_letter(j)].width or 13) - 1, 5)
+        chars = max((ws.width(j) or DEFAULT_WIDTH) - 1, 5)
         lines = max(lines, math.ceil(len(str(name)) / chars))
     if lines > 1:
-        ws.row_dimensions[row].height = 14 * min(lines, 4)
+        ws.heights[row] = 14 * min(lines, 4)
 
 
 def _line_length(value) -> float:
@@ -195,15 +308,15 @@ def _line_length(value) -> float:
     return len(text) + 0.2 * sum(c.isupper() for c in text)
 
 
-def _fit_rows(ws, frame: pd.DataFrame, start_row: int, wrap: tuple[str, ...]) -> None:
+def _fit_rows(ws: Sheet, frame: pd.DataFrame, start_row: int, wrap: tuple[str, ...]) -> None:
     """Row heights for wrapped text (neither Excel nor LibreOffice sizes the rows of a generated file):
     the most lines any wrapped cell of the row needs at its column's width, 13 points a line."""
     lines = np.ones(len(frame), dtype=int)
     for j, name in enumerate(frame.columns, start=1):
         if name not in wrap:
             continue
-        chars = max(ws.column_dimensions[get_column_letter(j)].width - 1, 5)
+        chars = max(ws.width(j) - 1, 5)
         sizes = frame[name].map(_line_length).to_numpy(float)
         lines = np.maximum(lines, np.ceil(sizes / chars).astype(int))
     for i in np.flatnonzero(lines > 1):
-        ws.row_dimensions[start_row + 1 + int(i)].height = 13 * min(int(lines[i]), 12)
+        ws.heights[start_row + 1 + int(i)] = 13 * min(int(lines[i]), 12)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from .._utils import clock as _clock
 from .._utils import fr_int
-from .excel import TITLE_FONT, french, write_cell
+from .excel import NOTE, TITLE, Book, Sheet, french, write_cell
 
 EXCEL_MAX_ROWS = 1_048_576
 CHART_COLOURS = {"fort": "2E7D32", "moyen": "F08C00", "faible": "9E9E9E"}
@@ -63,7 +61,10 @@ MARCHES_COLUMNS = {
 
 class Memo:
     """A diagnostic whose views (``synthese()``, ``calendrier()``…) are computed once for the whole report:
-    several sheets read the same summaries. The frames are shared: sheets copy before they change one."""
+    several sheets read the same summaries. The frames are shared: sheets copy before they change one.
+
+    A view runs with the memo as ``self``, so that the views it reads (``synthese_secteurs`` reads
+    ``synthese``) come from the memo too."""
 
     def __init__(self, diag):
         self._diag, self._memo = diag, {}
@@ -72,11 +73,12 @@ class Memo:
         attr = getattr(self._diag, name)
         if not callable(attr):
             return attr
+        method = getattr(type(self._diag), name, None)
 
         def call(*args, **kwargs):
             key = (name, args, tuple(sorted(kwargs.items())))
             if key not in self._memo:
-                self._memo[key] = attr(*args, **kwargs)
+                self._memo[key] = method(self, *args, **kwargs) if callable(method) else attr(*args, **kwargs)
             return self._memo[key]
 
         return call
@@ -128,45 +130,38 @@ def _period(kept: pd.DataFrame) -> str:
     return f"marchés notifiés de {years[0]} à {years[-1]}"
 
 
-def new_sheet(book, info: ReportInfo, title: str, heading: str, repeat_header: bool = False):
+def new_sheet(book: Book, info: ReportInfo, title: str, heading: str, repeat_header: bool = False) -> Sheet:
     """A sheet with its heading, the date and sources, and the print set-up every sheet shares: A4
     landscape, one page wide, header (title, buyer, period) and footer (sheet, page n / N, date)."""
-    ws = book.create_sheet(title)
-    write_cell(ws, 1, 1, heading).font = TITLE_FONT
+    ws = book.sheet(title)
+    write_cell(ws, 1, 1, heading, style=TITLE)
     write_cell(ws, 2, 1, f"{info.acheteur} — {info.periode}", raw=True)
-    write_cell(
-        ws,
-        3,
-        1,
-        f"Produit le {_clock.today():%d/%m/%Y} par l’outil de diagnostic de transférabilité. {SOURCES}",
-    ).font = Font(italic=True, size=9)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_options.horizontalCentered = True
-    ws.oddHeader.left.text = _escape(info.titre)
-    ws.oddHeader.left.size = 8
-    ws.oddHeader.right.text = _escape(f"{info.acheteur} — {info.periode}")
-    ws.oddHeader.right.size = 8
-    ws.oddFooter.left.text = _escape(title)
-    ws.oddFooter.center.text = "Page &P / &N"
-    ws.oddFooter.right.text = f"{_clock.today():%d/%m/%Y}"
-    for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
-        part.size = 8
+    write_cell(ws, 3, 1, f"Produit le {_clock.today():%d/%m/%Y} par l’outil de diagnostic de transférabilité. "
+                         f"{SOURCES}", style=NOTE)  # fmt: skip
+    page = ws.ws
+    page.set_landscape()
+    page.set_paper(9)  # A4
+    page.fit_to_pages(1, 0)
+    page.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    page.center_horizontally()
+    # « &8 » sets the size of what follows: the space ends the number before a text that starts with a digit
+    page.set_header(f"&L&8 {_escape(info.titre)}&R&8 {_escape(f'{info.acheteur} — {info.periode}')}",
+                    {"margin": 0.3})  # fmt: skip
+    page.set_footer(f"&L&8 {_escape(title)}&C&8 Page &P / &N&R&8 {_clock.today():%d/%m/%Y}", {"margin": 0.3})
     if repeat_header:  # sheets with one table repeat its header on every printed page
-        ws.print_title_rows = "5:5"
+        page.repeat_rows(4)
     return ws
 
 
-def _escape(text: str) -> str:
-    """Header and footer text: « & » starts a code there, so it is doubled."""
-    return french(text).replace("&", "&&")[:120]
+def _escape(text: str, limit: int = 120) -> str:
+    """Header and footer text: « & » starts a code there, so it is doubled; at most ``limit`` characters
+    once doubled (Excel holds 255 for the whole header)."""
+    text = french(text)[:limit]
+    while len(text) + text.count("&") > limit:
+        text = text[:-1]
+    return text.replace("&", "&&")
 
 
-def print_rows(ws, last_col: int, first_row: int, last_row: int) -> None:
+def print_rows(ws: Sheet, last_col: int, first_row: int, last_row: int) -> None:
     """Print rows ``first_row`` to ``last_row`` of columns A to ``last_col`` only."""
-    ws.print_area = f"A1:{get_column_letter(last_col)}{max(last_row, first_row)}"
+    ws.area = (max(last_row, first_row), last_col)

@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.pagebreak import Break
 
 from .._utils import NBSP, THIN, fr_amount, fr_count, fr_pct
-from .excel import COUNT, EURO, PERCENT, write_cell, write_table
+from .excel import COUNT, EURO, PERCENT, WRAPPED, Sheet, write_cell, write_table
 from .layout import ReportInfo, new_sheet
 
-RED = PatternFill("solid", fgColor="FDE2E2")
-SECTION = Font(bold=True, size=12, color="1F4E78")
-WIDTHS = {"A": 38, "B": 22, "C": 14, "D": 14, "E": 13, "F": 13, "G": 34}
+RED = {"bg_color": "#FDE2E2", "pattern": 1}
+SECTION = {"bold": True, "font_size": 12, "font_color": "#1F4E78"}
+WIDTHS = (38, 22, 14, 14, 13, 13, 34)  # columns A to G
 
 
 class _Writer:
     """Writes the sheet top to bottom: sections, sentences and small tables."""
 
-    def __init__(self, ws, row: int):
+    def __init__(self, ws: Sheet, row: int):
         self.ws, self.row = ws, row
 
     def section(self, text: str) -> None:
         self.row += 1
-        write_cell(self.ws, self.row, 1, text).font = SECTION
+        write_cell(self.ws, self.row, 1, text, style=SECTION)
         self.row += 1
 
-    def say(self, text: str, bold: bool = False, colour: str | None = None) -> None:
-        cell = write_cell(self.ws, self.row, 1, text)
-        self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=7)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.font = Font(bold=bold, color=colour)
-        self.ws.row_dimensions[self.row].height = 15 * (1 + len(text) // 135)
+    def say(self, text: str, bold: bool = False, colour: str | None = None, fill: dict | None = None) -> None:
+        style = {**WRAPPED, "bold": bold, **({"font_color": f"#{colour}"} if colour else {}), **(fill or {})}
+        self.ws.merge(self.row, 1, len(WIDTHS), text, style)
+        self.ws.heights[self.row] = 15 * (1 + len(text) // 135)
         self.row += 1
 
     def table(self, frame: pd.DataFrame, formats: dict, raw: tuple[str, ...] = ()) -> None:
@@ -45,8 +41,7 @@ class _Writer:
 def messages_sheet(book, diag, info: ReportInfo) -> None:
     """Write the « Messages clés » sheet (see the module's docstring)."""
     ws = new_sheet(book, info, "Messages clés", info.titre)
-    for col, width in WIDTHS.items():
-        ws.column_dimensions[col].width = width
+    ws.widths.update(enumerate(WIDTHS, start=1))
     w = _Writer(ws, 5)
     s, t = diag.synthese(), diag.contrats[~diag.contrats["doublon"].astype(bool)]
     _blocking(w, diag)
@@ -57,8 +52,8 @@ def messages_sheet(book, diag, info: ReportInfo) -> None:
     _opportunities(w, diag, t)
     _already(w, t)
     _plan(w, diag, t)
-    ws.freeze_panes = None
-    ws.print_area = f"A1:G{w.row}"
+    ws.freeze = None
+    ws.area = (w.row, len(WIDTHS))
 
 
 def _blocking(w: _Writer, diag) -> None:
@@ -79,8 +74,7 @@ def _blocking(w: _Writer, diag) -> None:
         )
     lines.append("Le détail des causes est dans la feuille Qualité des données.")
     for line in lines:
-        w.say(line, bold=True, colour="9C0006")
-        w.ws.cell(w.row - 1, 1).fill = RED
+        w.say(line, bold=True, colour="9C0006", fill=RED)
 
 
 def _read(w: _Writer, diag, s: pd.DataFrame, t: pd.DataFrame) -> None:
@@ -208,7 +202,7 @@ def _opportunities(w: _Writer, diag, t: pd.DataFrame) -> None:
     renewal = pd.Series(
         calendar["date_renouvellement"].to_numpy(), index=diag.contrats.index[calendar["ligne"]]
     )
-    w.ws.row_breaks.append(Break(id=w.row))  # the list starts the second page
+    w.ws.breaks.append(w.row)  # the list starts the second page
     w.section("5. Les dix premières occasions")
     table = pd.DataFrame(
         {

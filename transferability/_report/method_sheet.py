@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.pagebreak import Break
 
 from .._utils import fr_int
-from .excel import write_cell, write_table
+from .excel import BOLD, WRAPPED, Sheet, write_cell, write_table
 from .layout import ReportInfo, new_sheet
 
 METHOD = (
@@ -131,22 +129,20 @@ GLOSSARY = (
 
 def methode_sheet(book, diag, info: ReportInfo) -> None:
     ws = new_sheet(book, info, "Méthode", "Méthode, paramètres et sources")
-    ws.column_dimensions["A"].width = 70
-    ws.column_dimensions["B"].width = 22
-    ws.column_dimensions["C"].width = 16
+    ws.widths.update({1: 70, 2: 22, 3: 16})
     row = 5
     for line in METHOD:
         _paragraph(ws, row, line)
         row += 1
     row += 1
-    write_cell(ws, row, 1, "Paramètres utilisés").font = Font(bold=True)
+    write_cell(ws, row, 1, "Paramètres utilisés", style=BOLD)
     row = write_table(ws, _settings(diag.parametres), row + 1, autofilter=False) + 1
-    write_cell(ws, row, 1, "Règle du niveau et de la recommandation").font = Font(bold=True)
+    write_cell(ws, row, 1, "Règle du niveau et de la recommandation", style=BOLD)
     rules = diag.parametres.recommendation_rules()
     rules.columns = [c.capitalize() for c in rules.columns]
     row = write_table(ws, rules, row + 1, autofilter=False, wrap=tuple(rules.columns)) + 1
     row = _quality(ws, row)
-    write_cell(ws, row, 1, "Sources et licences").font = Font(bold=True)
+    write_cell(ws, row, 1, "Sources et licences", style=BOLD)
     for line in (
         "Géographie : INSEE, Code officiel géographique 2026, et IGN ADMIN EXPRESS (Licence Ouverte 2.0).",
         "Codes CPV : règlement (CE) n° 213/2008. Secteurs : Le marché de l’inclusion. Nomenclature NAF : INSEE.",
@@ -159,15 +155,13 @@ def methode_sheet(book, diag, info: ReportInfo) -> None:
     ):
         row += 1
         _paragraph(ws, row, line)
-    ws.freeze_panes = None
-    ws.print_area = f"A1:E{row}"  # the quality table has five columns
+    ws.freeze = None
+    ws.area = (row, 5)  # the quality table has five columns
 
 
-def _paragraph(ws, row: int, text: str) -> None:
-    cell = write_cell(ws, row, 1, text)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[row].height = 15 * (1 + len(text) // 105)
+def _paragraph(ws: Sheet, row: int, text: str) -> None:
+    ws.merge(row, 1, 3, text, WRAPPED)
+    ws.heights[row] = 15 * (1 + len(text) // 105)
 
 
 def _settings(settings) -> pd.DataFrame:
@@ -197,10 +191,8 @@ def _quality(ws, row: int) -> int:
             scores.append({"Mesure": label, **{SCORES[k]: model[k] for k in SCORES if k in model}})
     if not scores:
         return row
-    ws.row_breaks.append(Break(id=row - 1))  # the table starts a page rather than leave its header alone
-    write_cell(ws, row, 1, "Qualité mesurée du classement des métiers (marchés jamais vus)").font = Font(
-        bold=True
-    )
+    ws.breaks.append(row - 1)  # the table starts a page rather than leave its header alone
+    write_cell(ws, row, 1, "Qualité mesurée du classement des métiers (marchés jamais vus)", style=BOLD)
     frame = pd.DataFrame(scores)
     return write_table(ws, frame, row + 1, {c: "0.00" for c in frame.columns[1:]}, autofilter=False) + 1
 
@@ -218,5 +210,5 @@ def glossaire_sheet(book, info: ReportInfo) -> None:
     end = write_table(
         ws, table, 5, widths={"Terme": 26, "Définition": 110}, autofilter=False, wrap=("Définition",)
     )
-    ws.freeze_panes = None
-    ws.print_area = f"A1:B{end}"
+    ws.freeze = None
+    ws.area = (end, 2)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
-from .excel import write_table
+from .excel import Book, write_table
 
 
 def export_review(classified: pd.DataFrame, path: str | Path, n: int = 200) -> Path:
@@ -46,10 +45,6 @@ def export_review(classified: pd.DataFrame, path: str | Path, n: int = 200) -> P
         "valeur_correction",
     ]
     sheet = worst[[c for c in cols if c in worst.columns]].assign(famille_corrigee="", capacite_corrigee="")
-    book = Workbook()
-    ws = book.active
-    ws.title = "À revoir"
-    write_table(ws, sheet)
-    path = Path(path)
-    book.save(path)
-    return path
+    book = Book(path)
+    write_table(book.sheet("À revoir"), sheet)
+    return book.close()

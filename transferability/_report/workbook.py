@@ -11,16 +11,13 @@ import math
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.pagebreak import Break
 
 from .._reference import HORS_CHAMP
 from .._utils import NBSP, fr_int
-from .charts import bar_chart, describe_charts
+from .charts import bar_chart
 from .csv import write_csv
 from .detail_sheets import calendrier_sheet, marches_sheet, prestataires_sheet, qualite_sheet
-from .excel import COUNT, EURO, PERCENT, amount_unit, write_cell, write_table
+from .excel import BOLD, COUNT, EURO, NOTE, PERCENT, Book, amount_unit, write_cell, write_table
 from .layout import CHART_COLOURS, EXCEL_MAX_ROWS, ROW_CM, Memo, ReportInfo, new_sheet, print_rows
 from .messages_sheet import messages_sheet
 from .method_sheet import glossaire_sheet, methode_sheet
@@ -42,7 +39,7 @@ def write_report(diag, path, *, max_rows: int | None = None, titre=None, acheteu
     if len(diag.contrats) > max_rows:
         detail_beside = path.with_suffix(".marches.csv")
         write_csv(diag.contrats, detail_beside, format="standard")
-    book = _book(info)
+    book = _book(path, info)
     messages_sheet(book, diag, info)
     _synthese(book, diag, info, detail_beside, max_rows)
     _familles(book, diag, info)
@@ -53,7 +50,7 @@ def write_report(diag, path, *, max_rows: int | None = None, titre=None, acheteu
     qualite_sheet(book, diag, info)
     methode_sheet(book, diag, info)
     glossaire_sheet(book, info)
-    return _save(book, path)
+    return book.close()
 
 
 def write_aggregate_report(diag, path, *, detail) -> Path:
@@ -69,40 +66,18 @@ def write_aggregate_report(diag, path, *, detail) -> Path:
             f"Marchés : {fr_int(len(diag.contrats))} ; le détail par marché est dans {Path(detail).name} "
             f"({kind}), trop grand pour Excel."
         )
-    book = _book(info)
+    book = _book(path, info)
     _synthese(book, diag, info, note, EXCEL_MAX_ROWS)
     _familles(book, diag, info)
     _directions(book, diag, info, beside=path.with_suffix(".directions.csv"))
     methode_sheet(book, diag, info)
     glossaire_sheet(book, info)
-    return _save(book, path)
+    return book.close()
 
 
-def _book(info: ReportInfo) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    book.properties.title = info.titre
-    book.properties.subject = f"{info.acheteur} — {info.periode}"
-    book.properties.creator = "transferability"
-    book.properties.keywords = "ESAT, EA, SIAE, marchés réservés, L2113-12, L2113-13, clause sociale"
-    return book
-
-
-def _save(book: Workbook, path: Path) -> Path:
-    descriptions = [
-        _chart_text(chart)
-        for ws in book.worksheets
-        for chart in ws._charts  # noqa: SLF001 (openpyxl's list)
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    describe_charts(path, descriptions)
-    return path
-
-
-def _chart_text(chart) -> str:
-    title = chart.title.tx.rich.p[0].r[0].t if chart.title and chart.title.tx and chart.title.tx.rich else ""
-    return f"Graphique : {title}"
+def _book(path: Path, info: ReportInfo) -> Book:
+    return Book(path, {"title": info.titre, "subject": f"{info.acheteur} — {info.periode}", "author": "transferability",
+                       "keywords": "ESAT, EA, SIAE, marchés réservés, L2113-12, L2113-13, clause sociale"})  # fmt: skip
 
 
 def _synthese(book, diag, info: ReportInfo, detail_beside, max_rows) -> None:
@@ -111,13 +86,13 @@ def _synthese(book, diag, info: ReportInfo, detail_beside, max_rows) -> None:
     row = _sectors(ws, diag)
     row = _warnings(ws, row + 1, diag, detail_beside, max_rows)
     row = _levels_by_procedure(ws, row + 1, s, diag.parametres)
-    ws.column_dimensions["A"].width = 24
-    ws.print_area = f"A1:K{row}"
+    ws.widths[1] = 24
+    ws.area = (row, 11)
 
 
 def _sectors(ws, diag) -> int:
     """The headline shares per procedure category and sector."""
-    write_cell(ws, 5, 1, "Part du montant jugé, par procédure et par secteur").font = Font(bold=True)
+    write_cell(ws, 5, 1, "Part du montant jugé, par procédure et par secteur", style=BOLD)
     table = diag.synthese_secteurs().reset_index()
     table = table[table["categorie_procedure"].isin(["MAPA", "Formalisé", "Ensemble"])]
     table = table[["categorie_procedure", "secteur", "montant_total", "part_montant_fort_ou_moyen",
@@ -130,8 +105,8 @@ def _sectors(ws, diag) -> int:
     write_cell(
         ws, row, 1,
         "Dénominateur : montant des marchés jugés (fort, moyen ou faible) ; marchés indéterminés, doublons et "
-        "montants aberrants exclus. Transférable : montant × part que le secteur peut réaliser.",
-    ).font = Font(italic=True, size=9)  # fmt: skip
+        "montants aberrants exclus. Transférable : montant × part que le secteur peut réaliser.", style=NOTE,
+    )  # fmt: skip
     return row + 1
 
 
@@ -162,7 +137,7 @@ def _warnings(ws, row: int, diag, detail_beside, max_rows) -> int:
                       f"les occasions d’abord ; le détail complet est dans {detail_beside.name}.",
                       "C00000"))  # fmt: skip
     for text, colour in lines:
-        write_cell(ws, row, 1, text).font = Font(bold=colour is not None, color=colour)
+        write_cell(ws, row, 1, text, style={"bold": True, "font_color": f"#{colour}"} if colour else None)
         row += 1
     return row
 
@@ -178,18 +153,16 @@ def _levels_by_procedure(ws, row: int, s: pd.DataFrame, settings) -> int:
     for level in ("fort", "moyen", "faible"):
         table[f"Montant {level} ({unit})"] = (s[f"montant_{level}"].to_numpy() / divisor).round(0)
     table["dont maxima d’accords-cadres"] = s["montant_maxima_accords_cadres"].to_numpy()
-    write_cell(ws, row, 1, "Marchés et montants par niveau (le meilleur des deux secteurs)").font = Font(
-        bold=True
-    )
+    write_cell(ws, row, 1, "Marchés et montants par niveau (le meilleur des deux secteurs)", style=BOLD)
     start = row + 1
     end = write_table(ws, table, start, {"Montant total": EURO, "dont maxima d’accords-cadres": EURO,
                                          **{c: number_format for c in table.columns if f"({unit})" in c},
                                          **{c: COUNT for c in ("Marchés", "Fort", "Moyen", "Faible")}},
                       autofilter=False, widths={"Procédure": 24}, wrap=("Procédure",))  # fmt: skip
-    ws.freeze_panes = None
+    ws.freeze = None
     categories = len(table) - 1  # the last row is Ensemble: not charted beside its parts
     bar_chart(ws, f"Montant par niveau et procédure ({unit} HT)", (8, 10, start, start + categories),
-              (1, start + 1, start + categories), f"A{end + 1}", horizontal=False, stacked=True,
+              (1, start + 1, start + categories), (end + 1, 1), horizontal=False, stacked=True,
               colours=[CHART_COLOURS[lv] for lv in ("fort", "moyen", "faible")], number_format=number_format,
               size=(8, 22))  # fmt: skip
     return end + 17
@@ -210,8 +183,8 @@ def _familles(book, diag, info: ReportInfo) -> None:
         divisor, unit, number_format = amount_unit(fam["montant_transferable"].max(), diag.parametres)
         fam = _by_family(fam, divisor, unit)
         if row > 5:  # each category on its own page: its table is not cut from its heading or its chart
-            ws.row_breaks.append(Break(id=row - 1))
-        write_cell(ws, row, 1, label).font = Font(bold=True, size=12)
+            ws.breaks.append(row - 1)
+        write_cell(ws, row, 1, label, style={"bold": True, "font_size": 12})
         if fam.empty:
             write_cell(ws, row + 1, 1, "Aucun montant transférable.")
             row += 3
@@ -222,12 +195,12 @@ def _familles(book, diag, info: ReportInfo) -> None:
         # every family named on its axis (0.7 cm a bar), the table and its chart on one printed page
         height = min(3.0 + 0.7 * len(fam), CHART_MAX_CM)
         bar_chart(ws, f"{label} : volume transférable par famille ({unit} HT)", (3, 3, row + 1, end - 1),
-                  (1, row + 2, end - 1), f"A{end + 1}", colours=["1F4E78"], number_format=number_format,
+                  (1, row + 2, end - 1), (end + 1, 1), colours=["1F4E78"], number_format=number_format,
                   size=(height, 22))  # fmt: skip
         row = end + 1 + math.ceil(height / ROW_CM) + 1  # the chart's rows (15 points each), then a blank one
-    ws.freeze_panes = None
-    ws.column_dimensions["A"].width = 46
-    ws.print_area = f"A1:F{row - 1}"
+    ws.freeze = None
+    ws.widths[1] = 46
+    ws.area = (row - 1, 6)
 
 
 def _directions_table(d: pd.DataFrame) -> pd.DataFrame:
@@ -277,11 +250,11 @@ def _directions(book, diag, info: ReportInfo, beside: Path | None = None) -> Non
     if beside is not None and len(table) > kept:
         write_csv(table, beside)
         write_cell(ws, 4, 1, f"Les {fr_int(kept)} directions ou acheteurs au plus fort montant transférable, sur "
-                             f"{fr_int(len(table))}{NBSP}; tous sont dans {beside.name}.").font = Font(italic=True, size=9)  # fmt: skip
+                             f"{fr_int(len(table))}{NBSP}; tous sont dans {beside.name}.", style=NOTE)  # fmt: skip
         table = table.head(kept)
     end = write_table(ws, table, 5, {"Montant total": EURO, "Transférable": EURO, "Part transférable": PERCENT,
                                      "dont ESAT, EA": EURO, "dont SIAE": EURO, "Marchés": COUNT},
                       widths={"Direction ou acheteur": 30, "Recommandation principale": 30},
                       raw=("Direction ou acheteur",), wrap=("Direction ou acheteur", "Recommandation principale"))  # fmt: skip
-    ws.freeze_panes = "B6"
+    ws.freeze = (6, 2)
     print_rows(ws, len(table.columns), 5, min(end - 1, 5 + diag.parametres.lignes_imprimees))
