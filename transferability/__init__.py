@@ -11,7 +11,10 @@ The public names are imported on first use (PEP 562), so that ``transferability 
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
+
+# the one place the version is written: the build reads it from here (pyproject.toml, tool.hatch.version),
+# which spares every start of the command line the import of importlib.metadata
+__version__ = "0.1.0"
 
 # public name → (private subpackage, name there)
 _PUBLIC = {
@@ -47,11 +50,6 @@ _PUBLIC = {
     "write_csv": ("_report", "write_csv"),
 }
 __all__ = sorted(_PUBLIC)
-
-try:
-    __version__ = version("transferability")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0"
 
 
 def __getattr__(name: str):
