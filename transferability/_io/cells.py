@@ -104,9 +104,8 @@ def _number(text: str, english: bool = False) -> tuple[float | None, str | None]
 def cpv_table() -> dict[str, tuple[str, str]]:
     """CPV code (8 digits) → (check digit, French label), from the CPV 2008 list."""
     cpv = read_data_csv("cpv/cpv_2008_fr.csv", ("code", "check_digit"))
-    return {
-        c: (d, label) for c, d, label in zip(cpv["code"], cpv["check_digit"], cpv["label_fr"], strict=True)
-    }
+    columns = (cpv[c].tolist() for c in ("code", "check_digit", "label_fr"))  # lists: no arrow cell reads
+    return {c: (d, label) for c, d, label in zip(*columns, strict=True)}
 
 
 def parse_cpv(value: object) -> tuple[str | None, str | None]:
