@@ -225,3 +225,27 @@ def test_evaluate_potential_on_a_small_sample(capsys):
     printed = capsys.readouterr().out
     assert "Part transférable agrégée par catégorie de procédure\xa0:" in printed
     assert "Formalisé" in printed and "écart (points)" in printed
+
+
+def test_the_default_model_is_kept_between_processes_and_is_the_fit_of_the_labels(tmp_path, monkeypatch):
+    """Fitted once per installation, then read from the user's cache: the model read back predicts what
+    the model fitted does on every labelled contract, and a damaged cache is fitted again."""
+    from transferability._diagnose.potential import default_model
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("TRANSFERABILITY_NO_CACHE", raising=False)
+    data = load_labelled(jeu=None)
+    data = data[data["potentiel_esat_ea"] != ""]
+    X = classified_labels(data, data[["famille", "capacite"]].assign(proba_capacite=1.0))
+    try:
+        default_model.cache_clear()
+        fitted = default_model().predict(X)
+        stored = list((tmp_path / "transferability").glob("modele_potentiel_*.pkl"))
+        assert len(stored) == 1
+        default_model.cache_clear()
+        pd.testing.assert_frame_equal(default_model().predict(X), fitted)
+        stored[0].write_bytes(b"not a pickle")
+        default_model.cache_clear()
+        pd.testing.assert_frame_equal(default_model().predict(X), fitted)
+    finally:
+        default_model.cache_clear()

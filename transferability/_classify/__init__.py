@@ -4,6 +4,7 @@ from . import baselines
 from .classifier import OUTPUT_COLUMNS, TradeClassifier, classify_trades
 from .persistence import SHIPPED_MODEL_SHA256, load_model, save_model
 from .training import (
+    LABELS_FILE,
     evaluate,
     grouped_predictions,
     load_labelled,
@@ -13,6 +14,7 @@ from .training import (
 )
 
 __all__ = [
+    "LABELS_FILE",
     "OUTPUT_COLUMNS",
     "SHIPPED_MODEL_SHA256",
     "TradeClassifier",

@@ -9,6 +9,7 @@ on capability alone, in buyer-grouped cross-validation and on the held-out test 
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,10 +18,11 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from .._classify import load_labelled
+from .._classify import LABELS_FILE, load_labelled
 from .._io import cells, parse_cpv
 from .._reference import taxonomy as tx
-from .._utils import map_distinct
+from .._utils import cached, data_path, map_distinct
+from . import rules
 from .rules import LEVELS, UNDETERMINED, annual_amounts
 
 SECTORS = ("esat_ea", "siae")
@@ -346,8 +348,18 @@ def default_model() -> PotentialModel:
     Its inputs are the labelled family and capability (probability 1): in buyer-grouped cross-validation a
     model fitted so scores as well on the classifier's predictions as one fitted on the classifier's
     out-of-fold outputs (macro-F1 0.735 / 0.769 against 0.743 / 0.766), without running the classifier.
-    Shared and cached: do not refit it.
+    Shared and cached: do not refit it. Fitted once per installation and kept in the user's cache
+    (:func:`~transferability._utils.cached`), fitted again when the labels, the code that makes its
+    features, the families or scikit-learn's version change.
     """
+    import sklearn
+
+    code = [Path(__file__), Path(rules.__file__), Path(cells.__file__)]
+    key = f"scikit-learn {sklearn.__version__}\n" + "\n".join(tx.family_labels())
+    return cached("modele_potentiel", [data_path(LABELS_FILE), *code], _fit_default, key)
+
+
+def _fit_default() -> PotentialModel:
     data = load_labelled()
     data = data[data["potentiel_esat_ea"] != ""]
     X = classified_labels(data, data[["famille", "capacite"]].assign(proba_capacite=1.0))

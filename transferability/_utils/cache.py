@@ -17,17 +17,17 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "transferability"
 
 
-def cached(name: str, sources: list[Path], build: Callable[[], T]) -> T:
+def cached(name: str, sources: list[Path], build: Callable[[], T], key: str = "") -> T:
     """``build()``, or its result kept from an earlier process.
 
-    The pickle is named by ``name`` and a fingerprint of the ``sources``' bytes and the package's version,
-    so that a changed file or version builds again; this function alone writes it, in the user's own cache.
+    The pickle is named by ``name`` and a fingerprint of the ``sources``' bytes, the package's version and
+    ``key`` (what else the result depends on), so that a changed file or version builds again; this function alone writes it, in the user's own cache.
     A damaged file is built again; without a writable cache, or with ``TRANSFERABILITY_NO_CACHE`` set, it is
     built each time.
     """
     from .. import __version__
 
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}\n{key}".encode())
     for source in sources:
         digest.update(Path(source).read_bytes())
     stored = cache_dir() / f"{name}_{digest.hexdigest()[:16]}.pkl"
