@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, Problem
-from .._reference import EARTH_RADIUS_KM, arc_km, chord_distances_km, geography, unit_vectors
+from .._reference import EARTH_RADIUS_KM, arc_km, geography, unit_vectors
 from .._utils import distinct_rows
 
 HANDICAP_KINDS = ("ESAT", "EA", "EATT")
@@ -214,15 +214,16 @@ def _cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _min_distance(providers: np.ndarray, communes: np.ndarray, block: int = 2048) -> np.ndarray:
-    """Distance from each provider (unit vectors) to the nearest of a set of communes."""
+    """Distance from each provider (unit vectors) to the nearest of a set of communes: the arc of the
+    largest dot product (the distance falls as the dot product grows), one arc per provider."""
     out = np.full(len(providers), np.nan)
     if len(communes) == 0:
         return out
     for start in range(0, len(providers), block):
-        d = chord_distances_km(providers[start : start + block], communes)
-        known = ~np.isnan(d).all(axis=1)  # a provider without coordinates stays at nan, without a warning
+        dots = providers[start : start + block] @ communes.T
+        known = ~np.isnan(dots).all(axis=1)  # a provider without coordinates stays at nan, without a warning
         part = out[start : start + block]
-        part[known] = np.nanmin(d[known], axis=1)
+        part[known] = arc_km(np.nanmax(dots[known], axis=1))
     return out
 
 
