@@ -40,7 +40,7 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
     >>> flat_lists(pd.DataFrame({"objet": ["=1+1", "Tonte"], "alertes": [["a", "b"], []]})).values.tolist()
     [["'=1+1", 'a | b'], ['Tonte', '']]
     """
-    table = table.copy()
+    table = table.copy(deep=False)  # columns are replaced, never changed in place
     for col in table.columns:
         values = table[col]
         if isinstance(values.dtype, pd.StringDtype):
@@ -51,31 +51,61 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _flat_cells(cells: np.ndarray) -> np.ndarray:
+def _flat_cells(cells: np.ndarray):
     """The cells of an object column written for a spreadsheet (see :func:`flat_lists`). A column of texts,
-    or of lists of texts, is joined and scanned by arrow, only its risky cells rewritten; any other column
-    (holders, mixed cells) cell by cell."""
+    of lists of texts or of holders is joined and scanned by arrow, its risky cells prefixed there, and
+    comes back as a string array without a copy; any other column (mixed cells) is written cell by cell."""
     kind = pd.api.types.infer_dtype(cells, skipna=True)
     if kind == "empty":  # missing cells only
         return cells
     if kind == "string":
-        texts = pa.array(cells, type=pa.large_string(), from_pandas=True)
+        texts = pa.array(cells, type=TEXT, from_pandas=True)
     elif kind == "mixed" and all(v is None or isinstance(v, list) for v in cells):
-        try:
-            lists = pa.array(cells, type=pa.list_(pa.large_string()))
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not every item a text
+        texts = _joined_lists(cells)
+        if texts is None:
             return _cells_one_by_one(cells)
-        texts = pc.binary_join(lists, pa.scalar(" | ", pa.large_string()))
-        cells = texts.to_numpy(zero_copy_only=False)
     else:
         return _cells_one_by_one(cells)
-    risky = np.zeros(len(cells), dtype=bool)
-    for trigger in FORMULA_TRIGGERS:
-        risky |= pc.fill_null(pc.starts_with(texts, trigger), False).to_numpy(zero_copy_only=False)
-    if risky.any():
-        cells = cells.copy()
-        cells[risky] = ["'" + v for v in cells[risky]]
-    return cells
+    risky = pc.starts_with(texts, FORMULA_TRIGGERS[0])
+    for trigger in FORMULA_TRIGGERS[1:]:
+        risky = pc.or_(risky, pc.starts_with(texts, trigger))
+    if pc.any(risky).as_py():
+        texts = pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'", TEXT), texts, _EMPTY), texts)
+    return texts.to_pandas().array
+
+
+TEXT = pa.large_string()
+_EMPTY = pa.scalar("", TEXT)
+# a holder as the readers write it (its id and name, in that order)
+_HOLDERS = pa.list_(pa.struct([("id", TEXT), ("nom", TEXT)]))
+
+
+def _joined_lists(cells: np.ndarray) -> pa.Array | None:
+    """Lists of texts, or of holders, joined as :func:`join_items` does; None for other lists."""
+    try:
+        lists = pa.array(cells, type=pa.list_(TEXT))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not every item a text
+        holders = all(
+            v is None or all(isinstance(h, dict) and list(h) == ["id", "nom"] for h in v) for v in cells
+        )
+        try:
+            lists = pa.array(cells, type=_HOLDERS) if holders else None
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # an id or a name not a text
+            lists = None
+        if lists is None:
+            return None
+        lists = pa.LargeListArray.from_arrays(
+            lists.offsets.cast(pa.int64()), _holder_texts(lists.flatten()), mask=lists.is_null()
+        )
+    return pc.binary_join(lists, pa.scalar(" | ", TEXT))
+
+
+def _holder_texts(holders: pa.StructArray) -> pa.Array:
+    """Each holder as its non-empty id and name joined by a space."""
+    ids, names = (pc.fill_null(holders.field(name), _EMPTY) for name in ("id", "nom"))
+    has_id, has_name = pc.not_equal(ids, _EMPTY), pc.not_equal(names, _EMPTY)
+    both = pc.binary_join_element_wise(ids, names, pa.scalar(" ", TEXT))
+    return pc.if_else(pc.and_(has_id, has_name), both, pc.if_else(has_id, ids, names))
 
 
 def _cells_one_by_one(cells: np.ndarray) -> np.ndarray:
