@@ -47,8 +47,10 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
 
 
 @functools.lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return tx.stem(word)
+def _token(word: str) -> tuple[str, str]:
+    """A word of an object: its stem (:func:`taxonomy.stem`) and its written form shown (lower case)."""
+    word = word.strip("’'")
+    return tx.stem(word), word.lower()
 
 
 def _words_of(objet: object, stems: set[str]) -> dict[str, str]:
@@ -56,10 +58,9 @@ def _words_of(objet: object, stems: set[str]) -> dict[str, str]:
     person the words themselves. Stops once every stem is found."""
     words: dict[str, str] = {}
     for word in _WORD.findall(str(objet or "")):
-        word = word.strip("’'")
-        stem = _stem(word)
+        stem, written = _token(word)
         if stem in stems and stem not in words:
-            words[stem] = word.lower()
+            words[stem] = written
             if len(words) == len(stems):
                 break
     return words
@@ -82,21 +83,28 @@ def explain(
         [np.char.startswith(names.astype(str), p) for p in ("mot:", "lexique:", "cpv:famcpv")], [1, 2, 3], 0
     )
     short = [n.split(":", 1)[1] for n in names]
-    label_of = tx.metiers()["metier"].to_dict()
-    families = tx.family_labels()
+    label_of, families = tx.metiers()["metier"].to_dict(), tx.family_labels()
+    text = {2: lambda c: label_of[short[c]], 3: lambda c: families[int(short[c].removeprefix("famcpv"))]}
     objets = list(objets) if objets is not None else [None] * Z.shape[0]
-    chosen = _strongest(Z.tocsr(), _family_coefficients(model), family_index, kind, n_terms)
+    row, col, k = _strongest(Z.tocsr(), _family_coefficients(model), family_index, kind, n_terms)
+    bounds = np.searchsorted(row, np.arange(Z.shape[0] + 1))
+    cols, kinds = col.tolist(), k.tolist()
     out = []
-    for i, (lexicon, cpv, words) in enumerate(chosen):
-        parts = []
+    for i in range(Z.shape[0]):
+        parts, lexicon, words = [], [], []
+        for c, kk in zip(cols[bounds[i] : bounds[i + 1]], kinds[bounds[i] : bounds[i + 1]], strict=True):
+            if kk == 1:
+                words.append(short[c])
+            elif kk == 2:
+                lexicon.append(text[2](c))
+            else:
+                parts.append("code CPV de la famille " + text[3](c))
         if lexicon:
-            parts.append("métier reconnu\u00a0: " + ", ".join(label_of[short[c]] for c in lexicon))
-        if cpv:
-            parts.append("code CPV de la famille " + families[int(short[cpv[0]].removeprefix("famcpv"))])
+            parts.insert(0, "métier reconnu\u00a0: " + ", ".join(lexicon))
         if words:
-            written = _words_of(objets[i], {part for c in words for part in short[c].split()})
+            written = _words_of(objets[i], {part for term in words for part in term.split()})
             parts.append(
-                "mots de l’objet\u00a0: " + ", ".join(f"« {_shown(short[c], written)} »" for c in words)
+                "mots de l’objet\u00a0: " + ", ".join(f"« {_shown(term, written)} »" for term in words)
             )
         if not parts:
             parts.append("aucun indice fort\u00a0: famille la plus probable")
@@ -114,22 +122,18 @@ def _family_coefficients(model) -> np.ndarray:
     return fam.coef_
 
 
-def _strongest(Z, coef: np.ndarray, family_index: np.ndarray, kind: np.ndarray, n_terms: int) -> list:
-    """For each row: the columns of its two strongest lexicon terms, strongest CPV family and ``n_terms``
-    strongest words, by their contribution to the predicted family (positive only), all rows at once."""
+def _strongest(Z, coef: np.ndarray, family_index: np.ndarray, kind: np.ndarray, n_terms: int):
+    """The terms shown for each row, by their contribution to the predicted family (positive only), all
+    rows at once: its two strongest lexicon terms, strongest CPV family and ``n_terms`` strongest words.
+    Returns their rows, columns and kinds, by row, in the order lexicon, CPV, words, strongest first."""
     row = np.repeat(np.arange(Z.shape[0]), np.diff(Z.indptr))
     contrib = Z.data * coef[np.asarray(family_index)[row], Z.indices]
     keep = (contrib > 0) & (kind[Z.indices] > 0)  # the kinds of terms shown, for the predicted family
     row, col, contrib = row[keep], Z.indices[keep], contrib[keep]
-    k = kind[col]
-    ranked = np.lexsort((-contrib, row * 4 + k))  # by row and kind (one key), then strongest first
-    row, col, k = row[ranked], col[ranked], k[ranked]
-    starts = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (k[1:] != k[:-1])])
+    order = np.array([0, 3, 1, 2])[kind[col]]  # words (1) after the lexicon (2) and the CPV family (3)
+    ranked = np.lexsort((-contrib, row * 4 + order))  # by row and kind (one key), then strongest first
+    row, col, order = row[ranked], col[ranked], order[ranked]
+    starts = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (order[1:] != order[:-1])])
     rank = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
-    limit = np.select([k == 2, k == 3, k == 1], [2, 1, n_terms], 0)
-    shown = rank < limit
-    chosen = [([], [], []) for _ in range(Z.shape[0])]
-    slot = {2: 0, 3: 1, 1: 2}
-    for r, c, kk in zip(row[shown].tolist(), col[shown].tolist(), k[shown].tolist(), strict=True):
-        chosen[r][slot[kk]].append(c)
-    return chosen
+    shown = rank < np.array([0, 2, 1, n_terms])[order]
+    return row[shown], col[shown], kind[col[shown]]
