@@ -111,14 +111,22 @@ def large_file_format(path: Path, where: str) -> str:
 
 
 def raw_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every cell of a frame read from parquet as a Python object, None where missing (a frame of objects
-    already, read from CSV, is returned as it is). A column of floats that are all whole numbers gives
-    integers: ids and codes typed as floats (a missing cell makes them so) are read as written,
+    """The cells of a frame read from parquet as the normaliser reads them: text columns as they are
+    (arrow strings, missing as NaN: each text becomes a Python string only where it is read, once per
+    distinct value), every other cell as a Python object, None where missing (a frame of objects already,
+    read from CSV, is returned as it is). A column of floats that are all whole numbers gives integers:
+    ids and codes typed as floats (a missing cell makes them so) are read as written,
     « 21730001500019 », not « 21730001500019.0 »."""
-    if all(pd.api.types.is_object_dtype(dtype) for dtype in frame.dtypes):
+    others = [
+        name
+        for name, dtype in frame.dtypes.items()
+        if not pd.api.types.is_object_dtype(dtype) and not isinstance(dtype, pd.StringDtype)
+    ]
+    if not others:
         return frame
-    whole = {name: "Int64" for name, values in frame.items() if _whole_floats(values)}
-    return frame.astype(whole).astype(object).where(lambda f: f.notna(), None)
+    whole = {name: "Int64" for name in others if _whole_floats(frame[name])}
+    converted = frame[others].astype(whole).astype(object).where(lambda f: f.notna(), None)
+    return frame.assign(**{name: converted[name] for name in others})
 
 
 def _whole_floats(values: pd.Series) -> bool:
