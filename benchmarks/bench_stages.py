@@ -3,9 +3,11 @@
 For every stage the project's time is measured on 100,000 rows (make_national.py), then the same
 work with the tool the issue on scale names (pyarrow reading and writing, the model's features and
 prediction alone, numpy over every place at once), on the same inputs, in the same process; the
-ratio is the project's time over the tool's. Two references could not be re-run here (no polars
-re-implementation of the normalisation, no XlsxWriter in the environment): their figures are the
-ones measured when the issue was filed, said as such.
+ratio is the project's time over the tool's. The classification is timed twice on both sides and the
+second run kept (the folding and stemming caches warm on both sides). The normalisation's reference
+could not be re-run here (no polars re-implementation): its figure is the one measured when the
+issue was filed, said as such. Writing has two references: the issue's (the lists already flattened
+to text, which the project must do itself) and the same table written as it is (lists nested).
 
 Usage: python benchmarks/bench_stages.py [rows]
 """
@@ -22,7 +24,7 @@ import pyarrow.parquet as pq
 
 WORK = Path("/tmp/transferability_bench")
 # measured when the issue was filed (2 cores), not re-run: no such implementation in this environment
-QUOTED = {"normalisation": 0.92, "rapport agrégé": 3.9}
+QUOTED = {"normalisation": 0.92}
 
 
 def timed(function, *args, **kwargs):
@@ -60,13 +62,14 @@ def main(n: int) -> None:
     table, t = timed(normalised_chunk, frame, source, settings)
     rows.append(("normalisation", t, QUOTED["normalisation"], "polars (chiffre de l'issue, non remesuré)"))
 
-    classified, t = timed(classify_trades, table, model)
     features = model.features_
 
     def model_alone():
         X, _ = features.transform_with_lexicon(table)
         return model.famille_model_.predict_proba(X)
 
+    timed(classify_trades, table, model), timed(model_alone)  # warm-up of both
+    classified, t = timed(classify_trades, table, model)
     _, best = timed(model_alone)
     rows.append(("classement", t, best, "le même modèle : variables et prédiction seules"))
 
@@ -86,19 +89,52 @@ def main(n: int) -> None:
         )
     )
     rows.append(("écriture", t, best, "pa.Table.from_pandas + write_table (listes déjà aplaties)"))
+    _, nested = timed(
+        lambda: pq.write_table(
+            pa.Table.from_pandas(scored.astype({"source_ligne": str}), preserve_index=False),
+            WORK / "stages_tel_quel.parquet",
+        )
+    )
+    rows.append(("écriture", t, nested, "la même table écrite telle quelle (listes imbriquées)"))
 
-    diag = Diagnostic(scored, index.directory, settings, None)
     _, t = timed(
-        write_aggregate_report, diag, WORK / "stages_rapport.xlsx", detail=WORK / "stages_projet.parquet"
+        write_aggregate_report,
+        Diagnostic(scored, index.directory, settings, None),
+        WORK / "stages_rapport.xlsx",
+        detail=WORK / "stages_projet.parquet",
     )
-    rows.append(
-        ("rapport agrégé", t, QUOTED["rapport agrégé"], "XlsxWriter (chiffre de l'issue, non remesuré)")
-    )
+    _, best = timed(_plain_report, Diagnostic(scored, index.directory, settings, None), settings)
+    rows.append(("rapport agrégé", t, best, "XlsxWriter : les mêmes tableaux, sans mise en forme"))
 
     print(f"{n:,} lignes, {len(scored):,} marchés")
     print(f"{'étape':<16} {'projet (s)':>10} {'outil (s)':>10} {'rapport':>8}  outil")
     for stage, project, tool, how in rows:
         print(f"{stage:<16} {project:>10.2f} {tool:>10.2f} {project / tool:>8.1f}  {how}")
+
+
+def _plain_report(diag, settings) -> None:
+    """The aggregate report's tables (the same summaries, the same directions kept, all of them in a
+    CSV beside) written by XlsxWriter in constant-memory mode, without formats, charts or page set-up."""
+    import xlsxwriter
+
+    directions = diag.par_direction().reset_index()
+    tables = {
+        "Synthèse": diag.synthese().reset_index(),
+        "Secteurs": diag.synthese_secteurs().reset_index(),
+        "MAPA": diag.par_famille(categorie="MAPA").reset_index(),
+        "Formalisés": diag.par_famille(categorie="Formalisé").reset_index(),
+        "Directions": directions.head(settings.lignes_directions),
+    }
+    directions.to_csv(WORK / "stages_outil.directions.csv", index=False)
+    book = xlsxwriter.Workbook(
+        WORK / "stages_outil.xlsx", {"constant_memory": True, "nan_inf_to_errors": True}
+    )
+    for name, table in tables.items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, [str(c) for c in table.columns])
+        for i, row in enumerate(table.astype(object).where(table.notna(), None).itertuples(index=False), 1):
+            sheet.write_row(i, 0, row)
+    book.close()
 
 
 def _numpy_coverage(contracts: pd.DataFrame, index) -> np.ndarray:
