@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import transferability as tr
 from transferability._io import cells as _cells
 from transferability._reference import Place, resolve_place
-from transferability._utils import CSV_FORMATS, csv_rows, fold
+from transferability._utils import CSV_FORMATS, clean_already, clean_text, csv_rows, fold
 from transferability._utils.text import _FOLD
 from transferability.cli import main
 
@@ -133,6 +133,15 @@ def test_fold_is_translate_lower_then_non_words_blanked(value):
     assert fold(value) == steps
 
 
+@given(st.lists(st.one_of(st.none(), CELL, st.text(alphabet=st.characters(max_codepoint=0x3100))), max_size=20))
+@example(["Tonte des pelouses", " a", "a ", "a  b", "", "a\u00a0b", "a\u3000b", "a\x1cb", "a<b", "a&b", "\u200b"])
+def test_arrow_finds_the_texts_clean_text_leaves_as_they_are(texts):
+    """clean_already (arrow, Python's own white space) agrees with clean_text on every text."""
+    found = clean_already(pd.Series(texts, dtype="str"), also="<&").tolist()
+    expected = [isinstance(t, str) and t != "" and clean_text(t) == t and not set("<&") & set(t) for t in texts]
+    assert found == expected
+
+
 @settings(MODEST, max_examples=min(100, settings().max_examples))  # each example writes and reads a file
 @given(st.lists(st.tuples(CELL, st.one_of(CELL, NUMBERS.map(str))), min_size=1, max_size=12))
 def test_reading_any_objects_and_amounts_never_loses_a_row(tmp_path_factory, rows):
@@ -245,3 +254,8 @@ def test_inferred_trades_do_not_depend_on_the_hash_seed():
         for seed in ("1", "2", "3", "4")
     }
     assert len(outs) == 1, outs
+
+
+def test_python_has_no_white_space_above_u3000():
+    """clean_already lists Python's white space below U+3001 only: none lies above."""
+    assert not [hex(c) for c in range(0x3001, 0x110000) if chr(c).isspace()]

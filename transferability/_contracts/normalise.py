@@ -17,7 +17,7 @@ import pandas as pd
 from .._io import RawTable
 from .._io import cells as _cells
 from .._reference import geography, resolve_place
-from .._utils import clean_text, distinct_rows, fold, map_distinct
+from .._utils import clean_already, clean_text, distinct_rows, fold, map_distinct
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .headers import header_score
 from .rows import group_holders, row_kinds
@@ -154,9 +154,23 @@ def _plain(value: object) -> str | None:
 
 def _texts(out: pd.DataFrame, cells: _Cells) -> None:
     for name in TEXT_FIELDS:
-        out[name] = _objects(cells.parsed(name, _plain))
+        out[name] = _objects(_plain_texts(cells, name))
     out["acheteur_id"] = _objects(cells.mapped("acheteur_id", _buyer_id))
     cells.add(["objet absent" if not isinstance(v, str) or not v else None for v in out["objet"]])
+
+
+def _plain_texts(cells: _Cells, name: str) -> list:
+    """:func:`_plain` of a text field's cells. In a column of arrow strings (parquet), the texts already
+    plain (single spaces, no tag nor entity: :func:`clean_already`) are kept as they are, found by arrow,
+    and only the others parsed, once per distinct value."""
+    column = cells.frame[name] if name in cells.frame.columns else None
+    if column is None or not isinstance(column.dtype, pd.StringDtype):
+        return cells.parsed(name, _plain)
+    values = cells.values(name).copy()
+    other = ~clean_already(column, also="<&")
+    if other.any():
+        values[other] = map_distinct(lambda v: _plain(_key(v)), values[other])
+    return values.tolist()
 
 
 def _buyer_id(value) -> tuple[str | None, str | None]:

@@ -258,6 +258,11 @@ def holder_lists(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) ->
         return [[] for _ in range(len(src))]
     ids = [_unlisted(src[c]) for c in id_cols] + [[""] * len(src)] * (n - len(id_cols))
     names = [_unlisted(src[c]) for c in name_cols] + [[""] * len(src)] * (n - len(name_cols))
+    if n == 1:  # the common case, one holder column pair: a comprehension, twice as fast
+        return [
+            [{"id": hid.replace(" ", ""), "nom": hname}] if hid or hname else []
+            for hid, hname in zip(ids[0], names[0], strict=True)
+        ]
     out = []
     for r in range(len(src)):
         holders = []

@@ -8,6 +8,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -109,6 +111,27 @@ def clean_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return " ".join(str(value).split())
+
+
+# what str.split() splits on: every code point Python calls white space (none lies above U+3000)
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_NOT_CLEAN = "^$|^ | $|  |[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES if c != " ")
+
+
+def clean_already(texts: pd.Series, also: str = "") -> np.ndarray:
+    """Where :func:`clean_text` would leave a text as it is (not empty, white space only single spaces
+    between words) and none of the characters ``also`` appears, in a column of arrow strings: found by
+    arrow, without reading the texts into Python. A missing cell is False.
+
+    Examples
+    --------
+    >>> clean_already(pd.Series(["Tonte des pelouses", "Tonte  des", " Tonte", "", None, "a<br>"], dtype="str"),
+    ...               also="<").tolist()
+    [True, False, False, False, False, False]
+    """
+    pattern = _NOT_CLEAN + "".join(f"\\x{{{ord(c):x}}}" for c in also) + "]"
+    found = pc.match_substring_regex(pa.array(texts.array), pattern)
+    return pc.fill_null(pc.invert(found), False).to_numpy(zero_copy_only=False)
 
 
 def alert_kind(alert: str) -> str:
