@@ -133,12 +133,18 @@ def test_fold_is_translate_lower_then_non_words_blanked(value):
     assert fold(value) == steps
 
 
-@given(st.lists(st.one_of(st.none(), CELL, st.text(alphabet=st.characters(max_codepoint=0x3100))), max_size=20))
-@example(["Tonte des pelouses", " a", "a ", "a  b", "", "a\u00a0b", "a\u3000b", "a\x1cb", "a<b", "a&b", "\u200b"])
+@given(
+    st.lists(st.one_of(st.none(), CELL, st.text(alphabet=st.characters(max_codepoint=0x3100))), max_size=20)
+)
+@example(
+    ["Tonte des pelouses", " a", "a ", "a  b", "", "a\u00a0b", "a\u3000b", "a\x1cb", "a<b", "a&b", "\u200b"]
+)
 def test_arrow_finds_the_texts_clean_text_leaves_as_they_are(texts):
     """clean_already (arrow, Python's own white space) agrees with clean_text on every text."""
     found = clean_already(pd.Series(texts, dtype="str"), also="<&").tolist()
-    expected = [isinstance(t, str) and t != "" and clean_text(t) == t and not set("<&") & set(t) for t in texts]
+    expected = [
+        isinstance(t, str) and t != "" and clean_text(t) == t and not set("<&") & set(t) for t in texts
+    ]
     assert found == expected
 
 
