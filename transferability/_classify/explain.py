@@ -57,8 +57,7 @@ def _words_of(objet: object, stems: set[str]) -> dict[str, str]:
     """The object's words whose stem (folded, plural dropped) is one of ``stems``, as written: to show a
     person the words themselves. Stops once every stem is found."""
     words: dict[str, str] = {}
-    for word in _WORD.findall(str(objet or "")):
-        stem, written = _token(word)
+    for stem, written in map(_token, _WORD.findall(str(objet or ""))):
         if stem in stems and stem not in words:
             words[stem] = written
             if len(words) == len(stems):
