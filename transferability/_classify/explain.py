@@ -31,7 +31,10 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     codes = X["code_cpv"] if "code_cpv" in X.columns else pd.Series([None] * len(X))
     cpv = tx.cpv_priors(codes.reset_index(drop=True))["metier_id"].to_numpy(object)
     familles = np.asarray(familles, dtype=object)
-    in_family = np.where(fam_of[None, :] == familles[:, None], scores, 0.0)  # contracts × métiers
+    # families as integer codes: comparing contracts × métiers texts took most of this function's time
+    codes, _ = pd.factorize(np.concatenate([fam_of, familles]))
+    same = codes[None, : len(fam_of)] == codes[len(fam_of) :, None]
+    in_family = np.where(same, scores, 0.0)  # contracts × métiers
     best = in_family.argmax(axis=1)
     best_score = in_family[np.arange(len(familles)), best]
     total = in_family.sum(axis=1)
