@@ -73,6 +73,8 @@ _WORD = re.compile(r"[\w’']+")
 
 def _shown(term: str, words: dict[str, str]) -> str:
     """A model term ("travau entretien") as the object wrote it ("travaux entretien")."""
+    if " " not in term:
+        return words.get(term, term)
     return " ".join(words.get(part, part) for part in term.split())
 
 
@@ -84,23 +86,22 @@ def explain(
     kind = np.select(
         [np.char.startswith(names.astype(str), p) for p in ("mot:", "lexique:", "cpv:famcpv")], [1, 2, 3], 0
     )
-    short = [n.split(":", 1)[1] for n in names]
-    label_of, families = tx.metiers()["metier"].to_dict(), tx.family_labels()
-    text = {2: lambda c: label_of[short[c]], 3: lambda c: families[int(short[c].removeprefix("famcpv"))]}
     objets = list(objets) if objets is not None else [None] * Z.shape[0]
     row, col, k = _strongest(Z.tocsr(), _family_coefficients(model), family_index, kind, n_terms)
-    bounds = np.searchsorted(row, np.arange(Z.shape[0] + 1))
-    cols, kinds = col.tolist(), k.tolist()
+    bounds = np.searchsorted(row, np.arange(Z.shape[0] + 1)).tolist()
+    texts = _column_texts(names, set(col.tolist()), kind)
+    cols = col.tolist()
     out = []
     for i in range(Z.shape[0]):
         parts, lexicon, words = [], [], []
-        for c, kk in zip(cols[bounds[i] : bounds[i + 1]], kinds[bounds[i] : bounds[i + 1]], strict=True):
+        for c in cols[bounds[i] : bounds[i + 1]]:  # lexicon terms, then the CPV family, then words
+            kk, text = texts[c]
             if kk == 1:
-                words.append(short[c])
+                words.append(text)
             elif kk == 2:
-                lexicon.append(text[2](c))
+                lexicon.append(text)
             else:
-                parts.append("code CPV de la famille " + text[3](c))
+                parts.append(text)
         if lexicon:
             parts.insert(0, "métier reconnu\u00a0: " + ", ".join(lexicon))
         if words:
@@ -114,6 +115,21 @@ def explain(
             parts.append("métier par défaut de la famille")
         out.append("\u00a0; ".join(parts))
     return out
+
+
+def _column_texts(names: np.ndarray, columns: set[int], kind: np.ndarray) -> dict[int, tuple[int, str]]:
+    """The kind of each column shown and what a sentence says of it: a word's term, a lexicon métier's
+    label, a CPV family's phrase."""
+    label_of, families = tx.metiers()["metier"].to_dict(), tx.family_labels()
+    texts = {}
+    for c in columns:
+        short = names[c].split(":", 1)[1]
+        if kind[c] == 2:
+            short = label_of[short]
+        elif kind[c] == 3:
+            short = "code CPV de la famille " + families[int(short.removeprefix("famcpv"))]
+        texts[c] = (int(kind[c]), short)
+    return texts
 
 
 def _family_coefficients(model) -> np.ndarray:
