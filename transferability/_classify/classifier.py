@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._io import parse_cpv
 from .._reference import taxonomy as tx
-from .._utils import distinct_rows
+from .._utils import collector_paused, distinct_rows
 from .features import ContractFeatures, amount_bands
 from .persistence import load_model
 
@@ -233,7 +233,8 @@ def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = No
     codes, first = _distinct(contracts)
     distinct = contracts.iloc[first]
     if n_jobs in (None, 1) or len(distinct) <= CHUNK:
-        classified = model.classify(distinct)
+        with collector_paused():  # a sentence and a few texts per contract, without cycles
+            classified = model.classify(distinct)
     else:
         from joblib import Parallel, delayed
 

@@ -29,7 +29,7 @@ from .._io import (
     source_column,
 )
 from .._utils import clock as _clock
-from .._utils import fold
+from .._utils import collector_paused, fold
 from .columns import CONTRACT_COLUMNS
 from .decp import read_json_table, read_xml_table
 from .headers import FIELDS, ColumnMatch, header_rule, holder_postal_code, match_header, match_headers
@@ -235,8 +235,9 @@ def _read_file(path: Path, fmt, sheet, forced, today, name: str) -> tuple[pd.Dat
         raw.notes.append(f"paramètre sheet ignoré (fichier {raw.format})")
     if compressed:
         raw.notes.append("archive gzip décompressée")
-    frame, matches = (raw.frame, {}) if raw.canonical else canonical_fields(raw, where, forced)
-    table, kinds = normalise(frame, raw, name, today)
+    with collector_paused():  # millions of small objects without cycles (see collector_paused)
+        frame, matches = (raw.frame, {}) if raw.canonical else canonical_fields(raw, where, forced)
+        table, kinds = normalise(frame, raw, name, today)
     if table.empty and set(kinds) <= {"ligne vide"}:
         raise InputError(
             Problem(

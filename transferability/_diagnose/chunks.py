@@ -9,6 +9,7 @@ a chunk gives the same result, and results come back in the file's order.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import tempfile
@@ -27,7 +28,7 @@ from loky import ProcessPoolExecutor, cpu_count
 
 from .._contracts import canonical_fields, mark_duplicates, normalise
 from .._io import RawTable, raw_text
-from .._utils import csv_rows, distinct_rows, flat_lists
+from .._utils import collector_paused, csv_rows, distinct_rows, flat_lists
 from .pipeline import coverage_index, score_table
 from .settings import Settings
 
@@ -112,10 +113,11 @@ class ChunkScorer:
 def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> pd.DataFrame:
     """One chunk's contracts table, its duplicates marked within the chunk (``frame``: raw rows, as text or
     in a parquet file's own types)."""
-    raw = RawTable(raw_text(frame).reset_index(drop=True), list(frame.index), "Consolidé par lots")
-    fields, _ = canonical_fields(raw, str(source), None)
-    table, _kinds = normalise(fields, raw, source.name, settings.reference)
-    mark_duplicates(table)
+    with collector_paused():  # millions of small objects without cycles (see collector_paused)
+        raw = RawTable(raw_text(frame).reset_index(drop=True), list(frame.index), "Consolidé par lots")
+        fields, _ = canonical_fields(raw, str(source), None)
+        table, _kinds = normalise(fields, raw, source.name, settings.reference)
+        mark_duplicates(table)
     return table
 
 
@@ -188,6 +190,7 @@ def _start_worker(payload: str) -> None:
     warnings.simplefilter("ignore")  # a chunk's warnings are recorded and sent back with its result
     with open(payload, "rb") as data:
         _WORKER_SCORER = ChunkScorer(*pickle.load(data))
+    gc.freeze()  # the modules, directory and model live as long as the worker: no collection scans them again
 
 
 def _score_in_worker(frame: pd.DataFrame, source: Path) -> ScoredChunk:

@@ -13,7 +13,7 @@ from .._contracts import CONTRACT_COLUMNS, apply_territory, read_contracts
 from .._directory import read_directory
 from .._errors import TransferabilityWarning
 from .._reference import taxonomy as tx
-from .._utils import fr_count, fr_int
+from .._utils import collector_paused, fr_count, fr_int
 from .coverage import CoverageIndex, coverage
 from .diagnostic import Diagnostic
 from .explain import sentences
@@ -131,6 +131,11 @@ def coverage_index(directory: pd.DataFrame) -> CoverageIndex:
 
 def score_table(contracts, index: CoverageIndex, settings: Settings, model, level_model=None, n_jobs=None):
     """Every stage after reading, on one table of contracts: the scored table and each row's providers."""
+    with collector_paused():  # millions of small objects without cycles (see collector_paused)
+        return _score_table(contracts, index, settings, model, level_model, n_jobs)
+
+
+def _score_table(contracts, index: CoverageIndex, settings: Settings, model, level_model, n_jobs):
     table = classify_trades(contracts, model, n_jobs=n_jobs)
     table["duree_mois"], bad_duration = clean_durations(table["duree_mois"], settings)
     table["montant_aberrant"] = implausible_amounts(table["montant"], table["acheteur_id"], settings)

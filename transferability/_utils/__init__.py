@@ -2,6 +2,7 @@
 
 from . import clock
 from .cache import cache_dir, cached
+from .collector import collector_paused
 from .frames import (
     CSV_FORMATS,
     FORMULA_TRIGGERS,
@@ -26,6 +27,7 @@ __all__ = [
     "fr_pct",
     "cache_dir",
     "cached",
+    "collector_paused",
     "FORMULA_TRIGGERS",
     "alert_kind",
     "clean_already",
