@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._reference import HORS_CHAMP
-from .._utils import NBSP, fr_int
+from .._utils import NBSP, collector_paused, fr_int
 from .charts import bar_chart
 from .csv import write_csv
 from .detail_sheets import calendrier_sheet, marches_sheet, prestataires_sheet, qualite_sheet
@@ -32,7 +32,11 @@ def write_report(diag, path, *, max_rows: int | None = None, titre=None, acheteu
     ``titre``, ``acheteur`` and ``periode`` head every page (defaults: the buyer names and the notification
     dates read).
     """
-    path, diag = Path(path), Memo(diag)
+    with collector_paused():  # tens of thousands of cells, without cycles (see collector_paused)
+        return _write_report(Memo(diag), Path(path), max_rows, titre, acheteur, periode)
+
+
+def _write_report(diag: Memo, path: Path, max_rows, titre, acheteur, periode) -> Path:
     max_rows = min(max_rows or diag.parametres.lignes_classeur, EXCEL_MAX_ROWS - 10)
     info = ReportInfo.of(diag, titre, acheteur, periode)
     detail_beside = None
