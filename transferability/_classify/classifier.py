@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -198,15 +200,25 @@ def _with_cpv(X: pd.DataFrame) -> pd.DataFrame:
     if "code_cpv" not in X.columns:
         return X
     raw = X["code_cpv"].astype(object)
-    if raw.map(
-        lambda c: c is None or (isinstance(c, str) and len(c) == 8 and c.isascii() and c.isdigit())
-    ).all():
+    if _normalised_codes(raw.to_numpy()):
         return X  # read_contracts normalised them already
     codes = [c if isinstance(c, str) else None for c in raw]
     table = {c: parse_cpv(c)[0] for c in set(codes)}
     X = X.copy()
     X["code_cpv"] = pd.Series([table[c] for c in codes], index=X.index, dtype=object)
     return X
+
+
+def _normalised_codes(codes: np.ndarray) -> bool:
+    """Every code eight ASCII digits or None, as :func:`read_contracts` writes them (checked by arrow)."""
+    missing = pd.isna(codes)
+    if not all(c is None for c in codes[missing]):
+        return False
+    given = codes[~missing]
+    if pd.api.types.infer_dtype(given) not in ("string", "empty"):
+        return False
+    eight_digits = pc.match_substring_regex(pa.array(given, type=pa.large_string()), "^[0-9]{8}$")
+    return bool(pc.all(eight_digits, min_count=0).as_py())
 
 
 def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = None) -> pd.DataFrame:
