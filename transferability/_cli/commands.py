@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 import time
@@ -69,6 +70,7 @@ def prestataires(args) -> int:
     return 0
 
 
+@functools.cache  # once per process: a program calling main() again does not freeze its own objects
 def _load_pipeline() -> None:
     """Import the pipeline and the report with the garbage collector paused, then freeze what the imports
     made: the objects of pandas, scikit-learn and scipy live as long as the process, and every collection

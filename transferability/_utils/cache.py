@@ -21,9 +21,9 @@ def cached(name: str, sources: list[Path], build: Callable[[], T], key: str = ""
     """``build()``, or its result kept from an earlier process.
 
     The pickle is named by ``name`` and a fingerprint of the ``sources``' bytes, the package's version and
-    ``key`` (what else the result depends on), so that a changed file or version builds again; this function alone writes it, in the user's own cache.
-    A damaged file is built again; without a writable cache, or with ``TRANSFERABILITY_NO_CACHE`` set, it is
-    built each time.
+    ``key`` (what else the result depends on), so that a changed file or version builds again; this function
+    alone writes it, in the user's own cache. A damaged file is built again; without a writable cache, or with
+    ``TRANSFERABILITY_NO_CACHE`` set, it is built each time.
     """
     from .. import __version__
 
