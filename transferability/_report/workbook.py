@@ -258,7 +258,7 @@ def _directions(book, diag, info: ReportInfo, beside: Path | None = None) -> Non
         table = table.head(kept)
     end = write_table(ws, table, 5, {"Montant total": EURO, "Transférable": EURO, "Part transférable": PERCENT,
                                      "dont ESAT, EA": EURO, "dont SIAE": EURO, "Marchés": COUNT},
-                      widths={"Direction ou acheteur": 30, "Recommandation principale": 36},
+                      widths={"Direction ou acheteur": 30, "Recommandation principale": 40},
                       raw=("Direction ou acheteur",), wrap=("Direction ou acheteur", "Recommandation principale"))  # fmt: skip
     ws.freeze = (6, 2)
     print_rows(ws, len(table.columns), 5, min(end - 1, 5 + diag.parametres.lignes_imprimees))
