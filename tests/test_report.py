@@ -260,3 +260,21 @@ def test_the_printed_report_is_readable_and_of_reasonable_length(report, tmp_pat
         ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
     ).stdout
     assert "Page 1 / " in text and "1. Les marchés lus" in text
+
+
+def test_cells_excel_cannot_hold_are_written_as_text_or_left_empty(tmp_path):
+    """A date before 1900 (Excel's calendar starts there) as text, an infinite amount empty, a text that
+    looks like a formula as a string, a control character dropped."""
+    from transferability._report.excel import Book, write_cell
+
+    book = Book(tmp_path / "c.xlsx")
+    sheet = book.sheet("Cellules")
+    for row, value in enumerate(
+        [dt.date(1850, 3, 1), float("inf"), "=1+1", "a\x02b", dt.date(2024, 5, 2)], 1
+    ):
+        write_cell(sheet, row, 1, value)
+    book.close()
+    ws = load_workbook(tmp_path / "c.xlsx")["Cellules"]
+    values = [ws.cell(r, 1).value for r in range(1, 6)]
+    assert values == ["01/03/1850", None, "=1+1", "ab", dt.datetime(2024, 5, 2)]
+    assert ws.cell(3, 1).data_type == "s" and ws.cell(5, 1).number_format == "DD/MM/YYYY"

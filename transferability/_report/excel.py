@@ -224,6 +224,8 @@ def _put(ws, row: int, col: int, value, fmt) -> None:
         ws.write_string(row, col, value, fmt)
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt)
+    elif isinstance(value, dt.date) and value.year < 1900:  # before Excel's calendar: the date as text
+        ws.write_string(row, col, f"{value.day:02d}/{value.month:02d}/{value.year:04d}", fmt)
     elif isinstance(value, dt.date):
         ws.write_datetime(row, col, value, fmt)
     else:
