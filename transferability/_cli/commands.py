@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import gc
 import sys
-import time
 from pathlib import Path
 
 import transferability as tr
@@ -191,17 +190,12 @@ def _national(args, settings, out, csv) -> int:
     detail = wanted and check_output(
         str(wanted), (".parquet",), "le détail par marché", "detail.parquet", args.fichiers
     )
-    started = time.time()
     result = tr.diagnose_file(
         args.fichiers[0], detail, directory=args.annuaire, settings=settings, chunksize=args.taille_lot,
         report=out, model=_model(args), csv=csv, csv_format=args.csv_format,
     )  # fmt: skip
-    # the report writes every direction beside it when its sheet keeps the largest only
-    directions = Path(out).with_suffix(".directions.csv") if out else None
-    if directions is not None and not (directions.is_file() and directions.stat().st_mtime >= started):
-        directions = None
     if not args.quiet:
-        _say_national(args, result, detail, csv, out, directions)
+        _say_national(args, result, detail, csv, out, result["directions_csv"])
     return 0
 
 

@@ -84,7 +84,9 @@ def diagnose_file(
     -------
     dict
         Rows read, processes (or ``"dask"``), contracts, seconds per stage (summed over processes),
-        rows per second, and the :class:`Diagnostic` of the summary columns under ``"diagnostic"``.
+        rows per second, the :class:`Diagnostic` of the summary columns under ``"diagnostic"``, and under
+        ``"directions_csv"`` the CSV of every direction written beside the report when its Directions sheet
+        keeps the largest only (None otherwise).
     """
     source, sink = Path(source), _DetailWriter(output, csv, csv_format)
     if not source.is_file():
@@ -97,18 +99,19 @@ def diagnose_file(
     summaries = _summaries(source, sink, chunksize, (scorer, n_jobs, client), timings, counter)
     diag = Diagnostic(summaries, scorer.index.directory, settings, None)
     total = time.perf_counter() - t0
-    if report is not None:
-        _write_report(diag, report, output or csv, timings)
-    return _summary(diag, counter, total, timings)
+    directions = None if report is None else _write_report(diag, report, output or csv, timings)
+    return {**_summary(diag, counter, total, timings), "directions_csv": directions}
 
 
-def _write_report(diag: Diagnostic, report, detail, timings: dict) -> None:
-    """The aggregate Excel report (the detail named in it), timed."""
+def _write_report(diag: Diagnostic, report, detail, timings: dict) -> Path | None:
+    """The aggregate Excel report (the detail named in it), timed; the CSV of every direction beside it, if
+    written."""
     t = time.perf_counter()
     from .._report import write_aggregate_report  # the report reads a Diagnostic: imported when asked for
 
-    write_aggregate_report(diag, report, detail=detail)
+    _, directions = write_aggregate_report(diag, report, detail=detail)
     timings["rapport"] = time.perf_counter() - t
+    return directions
 
 
 def _summaries(

@@ -57,9 +57,10 @@ def _write_report(diag: Memo, path: Path, max_rows, titre, acheteur, periode) ->
     return book.close()
 
 
-def write_aggregate_report(diag, path, *, detail) -> Path:
+def write_aggregate_report(diag, path, *, detail) -> tuple[Path, Path | None]:
     """The report of a national run: summaries only; the per-contract detail is in ``detail`` (parquet or
-    CSV)."""
+    CSV). Returns the report and the CSV of every direction written beside it, None when the Directions sheet
+    holds them all."""
     path, diag = Path(path), Memo(diag)
     info = ReportInfo.of(diag)
     if detail is None:
@@ -73,10 +74,10 @@ def write_aggregate_report(diag, path, *, detail) -> Path:
     book = _book(path, info)
     _synthese(book, diag, info, note, EXCEL_MAX_ROWS)
     _familles(book, diag, info)
-    _directions(book, diag, info, beside=path.with_suffix(".directions.csv"))
+    beside = _directions(book, diag, info, beside=path.with_suffix(".directions.csv"))
     methode_sheet(book, diag, info)
     glossaire_sheet(book, info)
-    return book.close()
+    return book.close(), beside
 
 
 def _book(path: Path, info: ReportInfo) -> Book:
@@ -243,10 +244,10 @@ def _by_family(fam: pd.DataFrame, divisor: float, unit: str) -> pd.DataFrame:
     )
 
 
-def _directions(book, diag, info: ReportInfo, beside: Path | None = None) -> None:
+def _directions(book, diag, info: ReportInfo, beside: Path | None = None) -> Path | None:
     """Per direction (or buyer): amounts, the transferable share, and what to do first. With ``beside``
     (a national run), the sheet keeps the ``Settings.lignes_directions`` largest transferable amounts and
-    the whole table goes to that CSV file."""
+    the whole table goes to that CSV file, which is returned (None when not written)."""
     ws = new_sheet(book, info, "Directions", "Par direction acheteuse : volume, part transférable, recommandation",
                    repeat_header=True)  # fmt: skip
     table = _directions_table(diag.par_direction().reset_index())
@@ -256,9 +257,12 @@ def _directions(book, diag, info: ReportInfo, beside: Path | None = None) -> Non
         write_cell(ws, 4, 1, f"Les {fr_int(kept)} directions ou acheteurs au plus fort montant transférable, sur "
                              f"{fr_int(len(table))}{NBSP}; tous sont dans {beside.name}.", style=NOTE)  # fmt: skip
         table = table.head(kept)
+    else:
+        beside = None
     end = write_table(ws, table, 5, {"Montant total": EURO, "Transférable": EURO, "Part transférable": PERCENT,
                                      "dont ESAT, EA": EURO, "dont SIAE": EURO, "Marchés": COUNT},
                       widths={"Direction ou acheteur": 30, "Recommandation principale": 40},
                       raw=("Direction ou acheteur",), wrap=("Direction ou acheteur", "Recommandation principale"))  # fmt: skip
     ws.freeze = (6, 2)
     print_rows(ws, len(table.columns), 5, min(end - 1, 5 + diag.parametres.lignes_imprimees))
+    return beside
