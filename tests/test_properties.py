@@ -15,8 +15,16 @@ from hypothesis import strategies as st
 
 import transferability as tr
 from transferability._io import cells as _cells
-from transferability._reference import Place, resolve_place
-from transferability._utils import CSV_FORMATS, clean_already, clean_text, csv_rows, fold
+from transferability._reference import Place, resolve_place, resolve_places
+from transferability._utils import (
+    CSV_FORMATS,
+    clean_already,
+    clean_text,
+    csv_rows,
+    fold,
+    fold_series,
+    has_text,
+)
 from transferability._utils.text import _FOLD
 from transferability.cli import main
 
@@ -115,6 +123,29 @@ def test_resolve_place_never_raises(code, type_code, name):
     assert place.departement is None or isinstance(place.departement, str)
 
 
+def _insee_codes():
+    from transferability._reference import geography
+
+    return st.sampled_from(sorted(geography().nom))
+
+
+PLACE_CODES = st.one_of(
+    st.deferred(_insee_codes),
+    st.sampled_from(["73000", "99134", "2A004", "2a004", " 73065", "7065", "73"]),
+    CELL,
+)
+PLACE_TYPES = st.sampled_from(
+    ["Code commune", "CODE COMMUNE", "Code postal", "Code département", "Code pays", ""]
+)
+
+
+@MODEST
+@given(st.lists(st.tuples(PLACE_CODES, PLACE_TYPES, st.one_of(st.just(""), CELL)), max_size=20))
+def test_resolving_many_places_is_resolving_each(triples):
+    codes, types, names = ([t[k] for t in triples] for k in range(3))
+    assert resolve_places(codes, types, names) == [resolve_place(*t) for t in triples]
+
+
 @MODEST
 @given(st.one_of(CELL_VALUES, st.text()))
 def test_fold_gives_plain_lower_ascii_words(value):
@@ -134,6 +165,29 @@ def test_fold_is_translate_lower_then_non_words_blanked(value):
 
 
 @given(
+    st.lists(
+        st.one_of(
+            CELL_VALUES,
+            st.text(),
+            st.text(alphabet=st.characters(max_codepoint=0x2FF)),
+            st.text(alphabet=st.sampled_from(" -’œßǆ\u212a\uffff\ud800é\u0301Ka")),
+        ),
+        max_size=30,
+    )
+)
+@example(["Élagage, Désherbage & Fauchage – Œuvre n°2", "K² Kİ́", "a\uffffb", "", "  ", "\U0001f600a", None])
+def test_folding_many_texts_at_once_is_folding_each(values):
+    """fold_series (numpy over every character of the distinct texts) gives what fold gives each value."""
+    assert fold_series(pd.Series(values, dtype=object)).tolist() == [fold(v) for v in values]
+
+
+def test_only_the_kelvin_sign_past_the_latin_alphabets_lower_cases_to_an_ascii_letter():
+    """What fold_texts relies on to blank every character past U+02AF but the Kelvin sign."""
+    lowers_to_word = [cp for cp in range(0x2B0, 0x110000) if re.search("[0-9a-z]", chr(cp).lower())]
+    assert lowers_to_word == [0x212A]
+
+
+@given(
     st.lists(st.one_of(st.none(), CELL, st.text(alphabet=st.characters(max_codepoint=0x3100))), max_size=20)
 )
 @example(
@@ -146,6 +200,15 @@ def test_arrow_finds_the_texts_clean_text_leaves_as_they_are(texts):
         isinstance(t, str) and t != "" and clean_text(t) == t and not set("<&") & set(t) for t in texts
     ]
     assert found == expected
+
+
+@given(
+    st.lists(st.one_of(st.none(), CELL, st.text(alphabet=st.characters(max_codepoint=0x3100))), max_size=20)
+)
+@example(["Tonte", "", " ", "\u00a0\u3000\x1c", "nan", "\u200b"])
+def test_arrow_finds_the_texts_that_hold_more_than_white_space(texts):
+    """has_text (arrow, Python's own white space) agrees with clean_text on every text."""
+    assert has_text(pd.Series(texts, dtype="str")).tolist() == [clean_text(t) != "" for t in texts]
 
 
 @settings(MODEST, max_examples=min(100, settings().max_examples))  # each example writes and reads a file

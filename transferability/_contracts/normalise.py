@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._io import RawTable
 from .._io import cells as _cells
-from .._reference import geography, resolve_place
+from .._reference import geography, resolve_places
 from .._utils import clean_already, clean_text, distinct_rows, fold, map_distinct
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .headers import header_score
@@ -296,7 +296,7 @@ def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
     keys = {f: map_distinct(_key, cells.values(f)) for f in fields}  # lists as their text
     rows, first = distinct_rows(pd.DataFrame(keys))
     raw = [cells.values(f)[first] for f in fields]
-    places = [resolve_place(*(clean_text(v) for v in cell)) for cell in zip(*raw, strict=True)]
+    places = resolve_places(*([clean_text(v) for v in column] for column in raw))
     for column in ("lieu_code", "lieu_type", "commune_insee", "departement", "region"):
         distinct = np.empty(len(places), dtype=object)
         distinct[:] = [getattr(p, column) for p in places]

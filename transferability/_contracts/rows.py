@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import parse_amount
-from .._utils import clean_text, fold, fold_series, map_distinct
+from .._utils import clean_text, fold, fold_series, has_text, map_distinct
 
 
 def _is_filled(value) -> bool:
@@ -21,7 +21,10 @@ def _is_filled(value) -> bool:
 
 
 def _filled_column(col: pd.Series) -> np.ndarray:
-    """:func:`_is_filled` of each cell, once per distinct cell (a missing cell is not filled)."""
+    """:func:`_is_filled` of each cell (a missing cell is not filled): by arrow for a column of text, else
+    once per distinct cell."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return has_text(col)
     return map_distinct(_is_filled, col.to_numpy(dtype=object)).astype(bool)
 
 
@@ -173,24 +176,18 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
     """One row per contract where a tabular file has one row per holder (or per modification)."""
     if table.empty:
         return table
-    has_id = table["id_contrat"].notna()
-    key = (
-        table["acheteur_id"].fillna("").astype(str)
-        + "\x1f"
-        + table["id_contrat"].fillna("").astype(str)
-        + "\x1f"
-        + object_keys(table["objet"])
-    )
-    key = key.where(has_id, "\x1e" + table.index.astype(str))
-    repeated = key.duplicated(keep=False).to_numpy()
+    pair = table["acheteur_id"].fillna("").astype(str) + "\x1f" + table["id_contrat"].fillna("").astype(str)
+    repeated = (pair.duplicated(keep=False) & table["id_contrat"].notna()).to_numpy(copy=True)
+    # the same buyer and id on several rows: the same contract when the object is the same too
+    key = pair[repeated] + "\x1f" + object_keys(table["objet"][repeated])
+    repeated[repeated] = key.duplicated(keep=False).to_numpy()
     if not repeated.any():
         return table
+    key = key[key.duplicated(keep=False)]
     multi = table[repeated]
-    groups = multi.groupby(key[repeated].to_numpy(), sort=False)
+    groups = multi.groupby(key.to_numpy(), sort=False)
     merged = groups.first()
-    merged["_first"] = (
-        pd.Series(multi.index, index=key[repeated].to_numpy()).groupby(level=0, sort=False).first()
-    )
+    merged["_first"] = pd.Series(multi.index, index=key.to_numpy()).groupby(level=0, sort=False).first()
     rows = _rows_of_groups(groups.ngroup().to_numpy())  # each group's rows, in the groups' order
     for column, join in (
         ("titulaires", _merge_holders),
@@ -202,11 +199,10 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
             [join([values[i] for i in r]) for r in rows], index=merged.index, dtype=object
         )
     disagree = groups["montant"].nunique() > 1  # vectorised: amounts are listed only where they differ
-    keys = key[repeated]
-    differ = keys.isin(disagree.index[disagree]).to_numpy()
+    differ = key.isin(disagree.index[disagree]).to_numpy()
     spread = (
         multi[differ]
-        .groupby(keys[differ].to_numpy(), sort=False)["montant"]
+        .groupby(key[differ].to_numpy(), sort=False)["montant"]
         .agg(lambda s: sorted(s.dropna().unique()))
     )
     for k, amounts in spread.items():
@@ -216,7 +212,7 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
             *merged.at[k, "alertes"],
             f"montants différents selon les lignes du même marché ({shown}) : le plus grand retenu",
         ]
-    _flag_verbatim(multi, key[repeated].to_numpy(), merged)
+    _flag_verbatim(multi, key.to_numpy(), merged)
     merged = merged.set_index("_first")
     out = pd.concat([table[~repeated], merged[table.columns]]).sort_index().reset_index(drop=True)
     out["montant"] = out["montant"].astype("Float64")

@@ -10,6 +10,7 @@ from .geo import (
     region_codes,
     resolve_place,
 )
+from .places import resolve_places
 from .taxonomy import (
     HORS_CHAMP,
     families,
@@ -43,6 +44,7 @@ __all__ = [
     "place_coordinates",
     "region_codes",
     "resolve_place",
+    "resolve_places",
     "unit_vectors",
     "stem",
     "taxonomy",

@@ -15,7 +15,7 @@ from .frames import (
 )
 from .french import NBSP, THIN, fr_amount, fr_count, fr_euros, fr_int, fr_pct
 from .resources import data_dir, data_path, models_dir, read_data_csv
-from .text import alert_kind, clean_already, clean_text, fold, fold_series, is_ascii_digits
+from .text import alert_kind, clean_already, clean_text, fold, fold_series, has_text, is_ascii_digits
 
 __all__ = [
     "NBSP",
@@ -42,6 +42,7 @@ __all__ = [
     "CSV_FORMATS",
     "fold",
     "fold_series",
+    "has_text",
     "is_ascii_digits",
     "join_items",
     "map_distinct",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -80,23 +79,88 @@ def fold(text: object) -> str:
     return _NON_WORD.sub(" ", text.translate(_FOLD).lower()).strip()
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _fold_text(text: str) -> str:
-    return fold(text)
+_END = 0xFFFF  # a noncharacter, put between texts
+
+
+def _byte_table() -> np.ndarray:
+    """:data:`_FAST` as one byte per UTF-16 code unit: its folded letter or digit, a blank (32), or 1 where
+    the folded text is two letters (« œ ») or where the lower case is an ASCII letter (the Kelvin sign): the
+    only code point past U+02AF whose lower case holds an ASCII letter or digit (tested over all of Unicode)."""
+    table = np.full(1 << 16, 32, dtype=np.uint8)  # past U+02AF every character is blanked by fold's last step
+    for cp, text in enumerate(_FAST):
+        table[cp] = ord(text) if len(text) == 1 else 1
+    table[0x212A] = 1  # KELVIN SIGN, lower-cased to « k »
+    table[_END] = 10  # the end of a text
+    return table
+
+
+_BYTES = _byte_table()
+_BATCH = 1 << 18  # characters folded at once by fold_texts (arrays of about a megabyte)
+
+
+def fold_texts(texts: list[str]) -> list[str]:
+    """:func:`fold` of each text, by numpy over all their characters at once.
+
+    The texts are read as one array of UTF-16 code units; each is replaced by its folded byte (a letter,
+    a digit or a blank: every character past U+02AF is blanked by :func:`fold`'s last step), and a blank is
+    kept only between two word characters of the same text. A text with a character that folds to two
+    letters (« œ », « ß ») or to an ASCII letter from beyond the Latin alphabets (the Kelvin sign) is
+    folded by :func:`fold` itself.
+
+    Examples
+    --------
+    >>> fold_texts(["Élagage, Désherbage & Fauchage", "  Main-d’œuvre ", "", "Ω 3 μέτρα"])
+    ['elagage desherbage fauchage', 'main d oeuvre', '', '3']
+    """
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    # batches of about _BATCH characters (a longer text alone)
+    bounds = np.unique(np.searchsorted(np.cumsum(lengths), np.arange(_BATCH, lengths.sum(), _BATCH)) + 1)
+    out = []
+    for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(texts)], strict=True):
+        if start < stop:
+            out += _fold_batch(texts[start:stop])
+    return out
+
+
+def _fold_batch(texts: list[str]) -> list[str]:
+    units = np.frombuffer(chr(_END).join(texts).encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    folded = _BYTES[units]
+    ends = np.flatnonzero(folded == 10)
+    if len(ends) != len(texts) - 1:  # a text holds the noncharacter put between them
+        return [fold(t) for t in texts]
+    slow = np.unique(np.searchsorted(ends, np.flatnonzero(folded == 1))).tolist()
+    word = folded > 32  # letters and digits (1 marks texts folded again below)
+    # a blank after a word character, then only those before a word character of the same text
+    kept = word | (folded == 10)
+    kept[1:] |= word[:-1]
+    folded = folded[kept]
+    kept = folded != 32
+    kept[:-1] |= folded[1:] > 32
+    folded = folded[kept].tobytes().decode("latin-1").split("\n")
+    for i in slow:
+        folded[i] = fold(texts[i])
+    return folded
 
 
 def fold_series(values: pd.Series) -> pd.Series:
-    """:func:`fold` over a Series, computed once per distinct value (and remembered across calls: the same
-    objects are folded by several stages of a reading)."""
+    """:func:`fold` over a Series, computed once per distinct text (by :func:`fold_texts`); any other value
+    (a number, a date, a missing value) by :func:`fold` itself.
+
+    Examples
+    --------
+    >>> fold_series(pd.Series(["Tonte", "TONTE", None, 12.5])).tolist()
+    ['tonte', 'tonte', '', '12 5']
+    """
     cells = values.to_numpy(dtype=object)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    folded = np.array(
-        [*(_fold_text(u) if isinstance(u, str) else fold(u) for u in uniques), ""], dtype=object
-    )
+    text = np.fromiter((isinstance(u, str) for u in uniques), dtype=bool, count=len(uniques))
+    folded = np.empty(len(uniques) + 1, dtype=object)  # the last one for the missing values' code, -1
+    folded[:-1][text] = fold_texts(uniques[text].tolist())
     out = folded[codes]
-    missing = codes < 0  # None and NaN fold to "", pd.NA and NaT to their text, as fold() does
-    if missing.any():
-        out[missing] = [fold(v) for v in cells[missing]]
+    # missing, or not text: each one (0 and 0.0 are one value to factorize, not to fold)
+    other = ~np.append(text, False)[codes]
+    if other.any():
+        out[other] = [fold(v) for v in cells[other]]
     return pd.Series(out, index=values.index, dtype=object)
 
 
@@ -115,7 +179,8 @@ def clean_text(value: object) -> str:
 
 # what str.split() splits on: every code point Python calls white space (none lies above U+3000)
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_NOT_CLEAN = "^$|^ | $|  |[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES if c != " ")
+_SPACES_CLASS = "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES)  # inside a regular expression's [...]
+_NOT_CLEAN = "^$|^ | $|  |[" + _SPACES_CLASS.replace("\\x{20}", "")
 
 
 def clean_already(texts: pd.Series, also: str = "") -> np.ndarray:
@@ -132,6 +197,19 @@ def clean_already(texts: pd.Series, also: str = "") -> np.ndarray:
     pattern = _NOT_CLEAN + "".join(f"\\x{{{ord(c):x}}}" for c in also) + "]"
     found = pc.match_substring_regex(pa.array(texts.array), pattern)
     return pc.fill_null(pc.invert(found), False).to_numpy(zero_copy_only=False)
+
+
+def has_text(texts: pd.Series) -> np.ndarray:
+    """Where a cell of a column of arrow strings holds more than white space (:func:`clean_text` would
+    leave something), found by arrow. A missing cell is False.
+
+    Examples
+    --------
+    >>> has_text(pd.Series(["Tonte", " \u00a0", "", None, "nan"], dtype="str")).tolist()
+    [True, False, False, False, True]
+    """
+    found = pc.match_substring_regex(pa.array(texts.array), "[^" + _SPACES_CLASS + "]")
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
 def alert_kind(alert: str) -> str:
