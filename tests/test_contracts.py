@@ -244,6 +244,24 @@ def test_parquet_consolidated_file(tmp_path):
     assert len(table) == len(tr.read_contracts(DATA / "consolide_travaux_extrait.csv"))
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_total_row_labelled_outside_the_object_is_set_aside_in_any_format(tmp_path, suffix):
+    """A « TOTAL » in the buyer's column, with a CPV code and the sum: the text columns of a parquet file
+    (arrow strings) are searched for the label like a CSV file's."""
+    frame = pd.read_csv(DATA / "consolide_travaux_extrait.csv", dtype=str)
+    total = {
+        "acheteur_nom": "TOTAL",
+        "codeCPV": "45214200",
+        "montant": str(frame["montant"].astype(float).sum()),
+    }
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    path = tmp_path / f"export{suffix}"
+    frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_parquet(path)
+    table = tr.read_contracts(path)
+    assert len(table) == len(tr.read_contracts(DATA / "consolide_travaux_extrait.csv"))
+    assert table.attrs["lecture"][0]["lignes_ecartees"] == {"ligne de total": 1}
+
+
 def test_a_list_of_objects_without_amounts_is_a_list_of_contracts(tmp_path):
     path = tmp_path / "objets.csv"
     path.write_text(

@@ -84,7 +84,7 @@ def row_kinds(frame: pd.DataFrame, header_score=None) -> tuple[pd.Series, pd.Ser
 def _total_label(frame: pd.DataFrame) -> np.ndarray:
     found = np.zeros(len(frame), dtype=bool)
     for c in frame.columns:
-        if frame[c].dtype == object:
+        if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype):  # a parquet file's text
             text = frame[c].map(_text) if c == "titulaires" else frame[c].astype(str)
             found |= text.str.contains(r"(?i)^\s*(?:sous[- ])?tota", na=False).to_numpy()
     return found
