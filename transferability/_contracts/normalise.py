@@ -55,6 +55,14 @@ class _Cells:
             )
         return self._values[name]
 
+    def distinct_key(self, name: str):
+        """What tells a field's cells apart: a column of arrow strings itself (arrow compares them), else each
+        cell's :func:`_key` (a list as its text)."""
+        column = self.frame[name] if name in self.frame.columns else None
+        if column is not None and isinstance(column.dtype, pd.StringDtype):
+            return column
+        return map_distinct(_key, self.values(name))
+
     def col(self, name: str) -> pd.Series:
         return pd.Series(self.values(name), dtype=object, copy=False)
 
@@ -64,7 +72,11 @@ class _Cells:
                 self.alerts[i].append(a)
 
     def parsed(self, name: str, func) -> list:
-        """``func`` of each cell of a field, computed once per distinct value (a missing cell as None)."""
+        """``func`` of each cell of a field, computed once per distinct value (a missing cell as None); a
+        column of arrow strings is told apart by arrow, without a Python string per cell."""
+        column = self.frame[name] if name in self.frame.columns else None
+        if column is not None and isinstance(column.dtype, pd.StringDtype):
+            return map_distinct(func, column).tolist()
         return map_distinct(lambda v: func(_key(v)), self.values(name)).tolist()
 
     def mapped(self, name: str, func) -> list:
@@ -293,9 +305,9 @@ def _social(value) -> list[str]:
 def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
     """Resolve places once per distinct (code, type, name); then fill gaps with the buyer's department."""
     fields = ("lieu_code", "lieu_type", "lieu_nom")
-    keys = {f: map_distinct(_key, cells.values(f)) for f in fields}  # lists as their text
+    keys = {f: cells.distinct_key(f) for f in fields}
     rows, first = distinct_rows(pd.DataFrame(keys))
-    raw = [cells.values(f)[first] for f in fields]
+    raw = [keys[f].iloc[first] if isinstance(keys[f], pd.Series) else cells.values(f)[first] for f in fields]
     places = resolve_places(*([clean_text(v) for v in column] for column in raw))
     for column in ("lieu_code", "lieu_type", "commune_insee", "departement", "region"):
         distinct = np.empty(len(places), dtype=object)

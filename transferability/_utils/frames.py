@@ -164,7 +164,14 @@ def map_distinct(func, values) -> np.ndarray:
     ['A', 'B', 'A']
     >>> map_distinct(lambda v: v or "?", ["a", None, float("nan")]).tolist()
     ['a', '?', '?']
+    >>> map_distinct(lambda v: v or "?", pd.Series(["a", None], dtype="str")).tolist()  # arrow strings
+    ['a', '?']
     """
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(
+            values, use_na_sentinel=True
+        )  # by arrow: a Python string per distinct text
+        return _mapped(func, codes, uniques)
     cells = np.asarray(values, dtype=object)
     try:
         codes, uniques = pd.factorize(cells, use_na_sentinel=True)
@@ -173,6 +180,10 @@ def map_distinct(func, values) -> np.ndarray:
         codes, _ = pd.factorize(keys, use_na_sentinel=True)
         present = np.flatnonzero(codes >= 0)
         uniques = cells[present[np.unique(codes[present], return_index=True)[1]]]
+    return _mapped(func, codes, uniques)
+
+
+def _mapped(func, codes: np.ndarray, uniques) -> np.ndarray:
     table = np.empty(len(uniques) + 1, dtype=object)  # the last entry: missing values (code -1)
     for i, value in enumerate(uniques):
         table[i] = func(value)
