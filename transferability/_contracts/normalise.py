@@ -10,9 +10,12 @@ import datetime as dt
 import html
 import re
 from collections import Counter
+from itertools import compress
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._io import RawTable
 from .._io import cells as _cells
@@ -66,10 +69,10 @@ class _Cells:
     def col(self, name: str) -> pd.Series:
         return pd.Series(self.values(name), dtype=object, copy=False)
 
-    def add(self, found) -> None:
-        for i, a in enumerate(found):
-            if a:
-                self.alerts[i].append(a)
+    def add(self, found: list) -> None:
+        """Each row's alert in ``found`` (None where there is none) added to the row's alerts."""
+        for i in compress(range(len(found)), found):  # the rows with an alert, found in C
+            self.alerts[i].append(found[i])
 
     def parsed(self, name: str, func) -> list:
         """``func`` of each cell of a field, computed once per distinct value (a missing cell as None); a
@@ -79,11 +82,24 @@ class _Cells:
             return map_distinct(func, column).tolist()
         return map_distinct(lambda v: func(_key(v)), self.values(name)).tolist()
 
-    def mapped(self, name: str, func) -> list:
-        """The values a parser gives for a field; its alerts go to their rows."""
-        results = self.parsed(name, func)
-        self.add([r[-1] for r in results])
-        return [r[0] for r in results]
+    def mapped(self, name: str, func, kept: str | None = None) -> list:
+        """The values a parser gives for a field; its alerts go to their rows. ``kept``: a regular expression
+        of the whole cells the parser gives back as they are, without alert; in a column of arrow strings
+        these are found by arrow and kept without calling it."""
+        column = self.frame[name] if name in self.frame.columns else None
+        if kept is None or column is None or not isinstance(column.dtype, pd.StringDtype):
+            results = self.parsed(name, func)
+            self.add([r[-1] for r in results])
+            return [r[0] for r in results]
+        same = pc.match_substring_regex(pa.array(column.array), f"^(?:{kept})$")
+        other = np.flatnonzero(~pc.fill_null(same, False).to_numpy(zero_copy_only=False))
+        values = column.to_numpy(dtype=object)
+        results = map_distinct(func, column.iloc[other]).tolist() if len(other) else []
+        values[other] = [r[0] for r in results]
+        for i, r in zip(other.tolist(), results, strict=True):
+            if r[-1]:
+                self.alerts[i].append(r[-1])
+        return values.tolist()
 
 
 def normalise(
@@ -167,8 +183,9 @@ def _plain(value: object) -> str | None:
 def _texts(out: pd.DataFrame, cells: _Cells) -> None:
     for name in TEXT_FIELDS:
         out[name] = _objects(_plain_texts(cells, name))
-    out["acheteur_id"] = _objects(cells.mapped("acheteur_id", _buyer_id))
-    cells.add(["objet absent" if not isinstance(v, str) or not v else None for v in out["objet"]])
+    out["acheteur_id"] = _objects(cells.mapped("acheteur_id", _buyer_id, kept=_SIRET))
+    for i in np.flatnonzero((out["objet"].isna() | out["objet"].eq("")).to_numpy()):
+        cells.alerts[i].append("objet absent")
 
 
 def _plain_texts(cells: _Cells, name: str) -> list:
@@ -183,6 +200,9 @@ def _plain_texts(cells: _Cells, name: str) -> list:
     if other.any():
         values[other] = map_distinct(lambda v: _plain(_key(v)), values[other])
     return values.tolist()
+
+
+_SIRET = "[0-9]{14}"  # a buyer's id as _buyer_id leaves it
 
 
 def _buyer_id(value) -> tuple[str | None, str | None]:

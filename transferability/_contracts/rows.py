@@ -187,7 +187,8 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
     multi = table[repeated]
     groups = multi.groupby(key.to_numpy(), sort=False)
     merged = groups.first()
-    merged["_first"] = pd.Series(multi.index, index=key.to_numpy()).groupby(level=0, sort=False).first()
+    positions = pd.Series(np.flatnonzero(repeated), index=key.to_numpy())
+    merged["_first"] = positions.groupby(level=0, sort=False).first()
     rows = _rows_of_groups(groups.ngroup().to_numpy())  # each group's rows, in the groups' order
     for column, join in (
         ("titulaires", _merge_holders),
@@ -213,10 +214,23 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
             f"montants différents selon les lignes du même marché ({shown}) : le plus grand retenu",
         ]
     _flag_verbatim(multi, key.to_numpy(), merged)
-    merged = merged.set_index("_first")
-    out = pd.concat([table[~repeated], merged[table.columns]]).sort_index().reset_index(drop=True)
-    out["montant"] = out["montant"].astype("Float64")
-    out["duree_mois"] = out["duree_mois"].astype("Float64")
+    return _merged_in_place(table, repeated, merged)
+
+
+def _merged_in_place(table: pd.DataFrame, repeated: np.ndarray, merged: pd.DataFrame) -> pd.DataFrame:
+    """``table`` where the first row of each group (its position in ``merged["_first"]``) takes the merged
+    contract's cells and the group's other rows go, in the table's order."""
+    kept = ~repeated
+    kept[merged["_first"].to_numpy()] = True
+    out = table[kept].reset_index(drop=True)
+    at = np.searchsorted(np.flatnonzero(kept), merged["_first"].to_numpy())
+    for j, column in enumerate(table.columns):
+        if out[column].dtype == object or merged[column].dtype == object:  # lists merged: source lines
+            values = out[column].to_numpy(dtype=object, copy=True)
+            values[at] = merged[column].to_numpy(dtype=object)
+            out[column] = pd.Series(values, index=out.index, dtype=object, copy=False)  # no arrow strings
+        else:
+            out.iloc[at, j] = merged[column].to_numpy()
     return out
 
 
@@ -225,7 +239,8 @@ _VERBATIM = ["titulaires", "montant", "date_notification", "duree_mois", "code_c
 
 def _flag_verbatim(multi: pd.DataFrame, keys, merged: pd.DataFrame) -> None:
     """A row repeated verbatim (an export pasted twice) is counted once, and said so."""
-    cells = multi[[c for c in _VERBATIM if c in multi.columns]].astype(str)
+    cells = multi[[c for c in _VERBATIM if c in multi.columns]]
+    cells = cells.assign(titulaires=[str(h) for h in cells["titulaires"].tolist()])  # lists as their text
     signature = pd.util.hash_pandas_object(cells, index=False).to_numpy()
     same = pd.DataFrame({"k": keys, "s": signature}).duplicated().to_numpy()
     if not same.any():
@@ -272,7 +287,7 @@ def holder_lists(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) ->
 
 def _unlisted(values: pd.Series) -> list[str]:
     """:func:`_unlist` of each cell, computed once per distinct cell (a missing one is "")."""
-    return map_distinct(_unlist, values.to_numpy(dtype=object)).tolist()
+    return map_distinct(_unlist, values).tolist()
 
 
 _LIST_TEXT = re.compile(r"^\[\s*'?|'?\s*\]$")
@@ -306,11 +321,7 @@ def mark_duplicates(table: pd.DataFrame) -> None:
     if table.empty:
         return
     key = pd.DataFrame(
-        {
-            "a": table["acheteur_id"].fillna(""),
-            "i": table["id_contrat"].fillna(""),
-            "m": table["montant"].astype(str),
-        }
+        {"a": table["acheteur_id"].fillna(""), "i": table["id_contrat"].fillna(""), "m": table["montant"]}
     )
     has_id = table["id_contrat"].notna().to_numpy()
     dup = key.duplicated(keep="first").to_numpy() & has_id

@@ -168,10 +168,9 @@ def map_distinct(func, values) -> np.ndarray:
     ['a', '?']
     """
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
-        codes, uniques = pd.factorize(
-            values, use_na_sentinel=True
-        )  # by arrow: a Python string per distinct text
-        return _mapped(func, codes, uniques)
+        # told apart by arrow: a Python string made for each distinct text only
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return _mapped(func, codes, uniques.to_numpy(dtype=object))
     cells = np.asarray(values, dtype=object)
     try:
         codes, uniques = pd.factorize(cells, use_na_sentinel=True)
