@@ -211,6 +211,20 @@ def test_arrow_finds_the_texts_that_hold_more_than_white_space(texts):
     assert has_text(pd.Series(texts, dtype="str")).tolist() == [clean_text(t) != "" for t in texts]
 
 
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789 a\u00a0٣", max_size=16)), max_size=20))
+@example(["21730001500019", " 21730001500019", "217300015000١9", "2173000150001", None])
+def test_buyer_ids_kept_by_arrow_are_what_their_parser_gives(texts):
+    """The SIRETs found by arrow and kept as they are: what _buyer_id gives, alerts included."""
+    from transferability._contracts.normalise import _SIRET, _buyer_id, _Cells
+
+    def read(frame, kept):
+        cells = _Cells(frame, [[] for _ in texts])
+        return cells.mapped("acheteur_id", _buyer_id, kept=kept), cells.alerts
+
+    arrow = pd.DataFrame({"acheteur_id": pd.Series(texts, dtype="str")})
+    assert read(arrow, _SIRET) == read(arrow.astype(object), None)
+
+
 @settings(MODEST, max_examples=min(100, settings().max_examples))  # each example writes and reads a file
 @given(st.lists(st.tuples(CELL, st.one_of(CELL, NUMBERS.map(str))), min_size=1, max_size=12))
 def test_reading_any_objects_and_amounts_never_loses_a_row(tmp_path_factory, rows):
