@@ -24,6 +24,7 @@ from transferability._utils import (
     fold,
     fold_series,
     has_text,
+    search,
 )
 from transferability._utils.text import _FOLD
 from transferability.cli import main
@@ -209,6 +210,27 @@ def test_arrow_finds_the_texts_clean_text_leaves_as_they_are(texts):
 def test_arrow_finds_the_texts_that_hold_more_than_white_space(texts):
     """has_text (arrow, Python's own white space) agrees with clean_text on every text."""
     assert has_text(pd.Series(texts, dtype="str")).tolist() == [clean_text(t) != "" for t in texts]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            CELL,
+            st.lists(
+                st.sampled_from(["Total", "TOTA", "sous", "Sous-", " ", "\u00a0", "\x1c", "ſ", "-"])
+            ).map("".join),
+        ),
+        max_size=20,
+    )
+)
+@example(["\u00a0Total", "\u2003total", "\x1ctotal", "\vTOTAL", "ſous-total", "Sous total", "Totaux", None])
+def test_arrow_searches_a_total_label_as_python_does(texts):
+    """search (RE2 on arrow strings, Python's white space spelled out) finds what re.search finds."""
+    from transferability._contracts.rows import _TOTAL_LABEL
+
+    found = search(pd.Series(texts, dtype="str"), _TOTAL_LABEL).tolist()
+    assert found == [isinstance(t, str) and re.search(_TOTAL_LABEL, t) is not None for t in texts]
 
 
 @given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789 a\u00a0٣", max_size=16)), max_size=20))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import parse_amount
-from .._utils import clean_text, fold, fold_series, has_text, map_distinct
+from .._utils import clean_text, fold, fold_series, has_text, map_distinct, search
 
 
 def _is_filled(value) -> bool:
@@ -34,6 +34,7 @@ _SECTION = re.compile(
 _BAND = re.compile(
     r"^(?:tranche|marches? (?:de|d un montant|compris|inferieurs?|superieurs?))|\d.*(?:eur|€|ht).*\ba\b.*\d|^(?:de|entre) \d"
 )
+_TOTAL_LABEL = r"(?i)^\s*(?:sous[- ])?tota"  # a cell starting « Total », « Sous-total »
 _TOTAL = re.compile(r"^(?:sous )?(?:total|totaux|montant total|somme)\b")
 DERIVED = ("montant_nature",)  # filled by the reader, not by the file: says nothing of the row
 SECTION_TYPES = {"travaux": "Travaux", "service": "Services", "services": "Services", "fourniture": "Fournitures",
@@ -57,9 +58,7 @@ def row_kinds(frame: pd.DataFrame, header_score=None) -> tuple[pd.Series, pd.Ser
         has_content |= filled[c]
     no_object = ~filled["objet"] if "objet" in filled else np.ones(len(frame), dtype=bool)
     object_total = (
-        frame["objet"].astype(str).str.contains(r"(?i)^\s*(?:sous[- ])?tota", na=False).to_numpy()
-        if "objet" in frame.columns
-        else np.zeros(len(frame), dtype=bool)
+        search(frame["objet"], _TOTAL_LABEL) if "objet" in frame.columns else np.zeros(len(frame), dtype=bool)
     )
     # a "Total" label elsewhere counts only on a row without object (a holder may be called TOTAL ENERGIES)
     suspect = ~has_content | object_total | _amount_alone(frame, filled)
@@ -86,7 +85,7 @@ def _total_label(frame: pd.DataFrame) -> np.ndarray:
     for c in frame.columns:
         if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype):  # a parquet file's text
             text = frame[c].map(_text) if c == "titulaires" else frame[c].astype(str)
-            found |= text.str.contains(r"(?i)^\s*(?:sous[- ])?tota", na=False).to_numpy()
+            found |= search(text, _TOTAL_LABEL)
     return found
 
 
@@ -176,10 +175,11 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
     """One row per contract where a tabular file has one row per holder (or per modification)."""
     if table.empty:
         return table
-    pair = table["acheteur_id"].fillna("").astype(str) + "\x1f" + table["id_contrat"].fillna("").astype(str)
-    repeated = (pair.duplicated(keep=False) & table["id_contrat"].notna()).to_numpy(copy=True)
+    ids = table[["acheteur_id", "id_contrat"]]
+    repeated = (ids.duplicated(keep=False) & ids["id_contrat"].notna()).to_numpy(copy=True)
     # the same buyer and id on several rows: the same contract when the object is the same too
-    key = pair[repeated] + "\x1f" + object_keys(table["objet"][repeated])
+    ids = ids[repeated].fillna("").astype(str)
+    key = ids["acheteur_id"] + "\x1f" + ids["id_contrat"] + "\x1f" + object_keys(table["objet"][repeated])
     repeated[repeated] = key.duplicated(keep=False).to_numpy()
     if not repeated.any():
         return table

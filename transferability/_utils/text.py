@@ -212,6 +212,22 @@ def has_text(texts: pd.Series) -> np.ndarray:
     return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
+def search(texts: pd.Series, pattern: str) -> np.ndarray:
+    r"""Where ``re.search(pattern, cell)`` finds something in a column, a missing cell False (any other
+    cell as its text). A column of arrow strings is searched by arrow (RE2), its ``\s`` (outside
+    brackets) spelled out as Python's own white space: keep to what both engines read alike.
+
+    Examples
+    --------
+    >>> search(pd.Series(["\u00a0Sous-total", "Tonte", None], dtype="str"), r"(?i)^\s*(?:sous[- ])?tota").tolist()
+    [True, False, False]
+    """
+    if isinstance(texts.dtype, pd.StringDtype):
+        found = pc.match_substring_regex(pa.array(texts.array), pattern.replace(r"\s", f"[{_SPACES_CLASS}]"))
+        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return texts.astype(str).str.contains(pattern, na=False).to_numpy(dtype=bool)
+
+
 def alert_kind(alert: str) -> str:
     """An alert with its particulars (quoted values, numbers, parentheses) blanked, to count by kind.
 
