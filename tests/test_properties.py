@@ -237,14 +237,31 @@ def test_arrow_searches_a_total_label_as_python_does(texts):
 @example(["21730001500019", " 21730001500019", "217300015000١9", "2173000150001", None])
 def test_buyer_ids_kept_by_arrow_are_what_their_parser_gives(texts):
     """The SIRETs found by arrow and kept as they are: what _buyer_id gives, alerts included."""
-    from transferability._contracts.normalise import _SIRET, _buyer_id, _Cells
+    from transferability._contracts.normalise import _buyer_id, _Cells, _sirets
 
-    def read(frame, kept):
+    def read(frame, known):
         cells = _Cells(frame, [[] for _ in texts])
-        return cells.mapped("acheteur_id", _buyer_id, kept=kept), cells.alerts
+        return cells.mapped("acheteur_id", _buyer_id, known=known), cells.alerts
 
     arrow = pd.DataFrame({"acheteur_id": pd.Series(texts, dtype="str")})
-    assert read(arrow, _SIRET) == read(arrow.astype(object), None)
+    assert read(arrow, _sirets) == read(arrow.astype(object), None)
+
+
+PLAIN_NUMBERS = st.one_of(
+    st.integers(0, 10**15).map(str),
+    st.decimals(0, 10**12, places=2, allow_nan=False).map(str),
+    st.floats(0, 2e9, allow_nan=False).map(repr),
+    st.sampled_from(["999999", "999999.99", "1", "1.0", "1.00", "0.5", "1000000000", "1000000000.01", "007"]),
+)
+
+
+@given(st.lists(st.one_of(st.none(), CELL, PLAIN_NUMBERS), max_size=30))
+def test_amounts_read_by_arrow_are_what_parse_amount_reads(texts):
+    """plain_amounts knows a cell only when parse_amount reads the same amount from it without a word."""
+    known = _cells.plain_amounts(pd.Series(texts, dtype="str"))
+    for text, amount in zip(texts, known.tolist(), strict=True):
+        if amount == amount:  # not NaN: known
+            assert _cells.parse_amount(text) == (amount, None)
 
 
 @settings(MODEST, max_examples=min(100, settings().max_examples))  # each example writes and reads a file

@@ -82,18 +82,17 @@ class _Cells:
             return map_distinct(func, column).tolist()
         return map_distinct(lambda v: func(_key(v)), self.values(name)).tolist()
 
-    def mapped(self, name: str, func, kept: str | None = None) -> list:
-        """The values a parser gives for a field; its alerts go to their rows. ``kept``: a regular expression
-        of the whole cells the parser gives back as they are, without alert; in a column of arrow strings
-        these are found by arrow and kept without calling it."""
+    def mapped(self, name: str, func, known=None) -> list:
+        """The values a parser gives for a field; its alerts go to their rows. ``known``: for a column of
+        arrow strings, a function of the column giving the cells whose value it knows without a word to
+        say (a mask) and their values; the parser reads only the others."""
         column = self.frame[name] if name in self.frame.columns else None
-        if kept is None or column is None or not isinstance(column.dtype, pd.StringDtype):
+        if known is None or column is None or not isinstance(column.dtype, pd.StringDtype):
             results = self.parsed(name, func)
             self.add([r[-1] for r in results])
             return [r[0] for r in results]
-        same = pc.match_substring_regex(pa.array(column.array), f"^(?:{kept})$")
-        other = np.flatnonzero(~pc.fill_null(same, False).to_numpy(zero_copy_only=False))
-        values = column.to_numpy(dtype=object)
+        done, values = known(column)
+        other = np.flatnonzero(~done)
         results = map_distinct(func, column.iloc[other]).tolist() if len(other) else []
         values[other] = [r[0] for r in results]
         for i, r in zip(other.tolist(), results, strict=True):
@@ -183,7 +182,7 @@ def _plain(value: object) -> str | None:
 def _texts(out: pd.DataFrame, cells: _Cells) -> None:
     for name in TEXT_FIELDS:
         out[name] = _objects(_plain_texts(cells, name))
-    out["acheteur_id"] = _objects(cells.mapped("acheteur_id", _buyer_id, kept=_SIRET))
+    out["acheteur_id"] = _objects(cells.mapped("acheteur_id", _buyer_id, known=_sirets))
     for i in np.flatnonzero((out["objet"].isna() | out["objet"].eq("")).to_numpy()):
         cells.alerts[i].append("objet absent")
 
@@ -202,7 +201,20 @@ def _plain_texts(cells: _Cells, name: str) -> list:
     return values.tolist()
 
 
-_SIRET = "[0-9]{14}"  # a buyer's id as _buyer_id leaves it
+def _sirets(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The buyer ids already written as a SIRET, which :func:`_buyer_id` leaves as they are (found by
+    arrow), and every cell as a Python object."""
+    siret = pc.match_substring_regex(pa.array(column.array), "^[0-9]{14}$")
+    return pc.fill_null(siret, False).to_numpy(zero_copy_only=False), column.to_numpy(dtype=object)
+
+
+def _known_amounts(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The amounts written as plain numbers that :func:`parse_amount` reads without a word to say."""
+    numbers = _cells.plain_amounts(column)
+    done = ~np.isnan(numbers)
+    values = np.full(len(column), None, dtype=object)
+    values[done] = numbers[done].tolist()
+    return done, values
 
 
 def _buyer_id(value) -> tuple[str | None, str | None]:
@@ -243,7 +255,7 @@ def _codes(out: pd.DataFrame, cells: _Cells) -> None:
 
 def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None:
     n = cells.n
-    amounts = cells.mapped("montant", _cells.parse_amount)
+    amounts = cells.mapped("montant", _cells.parse_amount, known=_known_amounts)
     out["montant"] = pd.array(amounts, dtype="Float64") if n else pd.array([], dtype="Float64")
     taxed = cells.col("montant_nature").astype(str).str.startswith("TTC").to_numpy() if n else []
     cells.add(["montant TTC : le fichier ne donne aucun montant HT" if t else None for t in taxed])

@@ -10,6 +10,11 @@ import math
 import re
 from functools import cache
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .._utils import clean_text, fold, is_ascii_digits, read_data_csv
 from .blank import as_float, is_missing, short
 from .dates import EXCEL_EPOCH, MONTHS, parse_date, parse_duration, parse_end_date  # noqa: F401  (one door for every cell parser)
@@ -55,6 +60,27 @@ def parse_amount(value: object) -> tuple[float | None, str | None]:
         if amount is None:
             return None, f"montant non numérique (« {short(value)} »)"
     return _plausible(amount, value, alert)
+
+
+_NINES = [float("9" * k) for k in range(6, 16)]  # placeholders: 999 999, 9 999 999...
+
+
+def plain_amounts(texts: pd.Series) -> np.ndarray:
+    """The amount in each cell of a column of arrow strings written as a plain number (« 25376.0 ») that
+    :func:`parse_amount` reads without a word to say (above 1 €, up to ``HIGH_AMOUNT``, no placeholder),
+    found and read by arrow; NaN in every other cell (to read one by one).
+
+    Examples
+    --------
+    >>> plain_amounts(pd.Series(["25376.0", "12 345,67 €", "0", "999999", None], dtype="str")).tolist()
+    [25376.0, nan, nan, nan, nan]
+    """
+    cells = pa.array(texts.array)
+    plain = pc.fill_null(pc.match_substring_regex(cells, r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"), False)
+    numbers = pc.cast(pc.if_else(plain, cells, None), pa.float64()).to_numpy(zero_copy_only=False)
+    with np.errstate(invalid="ignore"):
+        quiet = (numbers > 1) & (numbers <= HIGH_AMOUNT) & ~np.isin(np.floor(numbers), _NINES)
+    return np.where(quiet, numbers, np.nan)
 
 
 def _plausible(amount: float, value: object, alert: str | None) -> tuple[float | None, str | None]:
