@@ -340,7 +340,7 @@ def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
     keys = {f: cells.distinct_key(f) for f in fields}
     rows, first = distinct_rows(pd.DataFrame(keys))
     raw = [keys[f].iloc[first] if isinstance(keys[f], pd.Series) else cells.values(f)[first] for f in fields]
-    places = resolve_places(*([clean_text(v) for v in column] for column in raw))
+    places = resolve_places(*(_cleaned(column) for column in raw))
     for column in ("lieu_code", "lieu_type", "commune_insee", "departement", "region"):
         distinct = np.empty(len(places), dtype=object)
         distinct[:] = [getattr(p, column) for p in places]
@@ -354,6 +354,17 @@ def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
     missing = out["departement"].isna().to_numpy() & ~abroad  # a place abroad stays abroad
     if missing.any():
         _buyer_department(out, cells, missing)
+
+
+def _cleaned(values) -> list[str]:
+    """:func:`clean_text` of each value; in a column of arrow strings, the texts already clean (found by
+    arrow) are kept as they are."""
+    if not (isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype)):
+        return [clean_text(v) for v in values]
+    out = values.to_numpy(dtype=object)
+    other = np.flatnonzero(~clean_already(values))
+    out[other] = [clean_text(v) for v in out[other]]
+    return out.tolist()
 
 
 def _buyer_department(out: pd.DataFrame, cells: _Cells, missing: np.ndarray) -> None:
