@@ -262,6 +262,37 @@ def test_a_total_row_labelled_outside_the_object_is_set_aside_in_any_format(tmp_
     assert table.attrs["lecture"][0]["lignes_ecartees"] == {"ligne de total": 1}
 
 
+def test_rows_of_one_contract_are_grouped_in_place_with_their_holders_and_amounts(tmp_path):
+    """One row per holder, an amount that differs, a row pasted twice, a row without reference: one row
+    per contract, in the file's order, each with its lines, holders, the larger amount and what was done."""
+    path = tmp_path / "marches.csv"
+    path.write_text(
+        "Identifiant;SIRET acheteur;Objet;Montant HT;Date de notification;SIRET titulaire;Titulaire\n"
+        "A1;21730001500019;Tonte des pelouses;100;01/02/2024;11111111111111;Espaces Verts X\n"
+        "A1;21730001500019;TONTE des pelouses;200;01/02/2024;22222222222222;Jardins Y\n"
+        "B2;21730001500019;Nettoyage des locaux;50;;33333333333333;Propre Z\n"
+        "B2;21730001500019;Nettoyage des locaux;50;;33333333333333;Propre Z\n"
+        "C3;21730001500019;Impression;70;03/03/2024;44444444444444;Imprimerie W\n"
+        ";21730001500019;Sans référence;80;04/04/2024;55555555555555;Sans Ref\n",
+        encoding="utf-8",
+    )
+    table = tr.read_contracts(path)
+    assert table["id_contrat"].tolist() == ["A1", "B2", "C3", None]
+    assert table["source_ligne"].tolist() == [[2, 3], [4, 5], 6, 7]
+    assert table["montant"].tolist() == [200.0, 50.0, 70.0, 80.0] and table["montant"].dtype == "Float64"
+    assert [[h["nom"] for h in hs] for hs in table["titulaires"]][:2] == [
+        ["Espaces Verts X", "Jardins Y"],
+        ["Propre Z"],
+    ]
+    assert table["date_notification"].isna().tolist() == [False, True, False, False]
+    assert any(
+        a.startswith("montants différents selon les lignes du même marché (100, 200)")
+        for a in table["alertes"][0]
+    )
+    assert any(a.startswith("ligne répétée à l’identique (1 fois, lignes 4, 5)") for a in table["alertes"][1])
+    assert not any("montants" in a or "répétée" in a for alerts in table["alertes"][2:] for a in alerts)
+
+
 def test_a_list_of_objects_without_amounts_is_a_list_of_contracts(tmp_path):
     path = tmp_path / "objets.csv"
     path.write_text(
