@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._errors import InputError, Problem, read_each
@@ -351,6 +352,12 @@ def _with_groups(matches: list, raw: RawTable, columns) -> list:
 
 def _coalesce_amounts(src: pd.DataFrame, amounts: list[ColumnMatch], out: pd.DataFrame) -> None:
     """Each row takes the first non-empty amount column in priority order."""
+    if len(amounts) == 1:  # the column itself, its type kept (arrow strings: parsed by arrow where plain)
+        values = amounts[0].header
+        empty = src[values].isna() | (src[values].astype(str).str.strip() == "")
+        out["montant"] = src[values].mask(empty)
+        out["montant_nature"] = pd.Series(np.where(empty, None, amounts[0].montant_nature), src.index, object)
+        return
     out["montant"] = None
     out["montant_nature"] = None
     for m in sorted(amounts, key=lambda m: m.priority):
