@@ -241,16 +241,15 @@ def _codes(out: pd.DataFrame, cells: _Cells) -> None:
     out["procedure"] = _objects([p[0] for p in procedures])
     out["categorie_procedure"] = _objects([p[1] for p in procedures])
     cells.add([p[2] for p in procedures])
-    types: dict = {}  # once per distinct (type given, CPV, type read in the nature)
-    out["type_marche"] = _objects(
-        [
-            types[k]
-            if k in types
-            else types.setdefault(k, _cells.parse_type(t, c) if _is_given(t) or not n else n)
-            for t, c, n in zip(cells.col("type_marche"), cpv, as_type, strict=True)
-            for k in [(_key(t), c, n)]
-        ]
+    # once per distinct (type given, CPV, type read in the nature)
+    given = pd.DataFrame({"t": cells.distinct_key("type_marche"), "c": _objects(cpv), "n": _objects(as_type)})
+    rows, first = distinct_rows(given)
+    triples = zip(
+        cells.values("type_marche")[first], given["c"].iloc[first], given["n"].iloc[first], strict=True
     )
+    types = np.empty(len(first), dtype=object)
+    types[:] = [_cells.parse_type(t, c) if _is_given(t) or not n else n for t, c, n in triples]
+    out["type_marche"] = _objects(types[rows])
 
 
 def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None:
