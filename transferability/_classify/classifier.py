@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._io import parse_cpv
 from .._reference import taxonomy as tx
-from .._utils import collector_paused, distinct_rows
+from .._utils import collector_paused, distinct_rows, map_distinct
 from .features import ContractFeatures, amount_bands
 from .persistence import load_model
 
@@ -196,29 +196,29 @@ class TradeClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _with_cpv(X: pd.DataFrame) -> pd.DataFrame:
-    """Contracts whose CPV codes are normalised (labelled files keep codes as written)."""
+    """Contracts whose CPV codes are normalised (labelled files keep codes as written): every code that
+    :func:`parse_cpv` would change, and any value that is not a text (None), read by it."""
     if "code_cpv" not in X.columns:
         return X
-    raw = X["code_cpv"].astype(object)
-    if _normalised_codes(raw.to_numpy()):
+    raw = X["code_cpv"].to_numpy(dtype=object)
+    rest = np.flatnonzero(~_settled_codes(raw))
+    if not len(rest):
         return X  # read_contracts normalised them already
-    codes = [c if isinstance(c, str) else None for c in raw]
-    table = {c: parse_cpv(c)[0] for c in set(codes)}
+    codes = raw.copy()
+    codes[rest] = map_distinct(lambda c: parse_cpv(c if isinstance(c, str) else None)[0], raw[rest])
     X = X.copy()
-    X["code_cpv"] = pd.Series([table[c] for c in codes], index=X.index, dtype=object)
+    X["code_cpv"] = pd.Series(codes, index=X.index, dtype=object)
     return X
 
 
-def _normalised_codes(codes: np.ndarray) -> bool:
-    """Every code eight ASCII digits or None, as :func:`read_contracts` writes them (checked by arrow)."""
-    missing = pd.isna(codes)
-    if not all(c is None for c in codes[missing]):
-        return False
-    given = codes[~missing]
-    if pd.api.types.infer_dtype(given) not in ("string", "empty"):
-        return False
-    eight_digits = pc.match_substring_regex(pa.array(given, type=pa.large_string()), "^[0-9]{8}$")
-    return bool(pc.all(eight_digits, min_count=0).as_py())
+def _settled_codes(codes: np.ndarray) -> np.ndarray:
+    """Where a code is None or eight ASCII digits, which :func:`parse_cpv` leaves as it is (found by arrow)."""
+    text = np.fromiter((isinstance(c, str) for c in codes), dtype=bool, count=len(codes))
+    settled = np.fromiter((c is None for c in codes), dtype=bool, count=len(codes))
+    if text.any():
+        eight = pc.match_substring_regex(pa.array(codes[text], type=pa.large_string()), "^[0-9]{8}$")
+        settled[text] = eight.to_numpy(zero_copy_only=False)
+    return settled
 
 
 def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = None) -> pd.DataFrame:

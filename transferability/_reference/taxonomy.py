@@ -115,16 +115,13 @@ def naf_prior(code: str | None) -> Prior | None:
 
 def cpv_priors(codes: pd.Series) -> pd.DataFrame:
     """:func:`cpv_prior` over a Series: columns famille, metier_id, capacite (None where unmapped)."""
-    table = {c: cpv_prior(c) for c in pd.unique(codes.astype(object))}
-    priors = [table[c] for c in codes.astype(object)]
-    return pd.DataFrame(
-        {
-            "famille": [p.famille if p else None for p in priors],
-            "metier_id": [p.metier_id if p else None for p in priors],
-            "capacite": [p.capacite if p else None for p in priors],
-        },
-        index=codes.index,
-    )
+    rows, uniques = pd.factorize(codes.to_numpy(dtype=object), use_na_sentinel=True)
+    priors = [*(cpv_prior(c) for c in uniques), None]  # once per distinct code; the last for missing ones
+    columns = {
+        name: np.array([getattr(p, name) if p else None for p in priors], dtype=object)[rows]
+        for name in ("famille", "metier_id", "capacite")
+    }
+    return pd.DataFrame(columns, index=codes.index)
 
 
 # -- lexicon ----------------------------------------------------------------------------------
