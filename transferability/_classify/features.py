@@ -114,7 +114,7 @@ def normalise_objects(objects: pd.Series) -> pd.Series:
     >>> normalise_objects(pd.Series(["LOT 4 : Nettoyage des locaux (réf. 2024-12)"])).iloc[0]
     'lot nettoyage des locau ref'
     """
-    folded = fold_series(objects.fillna(""))  # folded once per distinct object, and remembered
+    folded = fold_series(objects.fillna(""))  # folded once per distinct object, by numpy
     return pd.Series([_singular_words(t) for t in folded], index=objects.index, dtype=object)
 
 
