@@ -205,8 +205,12 @@ def test_a_chunk_without_any_amount_joins_the_others(national, tmp_path):
     assert result["diagnostic"].synthese().loc["Ensemble", "nb_marches"] == (~contrats["doublon"]).sum()
 
 
-def test_on_dask_a_contract_spanning_three_partitions_and_an_empty_one_stays_whole(national, tmp_path):
+def test_on_dask_a_contract_spanning_three_partitions_and_an_empty_one_stays_whole(
+    national, tmp_path, monkeypatch
+):
     distributed = pytest.importorskip("distributed")
+    # one partition on the cluster at a time: each scored and taken before the next is handed over
+    monkeypatch.setattr("transferability._diagnose.distributed.IN_FLIGHT_PER_THREAD", 1)
     path, whole = national
     table = pa.Table.from_pandas(whole, preserve_index=False)
     uneven = tmp_path / "uneven.parquet"

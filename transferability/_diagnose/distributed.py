@@ -12,6 +12,7 @@ the way out: parquet, or the local run).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,33 +28,44 @@ CSV_BLOCK_BYTES = 64 << 20  # a CSV file's partitions: blocks of this many bytes
 def dask_chunks(source: Path, scorer: ChunkScorer, client, key_columns, counter: dict) -> Iterator[tuple]:
     """The scored chunks of ``source`` computed on ``client``'s cluster, in the file's order (as
     :func:`~.chunks.map_chunks` gives them); ``key_columns(columns)`` names the columns that identify a
-    contract; ``counter["lignes"]`` counts the rows read."""
-    from dask import delayed
+    contract; ``counter["lignes"]`` counts the rows read.
 
+    Partitions are handed to the cluster as the caller takes their results: at most
+    ``IN_FLIGHT_PER_THREAD`` per worker thread scored ahead of it, so that neither the cluster nor this
+    process holds the scored file at once, whatever its size."""
     frame = _raw_partitions(source)
     keys, partitions = key_columns(list(frame.columns)), frame.to_delayed()
     if not partitions:
         return
     on_workers = client.scatter(scorer, broadcast=True)
-    lengths = [delayed(len)(part) for part in partitions]
-    offsets = [0, *(delayed(sum)(lengths[:i]) for i in range(1, len(lengths) + 1))]  # first row of each
-    # each partition takes over the rows held back by the one before (a chain of small, quick tasks),
-    # so a contract whose rows span partitions is scored whole, as in the local run
-    tasks, state = [], None
-    for part, offset in zip(partitions, offsets, strict=False):
-        state = delayed(_advance)(state, part, offset, keys)
-        tasks.append(delayed(_score)(on_workers, state[0], source))
-    tasks.append(delayed(_score)(on_workers, state[1], source))
-    counts = client.compute(offsets[-1])
-    futures = client.compute(tasks)
+    window = max(1, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
+    pending: deque = deque()
+    state, offset = None, 0  # futures once the first partition is handed over
     try:
-        for future in futures:
-            result = _result(future, source)
-            if result is not None:
-                yield result
+        for part in partitions:
+            # each partition takes over the rows held back by the one before (a chain of small, quick
+            # tasks), so a contract whose rows span partitions is scored whole, as in the local run
+            part = client.compute(part)
+            state = client.submit(_advance, state, part, offset, keys)
+            offset = client.submit(_after, offset, part)
+            pending.append(client.submit(_score, on_workers, state, 0, source))
+            while len(pending) >= window:
+                yield from _taken(pending.popleft(), source)
+        pending.append(client.submit(_score, on_workers, state, 1, source))
+        while pending:
+            yield from _taken(pending.popleft(), source)
+        counter["lignes"] += offset.result()
     finally:
-        client.cancel(futures)
-    counter["lignes"] += counts.result()
+        client.cancel([f for f in (*pending, state, offset) if f is not None and not isinstance(f, int)])
+
+
+IN_FLIGHT_PER_THREAD = 2  # partitions scored ahead of the writer, per worker thread
+
+
+def _taken(future, source: Path) -> Iterator:
+    result = _result(future, source)
+    if result is not None:
+        yield result
 
 
 def _result(future, source: Path):
@@ -92,5 +104,12 @@ def _advance(state, part: pd.DataFrame, offset: int, keys) -> tuple[pd.DataFrame
     return hold_back_last_contract(frame, keys)
 
 
-def _score(scorer: ChunkScorer, frame: pd.DataFrame, source: Path):
+def _after(offset: int, part: pd.DataFrame) -> int:
+    """The first row of the partition after ``part`` (``offset``: its own)."""
+    return offset + len(part)
+
+
+def _score(scorer: ChunkScorer, state: tuple, which: int, source: Path):
+    """The rows of a partition's ``state`` to score now (0), or those held back at the end (1), scored."""
+    frame = state[which]
     return None if frame.empty else scorer(frame, source)
