@@ -143,15 +143,35 @@ def _family_coefficients(model) -> np.ndarray:
 def _strongest(Z, coef: np.ndarray, family_index: np.ndarray, kind: np.ndarray, n_terms: int):
     """The terms shown for each row, by their contribution to the predicted family (positive only), all
     rows at once: its two strongest lexicon terms, strongest CPV family and ``n_terms`` strongest words.
-    Returns their rows, columns and kinds, by row, in the order lexicon, CPV, words, strongest first."""
+    Returns their rows, columns and kinds, by row, in the order lexicon, CPV, words, strongest first (the
+    first in the row's order among equals)."""
     row = np.repeat(np.arange(Z.shape[0]), np.diff(Z.indptr))
     contrib = Z.data * coef[np.asarray(family_index)[row], Z.indices]
     keep = (contrib > 0) & (kind[Z.indices] > 0)  # the kinds of terms shown, for the predicted family
     row, col, contrib = row[keep], Z.indices[keep], contrib[keep]
-    order = np.array([0, 3, 1, 2])[kind[col]]  # words (1) after the lexicon (2) and the CPV family (3)
-    ranked = np.lexsort((-contrib, row * 4 + order))  # by row and kind (one key), then strongest first
-    row, col, order = row[ranked], col[ranked], order[ranked]
-    starts = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (order[1:] != order[:-1])])
-    rank = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
-    shown = rank < np.array([0, 2, 1, n_terms])[order]
-    return row[shown], col[shown], kind[col[shown]]
+    # a group per row and kind, numbered lexicon (1), CPV (2), words (3) within the row; its terms together
+    group = row * 4 + np.array([0, 3, 1, 2])[kind[col]]
+    together = np.argsort(group, kind="stable")
+    group, col, contrib = group[together], col[together], contrib[together]
+    chosen, rank = _best_of_groups(group, contrib, np.array([0, 2, 1, n_terms]))
+    shown = chosen[np.argsort(group[chosen] * 4 + rank)]
+    return group[shown] // 4, col[shown], kind[col[shown]]
+
+
+def _best_of_groups(group: np.ndarray, contrib: np.ndarray, wanted_by_kind: np.ndarray):
+    """In runs of equal ``group``, the positions of the largest ``contrib`` (the first among equals), then
+    the next..., as many as ``wanted_by_kind[group % 4]``: one pass over all groups per rank."""
+    if not len(group):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes, wanted = np.diff(np.r_[starts, len(group)]), wanted_by_kind[group[starts] % 4]
+    left, position = contrib.copy(), np.arange(len(group))
+    chosen, rank = [], []
+    for k in range(int(wanted.max())):
+        best = np.maximum.reduceat(left, starts)
+        first = np.minimum.reduceat(np.where(left == np.repeat(best, sizes), position, len(group)), starts)
+        take = (k < wanted) & (best > 0)  # taken ones are set to -inf: a group without more has none > 0
+        chosen.append(first[take])
+        rank.append(np.full(int(take.sum()), k))
+        left[first[take]] = -np.inf
+    return np.concatenate(chosen), np.concatenate(rank)
