@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._reference import taxonomy as tx
+from .._utils import map_distinct
 
 # Score of the métier choice: share of the family's lexicon weight, else these fixed levels.
 METIER_FROM_CPV = 0.6
@@ -39,13 +40,14 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     best_score = in_family[np.arange(len(familles)), best]
     total = in_family.sum(axis=1)
     by_lexicon = best_score > 0
-    cpv_family = np.array([family_of.get(c) for c in cpv], dtype=object)
+    cpv_family = map_distinct(family_of.get, cpv)  # each distinct code's family once
     by_cpv = ~by_lexicon & (cpv_family == familles)
-    metiers = np.where(by_lexicon, ids[best], np.where(by_cpv, cpv, [first_of[f] for f in familles]))
+    metiers = np.where(by_lexicon, ids[best], np.where(by_cpv, cpv, map_distinct(first_of.get, familles)))
     share = np.divide(best_score, total, out=np.zeros_like(total), where=total > 0)
     probas = proba_famille * np.where(by_lexicon, share, np.where(by_cpv, METIER_FROM_CPV, METIER_DEFAULT))
     reasons = np.where(by_lexicon, "lexique", np.where(by_cpv, "cpv", "défaut")).tolist()
-    labels = table["metier"].reindex(metiers).tolist()
+    rows, distinct = pd.factorize(metiers, use_na_sentinel=False)
+    labels = table["metier"].reindex(distinct).to_numpy(object)[rows].tolist()
     return labels, np.round(probas, 3), reasons
 
 
