@@ -206,13 +206,16 @@ def _with_cpv(X: pd.DataFrame) -> pd.DataFrame:
         return X  # read_contracts normalised them already
     codes = raw.copy()
     codes[rest] = map_distinct(lambda c: parse_cpv(c if isinstance(c, str) else None)[0], raw[rest])
-    X = X.copy()
-    X["code_cpv"] = pd.Series(codes, index=X.index, dtype=object)
-    return X
+    return X.assign(code_cpv=pd.Series(codes, index=X.index, dtype=object))  # the other columns shared
 
 
 def _settled_codes(codes: np.ndarray) -> np.ndarray:
     """Where a code is None or eight ASCII digits, which :func:`parse_cpv` leaves as it is (found by arrow)."""
+    try:  # texts and None only, as read_contracts writes them
+        eight = pc.match_substring_regex(pa.array(codes, type=pa.large_string()), "^[0-9]{8}$")
+        return pc.fill_null(eight, True).to_numpy(zero_copy_only=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # another value (NaN, a number): read one by one
+        pass
     text = np.fromiter((isinstance(c, str) for c in codes), dtype=bool, count=len(codes))
     settled = np.fromiter((c is None for c in codes), dtype=bool, count=len(codes))
     if text.any():

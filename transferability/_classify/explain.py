@@ -30,7 +30,7 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     first_of = table.groupby("famille", sort=False)["metier_id"].first().to_dict()
     family_of = table["famille"].to_dict()
     codes = X["code_cpv"] if "code_cpv" in X.columns else pd.Series([None] * len(X))
-    cpv = tx.cpv_priors(codes.reset_index(drop=True))["metier_id"].to_numpy(object)
+    cpv = map_distinct(_cpv_metier, codes.to_numpy(dtype=object))  # the CPV mapping's métier, once per code
     familles = np.asarray(familles, dtype=object)
     # families as integer codes: comparing contracts × métiers texts took most of this function's time
     codes, _ = pd.factorize(np.concatenate([fam_of, familles]))
@@ -49,6 +49,11 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     rows, distinct = pd.factorize(metiers, use_na_sentinel=False)
     labels = table["metier"].reindex(distinct).to_numpy(object)[rows].tolist()
     return labels, np.round(probas, 3), reasons
+
+
+def _cpv_metier(code: str | None) -> str | None:
+    prior = tx.cpv_prior(code)
+    return prior.metier_id if prior else None
 
 
 @functools.lru_cache(maxsize=200_000)
