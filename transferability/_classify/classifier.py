@@ -246,7 +246,8 @@ def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = No
     """
     model = load_model() if model is None else model
     codes, first = _distinct(contracts)
-    distinct = contracts.iloc[first]
+    every = len(first) == len(contracts)  # every row distinct: first and codes are 0, 1, 2...
+    distinct = contracts if every else contracts.iloc[first]
     if n_jobs in (None, 1) or len(distinct) <= CHUNK:
         with collector_paused():  # a sentence and a few texts per contract, without cycles
             classified = model.classify(distinct)
@@ -255,7 +256,7 @@ def classify_trades(contracts: pd.DataFrame, model=None, n_jobs: int | None = No
 
         chunks = [distinct.iloc[i : i + CHUNK] for i in range(0, len(distinct), CHUNK)]
         classified = pd.concat(Parallel(n_jobs=n_jobs)(delayed(model.classify)(chunk) for chunk in chunks))
-    classified = classified.iloc[codes].set_axis(contracts.index)
+    classified = classified if every else classified.iloc[codes].set_axis(contracts.index)
     return pd.concat([contracts, classified], axis=1)
 
 
