@@ -1,7 +1,7 @@
 """Reference data: trade taxonomy (families, métiers, lexicon, CPV and NAF mappings) and French geography."""
 
 from . import taxonomy
-from .distance import EARTH_RADIUS_KM, arc_km, chord_distances_km, haversine_km, unit_vectors
+from .distance import EARTH_RADIUS_KM, arc_km, haversine_km, unit_vectors
 from .geo import (
     Place,
     department_of_postal,
@@ -34,7 +34,6 @@ __all__ = [
     "geography",
     "EARTH_RADIUS_KM",
     "arc_km",
-    "chord_distances_km",
     "haversine_km",
     "lemarche_sectors",
     "lexicon",
