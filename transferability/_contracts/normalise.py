@@ -58,13 +58,16 @@ class _Cells:
             )
         return self._values[name]
 
+    def arrow(self, name: str) -> pd.Series | None:
+        """A field's column when it holds arrow strings (a parquet file's text), else None."""
+        column = self.frame[name] if name in self.frame.columns else None
+        return column if column is not None and isinstance(column.dtype, pd.StringDtype) else None
+
     def distinct_key(self, name: str):
         """What tells a field's cells apart: a column of arrow strings itself (arrow compares them), else each
         cell's :func:`_key` (a list as its text)."""
-        column = self.frame[name] if name in self.frame.columns else None
-        if column is not None and isinstance(column.dtype, pd.StringDtype):
-            return column
-        return map_distinct(_key, self.values(name))
+        column = self.arrow(name)
+        return column if column is not None else map_distinct(_key, self.values(name))
 
     def col(self, name: str) -> pd.Series:
         return pd.Series(self.values(name), dtype=object, copy=False)
@@ -77,8 +80,8 @@ class _Cells:
     def parsed(self, name: str, func) -> list:
         """``func`` of each cell of a field, computed once per distinct value (a missing cell as None); a
         column of arrow strings is told apart by arrow, without a Python string per cell."""
-        column = self.frame[name] if name in self.frame.columns else None
-        if column is not None and isinstance(column.dtype, pd.StringDtype):
+        column = self.arrow(name)
+        if column is not None:
             return map_distinct(func, column).tolist()
         return map_distinct(lambda v: func(_key(v)), self.values(name)).tolist()
 
@@ -86,8 +89,8 @@ class _Cells:
         """The values a parser gives for a field; its alerts go to their rows. ``known``: for a column of
         arrow strings, a function of the column giving the cells whose value it knows without a word to
         say (a mask) and their values; the parser reads only the others."""
-        column = self.frame[name] if name in self.frame.columns else None
-        if known is None or column is None or not isinstance(column.dtype, pd.StringDtype):
+        column = self.arrow(name)
+        if known is None or column is None:
             results = self.parsed(name, func)
             self.add([r[-1] for r in results])
             return [r[0] for r in results]
@@ -191,14 +194,10 @@ def _plain_texts(cells: _Cells, name: str) -> list:
     """:func:`_plain` of a text field's cells. In a column of arrow strings (parquet), the texts already
     plain (single spaces, no tag nor entity: :func:`clean_already`) are kept as they are, found by arrow,
     and only the others parsed, once per distinct value."""
-    column = cells.frame[name] if name in cells.frame.columns else None
-    if column is None or not isinstance(column.dtype, pd.StringDtype):
+    column = cells.arrow(name)
+    if column is None:
         return cells.parsed(name, _plain)
-    values = cells.values(name).copy()
-    other = ~clean_already(column, also="<&")
-    if other.any():
-        values[other] = map_distinct(lambda v: _plain(_key(v)), values[other])
-    return values.tolist()
+    return _unless_clean(column, cells.values(name), lambda v: _plain(_key(v)), also="<&").tolist()
 
 
 def _sirets(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -358,12 +357,18 @@ def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
 def _cleaned(values) -> list[str]:
     """:func:`clean_text` of each value; in a column of arrow strings, the texts already clean (found by
     arrow) are kept as they are."""
-    if not (isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype)):
-        return [clean_text(v) for v in values]
-    out = values.to_numpy(dtype=object)
-    other = np.flatnonzero(~clean_already(values))
-    out[other] = [clean_text(v) for v in out[other]]
-    return out.tolist()
+    if isinstance(values, pd.Series):  # arrow strings (see _Cells.distinct_key)
+        return _unless_clean(values, values.to_numpy(dtype=object), clean_text).tolist()
+    return [clean_text(v) for v in values]
+
+
+def _unless_clean(column: pd.Series, values: np.ndarray, func, also: str = "") -> np.ndarray:
+    """``values`` (a column of arrow strings' cells as Python objects) with ``func`` applied, once per
+    distinct value, to those :func:`clean_already` does not find clean (or that hold one of ``also``)."""
+    out = values.copy()
+    other = np.flatnonzero(~clean_already(column, also=also))
+    out[other] = map_distinct(func, out[other])
+    return out
 
 
 def _buyer_department(out: pd.DataFrame, cells: _Cells, missing: np.ndarray) -> None:
