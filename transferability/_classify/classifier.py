@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -19,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._io import parse_cpv
 from .._reference import taxonomy as tx
-from .._utils import collector_paused, distinct_rows, map_distinct
+from .._utils import collector_paused, distinct_rows, map_distinct, regex_found
 from .features import ContractFeatures, amount_bands
 from .persistence import load_model
 
@@ -212,15 +211,13 @@ def _with_cpv(X: pd.DataFrame) -> pd.DataFrame:
 def _settled_codes(codes: np.ndarray) -> np.ndarray:
     """Where a code is None or eight ASCII digits, which :func:`parse_cpv` leaves as it is (found by arrow)."""
     try:  # texts and None only, as read_contracts writes them
-        eight = pc.match_substring_regex(pa.array(codes, type=pa.large_string()), "^[0-9]{8}$")
-        return pc.fill_null(eight, True).to_numpy(zero_copy_only=False)
+        return regex_found(pa.array(codes, type=pa.large_string()), "^[0-9]{8}$", missing=True)
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # another value (NaN, a number): read one by one
         pass
     text = np.fromiter((isinstance(c, str) for c in codes), dtype=bool, count=len(codes))
     settled = np.fromiter((c is None for c in codes), dtype=bool, count=len(codes))
     if text.any():
-        eight = pc.match_substring_regex(pa.array(codes[text], type=pa.large_string()), "^[0-9]{8}$")
-        settled[text] = eight.to_numpy(zero_copy_only=False)
+        settled[text] = regex_found(pa.array(codes[text], type=pa.large_string()), "^[0-9]{8}$")
     return settled
 
 

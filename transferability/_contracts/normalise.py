@@ -14,13 +14,11 @@ from itertools import compress
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from .._io import RawTable
 from .._io import cells as _cells
 from .._reference import geography, resolve_places
-from .._utils import clean_already, clean_text, distinct_rows, fold, map_distinct
+from .._utils import clean_already, clean_text, distinct_rows, fold, map_distinct, regex_found
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .headers import header_score
 from .rows import group_holders, row_kinds
@@ -203,8 +201,7 @@ def _plain_texts(cells: _Cells, name: str) -> list:
 def _sirets(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The buyer ids already written as a SIRET, which :func:`_buyer_id` leaves as they are (found by
     arrow), and every cell as a Python object."""
-    siret = pc.match_substring_regex(pa.array(column.array), "^[0-9]{14}$")
-    return pc.fill_null(siret, False).to_numpy(zero_copy_only=False), column.to_numpy(dtype=object)
+    return regex_found(column, "^[0-9]{14}$"), column.to_numpy(dtype=object)
 
 
 def _known_amounts(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._utils import clean_text, fold, is_ascii_digits, read_data_csv
+from .._utils import clean_text, fold, is_ascii_digits, read_data_csv, regex_found
 from .blank import as_float, is_missing, short
 from .dates import EXCEL_EPOCH, MONTHS, parse_date, parse_duration, parse_end_date  # noqa: F401  (one door for every cell parser)
 
@@ -76,7 +76,7 @@ def plain_amounts(texts: pd.Series) -> np.ndarray:
     [25376.0, nan, nan, nan, nan]
     """
     cells = pa.array(texts.array)
-    plain = pc.fill_null(pc.match_substring_regex(cells, r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"), False)
+    plain = pa.array(regex_found(cells, r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"))
     numbers = pc.cast(pc.if_else(plain, cells, None), pa.float64()).to_numpy(zero_copy_only=False)
     with np.errstate(invalid="ignore"):
         quiet = (numbers > 1) & (numbers <= HIGH_AMOUNT) & ~np.isin(np.floor(numbers), _NINES)

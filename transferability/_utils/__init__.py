@@ -15,7 +15,17 @@ from .frames import (
 )
 from .french import NBSP, THIN, fr_amount, fr_count, fr_euros, fr_int, fr_pct
 from .resources import data_dir, data_path, models_dir, read_data_csv
-from .text import alert_kind, clean_already, clean_text, fold, fold_series, has_text, is_ascii_digits, search
+from .text import (
+    alert_kind,
+    clean_already,
+    clean_text,
+    fold,
+    fold_series,
+    has_text,
+    is_ascii_digits,
+    regex_found,
+    search,
+)
 
 __all__ = [
     "NBSP",
@@ -48,5 +58,6 @@ __all__ = [
     "map_distinct",
     "models_dir",
     "read_data_csv",
+    "regex_found",
     "search",
 ]

@@ -183,6 +183,19 @@ _SPACES_CLASS = "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES)  # inside a regul
 _NOT_CLEAN = "^$|^ | $|  |[" + _SPACES_CLASS.replace("\\x{20}", "")
 
 
+def regex_found(texts: pd.Series | pa.Array, pattern: str, missing: bool = False) -> np.ndarray:
+    """Where arrow's regular expressions (RE2) find ``pattern`` in each text of a column of arrow strings
+    (or an arrow array of texts), without reading the texts into Python; ``missing`` for a missing cell.
+
+    Examples
+    --------
+    >>> regex_found(pd.Series(["73065", "7306", None], dtype="str"), "^[0-9]{5}$").tolist()
+    [True, False, False]
+    """
+    array = pa.array(texts.array) if isinstance(texts, pd.Series) else texts
+    return pc.fill_null(pc.match_substring_regex(array, pattern), missing).to_numpy(zero_copy_only=False)
+
+
 def clean_already(texts: pd.Series, also: str = "") -> np.ndarray:
     """Where :func:`clean_text` would leave a text as it is (not empty, white space only single spaces
     between words) and none of the characters ``also`` appears, in a column of arrow strings: found by
@@ -194,9 +207,7 @@ def clean_already(texts: pd.Series, also: str = "") -> np.ndarray:
     ...               also="<").tolist()
     [True, False, False, False, False, False]
     """
-    pattern = _NOT_CLEAN + "".join(f"\\x{{{ord(c):x}}}" for c in also) + "]"
-    found = pc.match_substring_regex(pa.array(texts.array), pattern)
-    return pc.fill_null(pc.invert(found), False).to_numpy(zero_copy_only=False)
+    return ~regex_found(texts, _NOT_CLEAN + "".join(f"\\x{{{ord(c):x}}}" for c in also) + "]", missing=True)
 
 
 def has_text(texts: pd.Series) -> np.ndarray:
@@ -208,8 +219,7 @@ def has_text(texts: pd.Series) -> np.ndarray:
     >>> has_text(pd.Series(["Tonte", " \u00a0", "", None, "nan"], dtype="str")).tolist()
     [True, False, False, False, True]
     """
-    found = pc.match_substring_regex(pa.array(texts.array), "[^" + _SPACES_CLASS + "]")
-    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return regex_found(texts, "[^" + _SPACES_CLASS + "]")
 
 
 def search(texts: pd.Series, pattern: str) -> np.ndarray:
@@ -223,8 +233,7 @@ def search(texts: pd.Series, pattern: str) -> np.ndarray:
     [True, False, False]
     """
     if isinstance(texts.dtype, pd.StringDtype):
-        found = pc.match_substring_regex(pa.array(texts.array), pattern.replace(r"\s", f"[{_SPACES_CLASS}]"))
-        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+        return regex_found(texts, pattern.replace(r"\s", f"[{_SPACES_CLASS}]"))
     return texts.astype(str).str.contains(pattern, na=False).to_numpy(dtype=bool)
 
 
