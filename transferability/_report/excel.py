@@ -278,9 +278,8 @@ def _write_column(ws: Sheet, values: list, start_row: int, col: int, align: dict
         if value is None:
             continue
         if isinstance(value, str):
-            sheet.write_string(row, col, _text(value, raw), fmt)
-        else:
-            _put(sheet, row, col, value, date_fmt if isinstance(value, dt.date) else fmt)
+            value = _text(value, raw)
+        _put(sheet, row, col, value, date_fmt if isinstance(value, dt.date) else fmt)
 
 
 def _fit_columns(ws: Sheet, frame: pd.DataFrame, widths: dict[str, int] | None) -> None:
