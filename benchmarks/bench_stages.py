@@ -4,7 +4,7 @@ For every stage the project's time is measured on 100,000 rows (make_national.py
 work with the tool the issue on scale names (pyarrow reading and writing, the model's features and
 prediction alone, numpy over every place at once), on the same inputs, in the same process; the
 ratio is the project's time over the tool's. The classification is timed twice on both sides and the
-second run kept (the folding and stemming caches warm on both sides). The normalisation's reference
+second run kept (the caches of words and stems warm on both sides). The normalisation's reference
 could not be re-run here (no polars re-implementation): its figure is the one measured when the
 issue was filed, said as such. Writing has two references: the issue's (the lists already flattened
 to text, which the project must do itself) and the same table written as it is (lists nested).
