@@ -381,3 +381,32 @@ def test_inferred_trades_do_not_depend_on_the_hash_seed():
 def test_python_has_no_white_space_above_u3000():
     """clean_already lists Python's white space below U+3001 only: none lies above."""
     assert not [hex(c) for c in range(0x3001, 0x110000) if chr(c).isspace()]
+
+
+HOLDERS = st.fixed_dictionaries({"id": st.one_of(st.none(), CELL), "nom": st.one_of(st.none(), CELL)})
+
+
+@given(
+    st.one_of(
+        st.lists(st.one_of(st.none(), CELL), max_size=12),
+        st.lists(st.one_of(st.none(), st.lists(st.one_of(CELL, st.none()), max_size=3)), max_size=12),
+        st.lists(st.one_of(st.none(), st.lists(HOLDERS, max_size=3)), max_size=12),
+        st.lists(st.one_of(st.none(), CELL, st.integers(), st.lists(st.one_of(CELL, HOLDERS))), max_size=12),
+    )
+)
+@example([["a", None], None, []])  # a missing item joined as join_items does, not a missing cell
+@example([[{"nom": "B", "id": "1"}], [{"id": "2", "nom": "C"}]])  # a holder's keys in another order
+@example([[{"id": "1", "nom": "A", "siret": "2"}]])
+@example([["=1+1", "b"], ["-"], ["+a"], None])
+def test_a_column_flattened_at_once_is_each_cell_flattened(cells):
+    """_flat_cells (arrow where a column allows it) writes each cell as the one-by-one twin does."""
+    import numpy as np
+
+    from transferability._utils.frames import _cells_one_by_one, _flat_cells
+
+    column = np.empty(len(cells), dtype=object)
+    column[:] = cells
+    def plain(values):  # a missing cell as None, whichever way the column holds it
+        return [None if not isinstance(v, (list, str)) and pd.isna(v) else v for v in values]
+
+    assert plain(pd.Series(_flat_cells(column), dtype=object)) == plain(_cells_one_by_one(column.copy()))
