@@ -410,3 +410,46 @@ def test_a_column_flattened_at_once_is_each_cell_flattened(cells):
         return [None if not isinstance(v, (list, str)) and pd.isna(v) else v for v in values]
 
     assert plain(pd.Series(_flat_cells(column), dtype=object)) == plain(_cells_one_by_one(column.copy()))
+
+
+@given(st.one_of(CELL, st.text(), st.text(alphabet=st.characters(max_codepoint=0x3100))))
+@example("L’Élagage d'arbres, Cœur-de-ville Kİ́ \U0001f600a\u00a0b")
+@example("a\uffffb")
+def test_folding_in_place_keeps_fold_s_words_where_the_text_wrote_them(text):
+    """fold_in_place (numpy) is fold_with_origins (character by character) wherever it folds a text, and
+    the words of both are fold's."""
+    from transferability._utils import fold_in_place, fold_with_origins
+
+    folded, origins = fold_with_origins(text)
+    assert " ".join(folded.split()) == fold(text)
+    assert origins == sorted(origins) and len(origins) == len(folded)
+    in_place = fold_in_place(["Tonte", text, ""])[1]
+    assert in_place is None or (in_place == folded and origins == list(range(len(text))))
+
+
+@given(
+    st.one_of(CELL, st.text(alphabet=st.sampled_from(list("aAéÉeœŒsSxX’' -_2ß\u212a\U0001f600")), max_size=30)),
+    st.data(),
+)
+@example("L’Élagage d'arbres et ÉLAGAGES", None)
+@example("Travaux, travau travaux", None)
+@example("Aes bus ae", None)  # a word of three letters keeps its « s »
+def test_the_word_shown_is_the_first_whose_singular_is_the_stem(text, data):
+    """_written finds, for each stem of the object's normalised words, the first word of its fold whose
+    singular is that stem, written as the object wrote it; in place or character by character alike."""
+    from transferability._classify.explain import _written
+    from transferability._classify.features import normalise_objects
+    from transferability._utils import fold_in_place
+
+    stems = set(normalise_objects(pd.Series([text])).iloc[0].split()) | {"zzz", "travau", "elagage", "ae", "bu"}
+    if data is not None:
+        stems |= set(data.draw(st.lists(st.text(alphabet="aesx", min_size=1, max_size=5), max_size=3)))
+    slow = _written(text, None, stems)
+    in_place = fold_in_place([text])[0]
+    if in_place is not None:
+        assert _written(text, in_place, stems) == slow
+    singular = {w[:-1] if len(w) > 3 and w[-1] in "sx" else w: w for w in reversed(fold(text).split())}
+    assert set(slow) == {s for s in stems if s in singular and singular[s].isalpha()}
+    for stem, written in slow.items():
+        # the first word of that singular, as written (« İ » lower-cases to an « i » and a combining dot)
+        assert fold(written).replace(" ", "") == singular[stem]

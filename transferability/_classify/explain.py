@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import re
-
 import numpy as np
 import pandas as pd
 
 from .._reference import taxonomy as tx
-from .._utils import map_distinct
+from .._utils import fold_in_place, fold_with_origins, map_distinct
 
 # Score of the métier choice: share of the family's lexicon weight, else these fixed levels.
 METIER_FROM_CPV = 0.6
@@ -56,26 +53,38 @@ def _cpv_metier(code: str | None) -> str | None:
     return prior.metier_id if prior else None
 
 
-@functools.lru_cache(maxsize=200_000)
-def _token(word: str) -> tuple[str, str]:
-    """A word of an object: its stem (:func:`taxonomy.stem`) and its written form shown (lower case)."""
-    word = word.strip("’'")
-    return tx.stem(word), word.lower()
-
-
-def _words_of(objet: object, stems: set[str]) -> dict[str, str]:
-    """The object's words whose stem (folded, plural dropped) is one of ``stems``, as written: to show a
-    person the words themselves. Stops once every stem is found."""
-    words: dict[str, str] = {}
-    for stem, written in map(_token, _WORD.findall(str(objet or ""))):
-        if stem in stems and stem not in words:
-            words[stem] = written
-            if len(words) == len(stems):
-                break
+def _written(objet: str, folded: str | None, stems: set[str]) -> dict[str, str]:
+    """Each stem's first word in the object (a word of its fold whose singular is the stem) as the object
+    wrote it, in lower case: to show a person the words themselves. ``folded``: the object folded in
+    place (:func:`fold_in_place`), None to fold it here."""
+    origins = None
+    if folded is None:
+        folded, origins = fold_with_origins(objet)
+    words = {}
+    for stem in stems:
+        span = _first_word(folded, stem)
+        if span is not None:
+            start, stop = span if origins is None else (origins[span[0]], origins[span[1] - 1] + 1)
+            words[stem] = objet[start:stop].lower()
     return words
 
 
-_WORD = re.compile(r"[\w’']+")
+def _first_word(folded: str, stem: str) -> tuple[int, int] | None:
+    """Where the first word of a folded text whose singular is ``stem`` lies (the singular of a word of
+    more than three letters drops a final « s » or « x », as :func:`normalise_objects` does)."""
+    n, end = len(stem), len(folded)
+    bare = not (n > 3 and stem[-1] in "sx")  # a word spelled as the stem is its own singular
+    at = folded.find(stem)
+    while at >= 0:
+        if at == 0 or folded[at - 1] == " ":
+            stop = at + n
+            if stop == end or folded[stop] == " ":
+                if bare:
+                    return at, stop
+            elif n >= 3 and folded[stop] in "sx" and (stop + 1 == end or folded[stop + 1] == " "):
+                return at, stop + 1
+        at = folded.find(stem, at + 1)
+    return None
 
 
 def _shown(term: str, words: dict[str, str]) -> str:
@@ -93,7 +102,8 @@ def explain(
     kind = np.select(
         [np.char.startswith(names.astype(str), p) for p in ("mot:", "lexique:", "cpv:famcpv")], [1, 2, 3], 0
     )
-    objets = list(objets) if objets is not None else [None] * Z.shape[0]
+    objets = _texts(objets, Z.shape[0])
+    folded = fold_in_place(objets)
     row, col, k = _strongest(Z.tocsr(), _family_coefficients(model), family_index, kind, n_terms)
     bounds = np.searchsorted(row, np.arange(Z.shape[0] + 1)).tolist()
     texts = _column_texts(names, set(col.tolist()), kind)
@@ -112,7 +122,7 @@ def explain(
         if lexicon:
             parts.insert(0, "métier reconnu\u00a0: " + ", ".join(lexicon))
         if words:
-            written = _words_of(objets[i], {part for term in words for part in term.split()})
+            written = _written(objets[i], folded[i], {part for term in words for part in term.split()})
             parts.append(
                 "mots de l’objet\u00a0: " + ", ".join(f"« {_shown(term, written)} »" for term in words)
             )
@@ -122,6 +132,13 @@ def explain(
             parts.append("métier par défaut de la famille")
         out.append("\u00a0; ".join(parts))
     return out
+
+
+def _texts(objets, n: int) -> list[str]:
+    """The objects as texts: a missing one empty, any other value as its text."""
+    if objets is None:
+        return [""] * n
+    return [o if isinstance(o, str) else "" if o is None or o is pd.NA or o != o else str(o) for o in objets]
 
 
 def _column_texts(names: np.ndarray, columns: set[int], kind: np.ndarray) -> dict[int, tuple[int, str]]:

@@ -112,13 +112,17 @@ def fold_texts(texts: list[str]) -> list[str]:
     >>> fold_texts(["Élagage, Désherbage & Fauchage", "  Main-d’œuvre ", "", "Ω 3 μέτρα"])
     ['elagage desherbage fauchage', 'main d oeuvre', '', '3']
     """
+    return _in_batches(_fold_batch, texts)
+
+
+def _in_batches(fold_batch, texts: list[str]) -> list:
+    """``fold_batch`` over batches of about :data:`_BATCH` characters (a longer text alone)."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    # batches of about _BATCH characters (a longer text alone)
     bounds = np.unique(np.searchsorted(np.cumsum(lengths), np.arange(_BATCH, lengths.sum(), _BATCH)) + 1)
     out = []
     for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(texts)], strict=True):
         if start < stop:
-            out += _fold_batch(texts[start:stop])
+            out += fold_batch(texts[start:stop])
     return out
 
 
@@ -140,6 +144,53 @@ def _fold_batch(texts: list[str]) -> list[str]:
     for i in slow:
         folded[i] = fold(texts[i])
     return folded
+
+
+def fold_in_place(texts: list[str]) -> list[str | None]:
+    """Each text folded character for character, by numpy over all their characters at once: the same
+    length, each character replaced by its folded letter or digit or by a blank, so that a word of the
+    result lies where the text wrote it (its words are :func:`fold`'s). None for a text with a character
+    that folds to two letters (« œ »), to an ASCII letter from beyond the Latin alphabets (the Kelvin sign)
+    or past U+FFFF: :func:`fold_with_origins` folds those.
+
+    Examples
+    --------
+    >>> fold_in_place(["L’Élagage, 2 lots", "Cœur", ""])
+    ['l elagage  2 lots', None, '']
+    """
+    return _in_batches(_in_place_batch, texts)
+
+
+def _in_place_batch(texts: list[str]) -> list[str | None]:
+    units = np.frombuffer(chr(_END).join(texts).encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    folded = _BYTES[units]
+    ends = np.flatnonzero(folded == 10)
+    if len(ends) != len(texts) - 1:  # a text holds the noncharacter put between them
+        return [None] * len(texts)
+    # two letters for one character, or a character of two UTF-16 units
+    apart = np.flatnonzero((folded == 1) | ((units >= 0xD800) & (units < 0xE000)))
+    out: list[str | None] = folded.tobytes().decode("latin-1").split("\n")
+    for i in np.unique(np.searchsorted(ends, apart)).tolist():
+        out[i] = None
+    return out
+
+
+def fold_with_origins(text: str) -> tuple[str, list[int]]:
+    """``text`` folded character by character, each character's fold (a blank where :func:`fold` leaves
+    nothing) put after the previous one, and the position in ``text`` of each folded character: the
+    twin of :func:`fold_in_place` for every text (a character may fold to two letters).
+
+    Examples
+    --------
+    >>> fold_with_origins("Cœur")
+    ('coeur', [0, 1, 1, 2, 3])
+    """
+    folded, origins = [], []
+    for position, character in enumerate(text):
+        piece = fold(character) or " "
+        folded.append(piece)
+        origins += [position] * len(piece)
+    return "".join(folded), origins
 
 
 def fold_series(values: pd.Series) -> pd.Series:
