@@ -6,6 +6,7 @@ Split from :mod:`.reader`, which calls these after normalising a file.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -189,15 +190,16 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
     merged = groups.first()
     positions = pd.Series(np.flatnonzero(repeated), index=key.to_numpy())
     merged["_first"] = positions.groupby(level=0, sort=False).first()
-    rows = _rows_of_groups(groups.ngroup().to_numpy())  # each group's rows, in the groups' order
+    order, bounds = _rows_of_groups(groups.ngroup().to_numpy())
     for column, join in (
         ("titulaires", _merge_holders),
         ("source_ligne", list),
         ("alertes", lambda s: list(dict.fromkeys(a for al in s for a in al))),
     ):
-        values = multi[column].tolist()
+        cells = multi[column].tolist()
+        values = [cells[i] for i in order]  # every group's cells, one group after another
         merged[column] = pd.Series(
-            [join([values[i] for i in r]) for r in rows], index=merged.index, dtype=object
+            [join(values[a:b]) for a, b in pairwise(bounds)], index=merged.index, dtype=object
         )
     disagree = groups["montant"].nunique() > 1  # vectorised: amounts are listed only where they differ
     differ = key.isin(disagree.index[disagree]).to_numpy()
@@ -254,11 +256,13 @@ def _flag_verbatim(multi: pd.DataFrame, keys, merged: pd.DataFrame) -> None:
         ]
 
 
-def _rows_of_groups(group: np.ndarray) -> list[np.ndarray]:
-    """The positions of each group's rows (numbered 0, 1, ... by ``group``), in their order: plain lists to
-    join, instead of a Series made per group."""
+def _rows_of_groups(group: np.ndarray) -> tuple[list[int], list[int]]:
+    """The positions of the rows of every group (numbered 0, 1, ... by ``group``, of two rows or more),
+    group after group, each in its order, and where each group starts then where the last one ends: the
+    cells of a group are a slice, instead of a Series made per group."""
     order = np.argsort(group, kind="stable")
-    return np.split(order, np.flatnonzero(np.diff(group[order])) + 1) if len(order) else []
+    starts = np.flatnonzero(np.diff(group[order])) + 1
+    return order.tolist(), [0, *starts.tolist(), len(order)]
 
 
 def holder_lists(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) -> list[list[dict]]:
