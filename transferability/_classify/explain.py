@@ -138,7 +138,13 @@ def _texts(objets, n: int) -> list[str]:
     """The objects as texts: a missing one empty, any other value as its text."""
     if objets is None:
         return [""] * n
-    return [o if isinstance(o, str) else "" if o is None or o is pd.NA or o != o else str(o) for o in objets]
+    return [o if isinstance(o, str) else _text(o) for o in objets]
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
 
 
 def _column_texts(names: np.ndarray, columns: set[int], kind: np.ndarray) -> dict[int, tuple[int, str]]:
