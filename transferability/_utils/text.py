@@ -155,18 +155,22 @@ def fold_in_place(texts: list[str]) -> list[str | None]:
 
     Examples
     --------
-    >>> fold_in_place(["L’Élagage, 2 lots", "Cœur", ""])
-    ['l elagage  2 lots', None, '']
+    >>> fold_in_place(["L’Élagage, 2 lots", "Cœur", "", "a\uffff"])
+    ['l elagage  2 lots', None, '', None]
     """
     return _in_batches(_in_place_batch, texts)
 
 
 def _in_place_batch(texts: list[str]) -> list[str | None]:
+    if not texts:
+        return []
     units = np.frombuffer(chr(_END).join(texts).encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     folded = _BYTES[units]
     ends = np.flatnonzero(folded == 10)
-    if len(ends) != len(texts) - 1:  # a text holds the noncharacter put between them
-        return [None] * len(texts)
+    if len(ends) != len(texts) - 1:  # a text holds the noncharacter put between them: fold the others
+        holds = [chr(_END) in text for text in texts]
+        others = iter(_in_place_batch([text for text, h in zip(texts, holds, strict=True) if not h]))
+        return [None if h else next(others) for h in holds]
     # two letters for one character, or a character of two UTF-16 units
     apart = np.flatnonzero((folded == 1) | ((units >= 0xD800) & (units < 0xE000)))
     out: list[str | None] = folded.tobytes().decode("latin-1").split("\n")
