@@ -406,6 +406,7 @@ def test_a_column_flattened_at_once_is_each_cell_flattened(cells):
 
     column = np.empty(len(cells), dtype=object)
     column[:] = cells
+
     def plain(values):  # a missing cell as None, whichever way the column holds it
         return [None if not isinstance(v, (list, str)) and pd.isna(v) else v for v in values]
 
@@ -429,7 +430,9 @@ def test_folding_in_place_keeps_fold_s_words_where_the_text_wrote_them(text):
 
 
 @given(
-    st.one_of(CELL, st.text(alphabet=st.sampled_from(list("aAéÉeœŒsSxX’' -_2ß\u212a\U0001f600")), max_size=30)),
+    st.one_of(
+        CELL, st.text(alphabet=st.sampled_from(list("aAéÉeœŒsSxX’' -_2ß\u212a\U0001f600")), max_size=30)
+    ),
     st.data(),
 )
 @example("L’Élagage d'arbres et ÉLAGAGES", None)
@@ -442,7 +445,8 @@ def test_the_word_shown_is_the_first_whose_singular_is_the_stem(text, data):
     from transferability._classify.features import normalise_objects
     from transferability._utils import fold_in_place
 
-    stems = set(normalise_objects(pd.Series([text])).iloc[0].split()) | {"zzz", "travau", "elagage", "ae", "bu"}
+    words = normalise_objects(pd.Series([text])).iloc[0].split()
+    stems = {*words, "zzz", "travau", "elagage", "ae", "bu"}
     if data is not None:
         stems |= set(data.draw(st.lists(st.text(alphabet="aesx", min_size=1, max_size=5), max_size=3)))
     slow = _written(text, None, stems)

@@ -150,8 +150,8 @@ def fold_in_place(texts: list[str]) -> list[str | None]:
     """Each text folded character for character, by numpy over all their characters at once: the same
     length, each character replaced by its folded letter or digit or by a blank, so that a word of the
     result lies where the text wrote it (its words are :func:`fold`'s). None for a text with a character
-    that folds to two letters (« œ »), to an ASCII letter from beyond the Latin alphabets (the Kelvin sign)
-    or past U+FFFF: :func:`fold_with_origins` folds those.
+    that folds to two letters (« œ »), to an ASCII letter from beyond the Latin alphabets (the Kelvin sign),
+    past U+FFFF or U+FFFF itself (put between the texts): :func:`fold_with_origins` folds those.
 
     Examples
     --------
