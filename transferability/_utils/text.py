@@ -104,34 +104,45 @@ def fold_texts(texts: list[str]) -> list[str]:
     The texts are read as one array of UTF-16 code units; each is replaced by its folded byte (a letter,
     a digit or a blank: every character past U+02AF is blanked by :func:`fold`'s last step), and a blank is
     kept only between two word characters of the same text. A text with a character that folds to two
-    letters (« œ », « ß ») or to an ASCII letter from beyond the Latin alphabets (the Kelvin sign) is
-    folded by :func:`fold` itself.
+    letters (« œ », « ß ») or to an ASCII letter from beyond the Latin alphabets (the Kelvin sign), or that
+    holds U+FFFF (put between the texts), is folded by :func:`fold` itself.
 
     Examples
     --------
     >>> fold_texts(["Élagage, Désherbage & Fauchage", "  Main-d’œuvre ", "", "Ω 3 μέτρα"])
     ['elagage desherbage fauchage', 'main d oeuvre', '', '3']
     """
-    return _in_batches(_fold_batch, texts)
+    return _in_batches(_fold_batch, texts, alone=fold)
 
 
-def _in_batches(fold_batch, texts: list[str]) -> list:
-    """``fold_batch`` over batches of about :data:`_BATCH` characters (a longer text alone)."""
+def _in_batches(fold_batch, texts: list[str], alone) -> list:
+    """``fold_batch(texts, units, folded, ends)`` over batches of about :data:`_BATCH` characters (a longer
+    text alone): the texts' UTF-16 code units joined by :data:`_END`, their bytes from :data:`_BYTES` and
+    where each text but the last ends; ``alone(text)`` for a text that holds :data:`_END` itself."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     bounds = np.unique(np.searchsorted(np.cumsum(lengths), np.arange(_BATCH, lengths.sum(), _BATCH)) + 1)
     out = []
     for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(texts)], strict=True):
         if start < stop:
-            out += fold_batch(texts[start:stop])
+            out += _batch(fold_batch, texts[start:stop], alone)
     return out
 
 
-def _fold_batch(texts: list[str]) -> list[str]:
+def _batch(fold_batch, texts: list[str], alone) -> list:
+    if not texts:
+        return []
     units = np.frombuffer(chr(_END).join(texts).encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     folded = _BYTES[units]
     ends = np.flatnonzero(folded == 10)
-    if len(ends) != len(texts) - 1:  # a text holds the noncharacter put between them
-        return [fold(t) for t in texts]
+    if len(ends) == len(texts) - 1:
+        return fold_batch(texts, units, folded, ends)
+    # a text holds the noncharacter put between them: that one alone, the others together
+    holds = [chr(_END) in text for text in texts]
+    others = iter(_batch(fold_batch, [t for t, h in zip(texts, holds, strict=True) if not h], alone))
+    return [alone(t) if h else next(others) for t, h in zip(texts, holds, strict=True)]
+
+
+def _fold_batch(texts: list[str], units: np.ndarray, folded: np.ndarray, ends: np.ndarray) -> list[str]:
     slow = np.unique(np.searchsorted(ends, np.flatnonzero(folded == 1))).tolist()
     word = folded > 32  # letters and digits (1 marks texts folded again below)
     # a blank after a word character, then only those before a word character of the same text
@@ -158,19 +169,10 @@ def fold_in_place(texts: list[str]) -> list[str | None]:
     >>> fold_in_place(["L’Élagage, 2 lots", "Cœur", "", "a\uffff"])
     ['l elagage  2 lots', None, '', None]
     """
-    return _in_batches(_in_place_batch, texts)
+    return _in_batches(_in_place_batch, texts, alone=lambda text: None)
 
 
-def _in_place_batch(texts: list[str]) -> list[str | None]:
-    if not texts:
-        return []
-    units = np.frombuffer(chr(_END).join(texts).encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    folded = _BYTES[units]
-    ends = np.flatnonzero(folded == 10)
-    if len(ends) != len(texts) - 1:  # a text holds the noncharacter put between them: fold the others
-        holds = [chr(_END) in text for text in texts]
-        others = iter(_in_place_batch([text for text, h in zip(texts, holds, strict=True) if not h]))
-        return [None if h else next(others) for h in holds]
+def _in_place_batch(texts: list[str], units: np.ndarray, folded: np.ndarray, ends: np.ndarray) -> list:
     # two letters for one character, or a character of two UTF-16 units
     apart = np.flatnonzero((folded == 1) | ((units >= 0xD800) & (units < 0xE000)))
     out: list[str | None] = folded.tobytes().decode("latin-1").split("\n")
