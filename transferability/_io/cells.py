@@ -62,7 +62,8 @@ def parse_amount(value: object) -> tuple[float | None, str | None]:
     return _plausible(amount, value, alert)
 
 
-_NINES = [float("9" * k) for k in range(6, 16)]  # placeholders: 999 999, 9 999 999...
+# placeholders: 999 999, 9 999 999... (every amount of six nines or more that a float holds exactly)
+PLACEHOLDER_NINES = frozenset(float("9" * k) for k in range(6, 16))
 
 
 def plain_amounts(texts: pd.Series) -> np.ndarray:
@@ -79,7 +80,9 @@ def plain_amounts(texts: pd.Series) -> np.ndarray:
     plain = pa.array(regex_found(cells, r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"))
     numbers = pc.cast(pc.if_else(plain, cells, None), pa.float64()).to_numpy(zero_copy_only=False)
     with np.errstate(invalid="ignore"):
-        quiet = (numbers > 1) & (numbers <= HIGH_AMOUNT) & ~np.isin(np.floor(numbers), _NINES)
+        quiet = (
+            (numbers > 1) & (numbers <= HIGH_AMOUNT) & ~np.isin(np.floor(numbers), list(PLACEHOLDER_NINES))
+        )
     return np.where(quiet, numbers, np.nan)
 
 
@@ -91,8 +94,7 @@ def _plausible(amount: float, value: object, alert: str | None) -> tuple[float |
         return amount, f"montant négatif ({short(value)})"
     if amount == 0:
         return amount, "montant nul"
-    digits = str(math.floor(amount))
-    if len(digits) >= 6 and set(digits) == {"9"} or amount == 1:
+    if math.floor(amount) in PLACEHOLDER_NINES or amount == 1:
         return None, f"montant de remplissage ({short(value)}) : écarté des totaux"
     if amount > MAX_PLAUSIBLE_AMOUNT:
         return None, f"montant aberrant ({amount:,.0f} €) : écarté des totaux".replace(",", " ")
