@@ -208,16 +208,19 @@ def _with_cpv(X: pd.DataFrame) -> pd.DataFrame:
     return X.assign(code_cpv=pd.Series(codes, index=X.index, dtype=object))  # the other columns shared
 
 
+_SETTLED = "^[0-9]{8}$"  # a CPV code as parse_cpv writes it
+
+
 def _settled_codes(codes: np.ndarray) -> np.ndarray:
     """Where a code is None or eight ASCII digits, which :func:`parse_cpv` leaves as it is (found by arrow)."""
     try:  # texts and None only, as read_contracts writes them
-        return regex_found(pa.array(codes, type=pa.large_string()), "^[0-9]{8}$", missing=True)
+        return regex_found(pa.array(codes, type=pa.large_string()), _SETTLED, missing=True)
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # another value (NaN, a number): read one by one
         pass
     text = np.fromiter((isinstance(c, str) for c in codes), dtype=bool, count=len(codes))
     settled = np.fromiter((c is None for c in codes), dtype=bool, count=len(codes))
     if text.any():
-        settled[text] = regex_found(pa.array(codes[text], type=pa.large_string()), "^[0-9]{8}$")
+        settled[text] = regex_found(pa.array(codes[text], type=pa.large_string()), _SETTLED)
     return settled
 
 
