@@ -413,6 +413,37 @@ def test_a_column_flattened_at_once_is_each_cell_flattened(cells):
     assert plain(pd.Series(_flat_cells(column), dtype=object)) == plain(_cells_one_by_one(column.copy()))
 
 
+@given(
+    st.lists(st.one_of(st.none(), st.text(), st.sampled_from(["=", "+1", "-", "@a", "\t", "\r", "é=", ""]))),
+    st.integers(0, 5),
+    st.integers(0, 5),
+    st.booleans(),
+)
+def test_a_formula_is_told_by_its_first_byte_as_by_its_first_character(texts, start, cut, large):
+    """formula_like reads arrow's buffers (a slice's offset, two chunks, 32- or 64-bit offsets) and finds
+    the texts str.startswith finds."""
+    import pyarrow as pa
+
+    from transferability._utils.frames import FORMULA_TRIGGERS, formula_like
+
+    array = pa.array(texts, type=pa.large_string() if large else pa.string()).slice(start)
+    expected = [isinstance(t, str) and t.startswith(FORMULA_TRIGGERS) for t in texts[start:]]
+    assert formula_like(array).tolist() == expected
+    chunked = pa.chunked_array([array[:cut], array[cut:]], type=array.type)
+    assert formula_like(chunked).tolist() == expected
+
+
+def test_a_missing_text_is_no_formula_whatever_its_slot_holds():
+    """Arrow lets a missing text's slot hold bytes (here « =a »): it is still missing, not a formula."""
+    import numpy as np
+    import pyarrow as pa
+
+    from transferability._utils.frames import formula_like
+
+    buffers = [pa.py_buffer(b"\x00"), pa.py_buffer(np.array([0, 2], dtype=np.int32)), pa.py_buffer(b"=a")]
+    assert formula_like(pa.Array.from_buffers(pa.string(), 1, buffers, null_count=1)).tolist() == [False]
+
+
 @given(st.one_of(CELL, st.text(), st.text(alphabet=st.characters(max_codepoint=0x3100))))
 @example("L’Élagage d'arbres, Cœur-de-ville Kİ́ \U0001f600a\u00a0b")
 @example("a\uffffb")

@@ -13,6 +13,8 @@ from .._errors import InputError, Problem
 from .csvwriter import csv_bytes
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# every trigger is one ASCII byte, and in UTF-8 an ASCII byte is never part of another character
+_TRIGGER_BYTES = np.frombuffer("".join(FORMULA_TRIGGERS).encode("ascii"), dtype=np.uint8)
 # what Excel in French opens as is (« ; », decimal comma, UTF-8 announced by a BOM), and the plain CSV
 CSV_FORMATS = {
     "excel": {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"},
@@ -46,7 +48,7 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
     for col in table.columns:
         values = table[col]
         if isinstance(values.dtype, pd.StringDtype):
-            risky = values.str.startswith(FORMULA_TRIGGERS).fillna(False).to_numpy(bool)
+            risky = formula_like(pa.array(values.array))
             table[col] = values.where(~risky, "'" + values) if risky.any() else values
         elif values.dtype == object:
             table[col] = _flat_cells(values.to_numpy())  # texts become a string column, as a list would
@@ -68,12 +70,36 @@ def _flat_cells(cells: np.ndarray):
             return _cells_one_by_one(cells)
     else:
         return _cells_one_by_one(cells)
-    risky = pc.starts_with(texts, FORMULA_TRIGGERS[0])
-    for trigger in FORMULA_TRIGGERS[1:]:
-        risky = pc.or_(risky, pc.starts_with(texts, trigger))
-    if pc.any(risky).as_py():
-        texts = pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'", TEXT), texts, _EMPTY), texts)
+    risky = formula_like(texts)
+    if risky.any():
+        prefixed = pc.binary_join_element_wise(pa.scalar("'", TEXT), texts, _EMPTY)
+        texts = pc.if_else(pa.array(risky), prefixed, texts)
     return texts.to_pandas().array
+
+
+def formula_like(texts: pa.Array) -> np.ndarray:
+    """Whether each text starts with a formula trigger (a missing text does not), told by its first byte
+    read from the arrow buffers: one numpy pass instead of one arrow pass per trigger.
+
+    Examples
+    --------
+    >>> formula_like(pa.array(["=1+1", "Tonte", None, "", "-5 %"])).tolist()
+    [True, False, False, False, True]
+    """
+    if isinstance(texts, pa.ChunkedArray):
+        return np.concatenate([formula_like(chunk) for chunk in texts.chunks] or [np.zeros(0, dtype=bool)])
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        texts = texts.cast(TEXT)
+    _, offsets, data = texts.buffers()
+    width = np.int64 if pa.types.is_large_string(texts.type) else np.int32
+    starts = np.frombuffer(offsets, dtype=width)[texts.offset : texts.offset + len(texts) + 1]
+    filled = starts[1:] > starts[:-1]
+    if texts.null_count:
+        filled &= texts.is_valid().to_numpy(zero_copy_only=False)
+    first = np.zeros(len(texts), dtype=np.uint8)
+    if filled.any():
+        first[filled] = np.frombuffer(data, dtype=np.uint8)[starts[:-1][filled]]
+    return np.isin(first, _TRIGGER_BYTES)
 
 
 TEXT = pa.large_string()
