@@ -57,19 +57,18 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
 
 def _flat_cells(cells: np.ndarray):
     """The cells of an object column written for a spreadsheet (see :func:`flat_lists`). A column of texts,
-    of lists of texts or of holders is joined and scanned by arrow, its risky cells prefixed there, and
-    comes back as a string array without a copy; any other column (mixed cells) is written cell by cell."""
-    kind = pd.api.types.infer_dtype(cells, skipna=True)
-    if kind == "empty":  # missing cells only
-        return cells
-    if kind == "string":
-        texts = pa.array(cells, type=TEXT, from_pandas=True)
-    elif kind == "mixed" and set(map(type, cells)) <= {list, type(None)}:
+    of lists of texts, of holders or of line numbers is joined and scanned by arrow, its risky cells
+    prefixed there, and comes back as a string array without a copy; any other column (mixed cells) is
+    written cell by cell."""
+    try:
+        texts = pa.array(cells, type=TEXT, from_pandas=True)  # texts, the usual case (no pass to infer it)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # lists, numbers or mixed cells
         texts = _joined_lists(cells)
         if texts is None:
             return _cells_one_by_one(cells)
     else:
-        return _cells_one_by_one(cells)
+        if texts.null_count == len(texts):  # missing cells only
+            return cells
     risky = formula_like(texts)
     if risky.any():
         prefixed = pc.binary_join_element_wise(pa.scalar("'", TEXT), texts, _EMPTY)
@@ -105,27 +104,61 @@ def formula_like(texts: pa.Array) -> np.ndarray:
 TEXT = pa.large_string()
 _EMPTY = pa.scalar("", TEXT)
 # a holder as the readers write it (its id and name, in that order)
-_HOLDERS = pa.list_(pa.struct([("id", TEXT), ("nom", TEXT)]))
+_HOLDER = pa.struct([("id", TEXT), ("nom", TEXT)])
 
 
 def _joined_lists(cells: np.ndarray) -> pa.Array | None:
-    """Lists of texts, or of holders, joined as :func:`join_items` does; None for other lists. The items'
-    types and a holder's keys are told by sets over all items at once (a loop over them took most of the
-    time of writing a detail)."""
+    """Lists of texts, of whole numbers or of holders, joined as :func:`join_items` does, a whole number
+    alone as a list of one (a contract's source line beside the lists of lines of grouped contracts);
+    None for any other column, or a list holding a missing item."""
+    kinds = set(map(type, cells))
+    if list not in kinds or not kinds <= {list, int, type(None)}:
+        return None
+    if int in kinds:
+        types = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+        return _with_lone_numbers(cells, np.equal(types, int))
+    lists = _lists_of_texts(cells)
+    if lists is None or pc.list_flatten(lists).null_count:
+        return None
+    return pc.binary_join(lists, pa.scalar(" | ", TEXT))
+
+
+def _lists_of_texts(cells: np.ndarray) -> pa.LargeListArray | None:
+    """Lists of texts as they are, of whole numbers in digits, of holders as :func:`_holder_texts`; None for
+    lists of any other items (a mix of kinds, an id or a name not a text)."""
+    try:
+        return pa.array(cells, type=pa.large_list(TEXT))  # lists of texts, the usual case
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
     items = list(chain.from_iterable(filter(None, cells)))
     kinds = set(map(type, items))
-    if kinds <= {str}:
-        return pc.binary_join(pa.array(cells, type=pa.list_(TEXT)), pa.scalar(" | ", TEXT))
-    if kinds != {dict} or set(map(tuple, items)) != {("id", "nom")}:
-        return None
     try:
-        lists = pa.array(cells, type=_HOLDERS)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # an id or a name not a text
+        if kinds == {int}:
+            return pa.array(cells, type=pa.large_list(pa.int64())).cast(pa.large_list(TEXT))
+        if kinds == {dict} and set(map(tuple, items)) == {("id", "nom")}:
+            lists = pa.array(cells, type=pa.large_list(_HOLDER))
+            return pa.LargeListArray.from_arrays(
+                lists.offsets, _holder_texts(lists.flatten()), mask=lists.is_null()
+            )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        pass
+    return None
+
+
+def _with_lone_numbers(cells: np.ndarray, lone: np.ndarray) -> pa.Array | None:
+    """:func:`_joined_lists` of a column of lists and whole numbers (``lone``): the numbers written in digits
+    at once, the lists joined, each put back in its row."""
+    try:
+        numbers = pc.cast(pa.array(cells[lone].astype(np.int64)), TEXT)
+    except OverflowError:
         return None
-    lists = pa.LargeListArray.from_arrays(
-        lists.offsets.cast(pa.int64()), _holder_texts(lists.flatten()), mask=lists.is_null()
-    )
-    return pc.binary_join(lists, pa.scalar(" | ", TEXT))
+    joined = _joined_lists(cells[~lone])
+    if joined is None:
+        return None
+    rows = np.concatenate([np.flatnonzero(lone), np.flatnonzero(~lone)])
+    order = np.empty_like(rows)
+    order[rows] = np.arange(len(rows))  # where each row's text is in the numbers then the lists
+    return pa.concat_arrays([numbers, joined]).take(order)
 
 
 def _holder_texts(holders: pa.StructArray) -> pa.Array:
@@ -137,9 +170,16 @@ def _holder_texts(holders: pa.StructArray) -> pa.Array:
 
 
 def _cells_one_by_one(cells: np.ndarray) -> np.ndarray:
+    """:func:`_flat_cells` cell by cell. In a column holding lists, a whole number alone is written as a list
+    of one (a contract's source line beside the lists of lines of grouped contracts)."""
+    lists = any(isinstance(v, list) for v in cells)
     out = np.empty(len(cells), dtype=object)
     out[:] = [
-        _csv_cell(v) if isinstance(v, list) or (isinstance(v, str) and v.startswith(FORMULA_TRIGGERS)) else v
+        _csv_cell(v)
+        if isinstance(v, list)
+        or (lists and type(v) is int)
+        or (isinstance(v, str) and v.startswith(FORMULA_TRIGGERS))
+        else v
         for v in cells
     ]
     return out
@@ -148,6 +188,8 @@ def _cells_one_by_one(cells: np.ndarray) -> np.ndarray:
 def _csv_cell(value):
     if isinstance(value, list):
         value = join_items(value)
+    elif type(value) is int:
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
