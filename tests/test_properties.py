@@ -247,6 +247,19 @@ def test_buyer_ids_kept_by_arrow_are_what_their_parser_gives(texts):
     assert read(arrow, _sirets) == read(arrow.astype(object), None)
 
 
+@given(
+    st.lists(
+        st.one_of(st.none(), CELL, st.sampled_from(["['572']", "[ '572' ]", "[]", "a [b]", " x", "x  y"]))
+    )
+)
+def test_holder_cells_kept_by_arrow_are_what_unlist_gives(texts):
+    """A holder column of arrow strings, its plain cells kept by arrow: what _unlist gives cell by cell."""
+    from transferability._contracts.rows import _unlist, _unlisted
+
+    assert _unlisted(pd.Series(texts, dtype="str")) == [_unlist(t) for t in texts]
+    assert _unlisted(pd.Series(texts, dtype=object)) == [_unlist(t) for t in texts]
+
+
 PLAIN_NUMBERS = st.one_of(
     st.integers(0, 10**15).map(str),
     st.decimals(0, 10**12, places=2, allow_nan=False).map(str),

@@ -18,7 +18,7 @@ import pandas as pd
 from .._io import RawTable
 from .._io import cells as _cells
 from .._reference import geography, resolve_places
-from .._utils import clean_already, clean_text, distinct_rows, fold, map_distinct, regex_found
+from .._utils import clean_text, distinct_rows, fold, map_distinct, map_unless_clean, regex_found
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .headers import header_score
 from .rows import group_holders, row_kinds
@@ -195,7 +195,7 @@ def _plain_texts(cells: _Cells, name: str) -> list:
     column = cells.arrow(name)
     if column is None:
         return cells.parsed(name, _plain)
-    return _unless_clean(column, cells.values(name), lambda v: _plain(_key(v)), also="<&").tolist()
+    return map_unless_clean(lambda v: _plain(_key(v)), column, cells.values(name), also="<&").tolist()
 
 
 def _sirets(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -355,17 +355,8 @@ def _cleaned(values) -> list[str]:
     """:func:`clean_text` of each value; in a column of arrow strings, the texts already clean (found by
     arrow) are kept as they are."""
     if isinstance(values, pd.Series):  # arrow strings (see _Cells.distinct_key)
-        return _unless_clean(values, values.to_numpy(dtype=object), clean_text).tolist()
+        return map_unless_clean(clean_text, values).tolist()
     return [clean_text(v) for v in values]
-
-
-def _unless_clean(column: pd.Series, values: np.ndarray, func, also: str = "") -> np.ndarray:
-    """``values`` (a column of arrow strings' cells as Python objects) with ``func`` applied, once per
-    distinct value, to those :func:`clean_already` does not find clean (or that hold one of ``also``)."""
-    out = values.copy()
-    other = np.flatnonzero(~clean_already(column, also=also))
-    out[other] = map_distinct(func, out[other])
-    return out
 
 
 def _buyer_department(out: pd.DataFrame, cells: _Cells, missing: np.ndarray) -> None:

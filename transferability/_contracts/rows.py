@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import parse_amount
-from .._utils import clean_text, fold, fold_series, has_text, map_distinct, search
+from .._utils import clean_text, fold, fold_series, has_text, map_distinct, map_unless_clean, search
 
 
 def _is_filled(value) -> bool:
@@ -290,7 +290,10 @@ def holder_lists(src: pd.DataFrame, id_cols: list[str], name_cols: list[str]) ->
 
 
 def _unlisted(values: pd.Series) -> list[str]:
-    """:func:`_unlist` of each cell, computed once per distinct cell (a missing one is "")."""
+    """:func:`_unlist` of each cell, computed once per distinct cell (a missing one is ""); in a column of
+    arrow strings, the cells already plain and without a bracket are kept as they are, found by arrow."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return map_unless_clean(_unlist, values, also="[]").tolist()
     return map_distinct(_unlist, values).tolist()
 
 

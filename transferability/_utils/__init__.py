@@ -12,6 +12,7 @@ from .frames import (
     flat_lists,
     join_items,
     map_distinct,
+    map_unless_clean,
 )
 from .french import NBSP, THIN, fr_amount, fr_count, fr_euros, fr_int, fr_pct
 from .resources import data_dir, data_path, models_dir, read_data_csv
@@ -60,6 +61,7 @@ __all__ = [
     "is_ascii_digits",
     "join_items",
     "map_distinct",
+    "map_unless_clean",
     "models_dir",
     "read_data_csv",
     "regex_found",

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from .._errors import InputError, Problem
 from .csvwriter import csv_bytes
+from .text import clean_already
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # every trigger is one ASCII byte, and in UTF-8 an ASCII byte is never part of another character
@@ -250,6 +251,23 @@ def map_distinct(func, values) -> np.ndarray:
         present = np.flatnonzero(codes >= 0)
         uniques = cells[present[np.unique(codes[present], return_index=True)[1]]]
     return _mapped(func, codes, uniques)
+
+
+def map_unless_clean(func, column: pd.Series, values: np.ndarray | None = None, also: str = "") -> np.ndarray:
+    """``func`` of each cell of a column of arrow strings, computed once per distinct value, for the cells
+    :func:`clean_already` does not find clean (or that hold one of ``also``); the others are kept as they
+    are, found by arrow. For a ``func`` that leaves a clean text as it is, this is :func:`map_distinct`
+    without a call per distinct clean text. ``values``: the column's cells as Python objects, if read.
+
+    Examples
+    --------
+    >>> map_unless_clean(lambda v: v.strip() if v else "?", pd.Series(["Tonte", " Tonte ", None], dtype="str")).tolist()
+    ['Tonte', 'Tonte', '?']
+    """
+    out = column.to_numpy(dtype=object) if values is None else values.copy()
+    other = np.flatnonzero(~clean_already(column, also=also))
+    out[other] = map_distinct(func, out[other])
+    return out
 
 
 def _mapped(func, codes: np.ndarray, uniques) -> np.ndarray:
