@@ -411,6 +411,10 @@ HOLDERS = st.fixed_dictionaries({"id": st.one_of(st.none(), CELL), "nom": st.one
 @example([[{"nom": "B", "id": "1"}], [{"id": "2", "nom": "C"}]])  # a holder's keys in another order
 @example([[{"id": "1", "nom": "A", "siret": "2"}]])
 @example([["=1+1", "b"], ["-"], ["+a"], None])
+@example([b"=a", "b"])  # bytes are no texts: left as they are, not decoded
+@example([[b"a"], ["b"]])
+@example(["\ud800", "a"])  # a text arrow cannot encode
+@example([[1, 2], 3, None])  # source lines: a lone line as a list of one
 def test_a_column_flattened_at_once_is_each_cell_flattened(cells):
     """_flat_cells (arrow where a column allows it) writes each cell as the one-by-one twin does."""
     import numpy as np

@@ -59,22 +59,27 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
 def _flat_cells(cells: np.ndarray):
     """The cells of an object column written for a spreadsheet (see :func:`flat_lists`). A column of texts,
     of lists of texts, of holders or of line numbers is joined and scanned by arrow, its risky cells
-    prefixed there, and comes back as a string array without a copy; any other column (mixed cells) is
-    written cell by cell."""
-    try:
-        texts = pa.array(cells, type=TEXT, from_pandas=True)  # texts, the usual case (no pass to infer it)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # lists, numbers or mixed cells
-        texts = _joined_lists(cells)
-        if texts is None:
-            return _cells_one_by_one(cells)
-    else:
-        if texts.null_count == len(texts):  # missing cells only
-            return cells
+    prefixed there, and comes back as a string array without a copy; any other column (mixed cells, bytes,
+    a text arrow cannot encode) is written cell by cell."""
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind == "empty":  # missing cells only
+        return cells
+    texts = _arrow_texts(cells) if kind == "string" else _joined_lists(cells)
+    if texts is None:
+        return _cells_one_by_one(cells)
     risky = formula_like(texts)
     if risky.any():
         prefixed = pc.binary_join_element_wise(pa.scalar("'", TEXT), texts, _EMPTY)
         texts = pc.if_else(pa.array(risky), prefixed, texts)
     return texts.to_pandas().array
+
+
+def _arrow_texts(cells: np.ndarray, lists: bool = False) -> pa.Array | None:
+    """Texts (or lists of texts) as arrow strings; None for a text arrow cannot encode (a lone surrogate)."""
+    try:
+        return pa.array(cells, type=pa.large_list(TEXT) if lists else TEXT, from_pandas=True)
+    except UnicodeEncodeError:
+        return None
 
 
 def formula_like(texts: pa.Array) -> np.ndarray:
@@ -127,12 +132,10 @@ def _joined_lists(cells: np.ndarray) -> pa.Array | None:
 def _lists_of_texts(cells: np.ndarray) -> pa.LargeListArray | None:
     """Lists of texts as they are, of whole numbers in digits, of holders as :func:`_holder_texts`; None for
     lists of any other items (a mix of kinds, an id or a name not a text)."""
-    try:
-        return pa.array(cells, type=pa.large_list(TEXT))  # lists of texts, the usual case
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        pass
     items = list(chain.from_iterable(filter(None, cells)))
     kinds = set(map(type, items))
+    if kinds <= {str}:  # lists of texts, the usual case
+        return _arrow_texts(cells, lists=True)
     try:
         if kinds == {int}:
             return pa.array(cells, type=pa.large_list(pa.int64())).cast(pa.large_list(TEXT))
@@ -141,8 +144,8 @@ def _lists_of_texts(cells: np.ndarray) -> pa.LargeListArray | None:
             return pa.LargeListArray.from_arrays(
                 lists.offsets, _holder_texts(lists.flatten()), mask=lists.is_null()
             )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        pass
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeEncodeError):
+        pass  # a holder's id or name not a text, a number past 64 bits, a text arrow cannot encode
     return None
 
 
