@@ -472,6 +472,10 @@ def test_folding_in_place_keeps_fold_s_words_where_the_text_wrote_them(text):
     folded, origins = fold_with_origins(text)
     assert " ".join(folded.split()) == fold(text)
     assert origins == sorted(origins) and len(origins) == len(folded)
+    pieces = [""] * len(text)  # each character's fold (a blank for none), where it comes from
+    for character, position in zip(folded, origins, strict=True):
+        pieces[position] += character
+    assert pieces == [fold(character) or " " for character in text]
     beside, in_place, empty = fold_in_place(["Tonte", text, ""])
     assert in_place is None or (in_place == folded and origins == list(range(len(text))))
     assert (beside, empty) == ("tonte", "")  # the other texts of a batch folded whatever this one holds

@@ -191,12 +191,14 @@ def fold_with_origins(text: str) -> tuple[str, list[int]]:
     >>> fold_with_origins("Cœur")
     ('coeur', [0, 1, 1, 2, 3])
     """
-    folded, origins = [], []
-    for position, character in enumerate(text):
-        piece = fold(character) or " "
-        folded.append(piece)
-        origins += [position] * len(piece)
-    return "".join(folded), origins
+    pieces = [_PIECES.get(c) or _PIECES.setdefault(c, fold(c) or " ") for c in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text):  # every piece one character
+        return folded, list(range(len(text)))
+    return folded, np.repeat(np.arange(len(text)), [len(p) for p in pieces]).tolist()
+
+
+_PIECES: dict[str, str] = {}  # each character's piece in fold_with_origins, computed on its first use
 
 
 def fold_series(values: pd.Series) -> pd.Series:
