@@ -7,10 +7,10 @@ ratio is the project's time over the tool's. The classification is timed twice o
 second run kept (the caches of words and stems warm on both sides). The normalisation's reference
 could not be re-run here (no polars re-implementation): its figure is the one measured when the
 issue was filed, said as such. Writing has three references: the issue's (the lists already flattened
-to text, which the project must do itself, and the texts already arrow strings, as flattening leaves
-them), the same flattened table with its texts kept as Python objects as the project's table holds
-them (the tool converts them as the project does), and the project's table written as it is (lists
-nested).
+to text, which the project must do itself, and the texts already arrow strings, as the project's table
+holds them from normalisation on), the same flattened table with each column in the type it has in the
+project's table (the joined lists as Python objects, which the tool converts), and the project's table
+written as it is (lists nested).
 
 Usage: python benchmarks/bench_stages.py [rows]
 """
@@ -93,14 +93,14 @@ def main(n: int) -> None:
         )
     )
     rows.append(("écriture", t, best, "pa.Table.from_pandas + write_table (listes déjà aplaties)"))
-    # the same flattened table, each column in the type it has in the project's table (texts as objects)
+    # the same flattened table, each column in the type it has in the project's table (lists as objects)
     as_objects = flat.astype({name: object for name in scored.columns if scored[name].dtype == object})
     _, same_types = timed(
         lambda: pq.write_table(
             pa.Table.from_pandas(as_objects, preserve_index=False), WORK / "stages_outil.parquet"
         )
     )
-    rows.append(("écriture", t, same_types, "la même, ses textes gardés en objets comme dans le projet"))
+    rows.append(("écriture", t, same_types, "la même, chaque colonne du type de la table du projet"))
     _, nested = timed(
         lambda: pq.write_table(
             pa.Table.from_pandas(scored.astype({"source_ligne": str}), preserve_index=False),

@@ -430,6 +430,30 @@ def test_a_column_flattened_at_once_is_each_cell_flattened(cells):
     assert plain(pd.Series(_flat_cells(column), dtype=object)) == plain(_cells_one_by_one(column.copy()))
 
 
+@given(st.lists(st.one_of(st.none(), CELL, st.integers(), st.binary(max_size=3), st.just(float("nan")))))
+@example(["\ud800", "a"])  # a text arrow cannot encode: the column kept as it is
+@example([None, None])
+def test_a_column_of_texts_is_held_by_arrow_with_the_same_cells(cells):
+    """as_strings turns a column of texts and missing values (one text at least) into pandas strings, each
+    text the same and each missing cell missing; any other column is left as it was."""
+    import numpy as np
+
+    from transferability._utils import as_strings
+
+    column = np.empty(len(cells), dtype=object)
+    column[:] = cells
+    table = as_strings(pd.DataFrame({"c": pd.Series(column, dtype=object)}))
+    texts = [c for c in cells if isinstance(c, str)]
+    missing = [c is None or c != c for c in cells]
+    plain = bool(texts) and all(m or isinstance(c, str) for c, m in zip(cells, missing, strict=True))
+    if plain and not any("\ud800" <= ch <= "\udfff" for t in texts for ch in t):
+        assert table["c"].dtype == "str"
+        assert table["c"].isna().tolist() == missing
+        assert [v for v in table["c"] if isinstance(v, str)] == texts
+    else:
+        assert table["c"].dtype == object and table["c"].tolist() == list(column)
+
+
 @given(
     st.lists(st.one_of(st.none(), st.text(), st.sampled_from(["=", "+1", "-", "@a", "\t", "\r", "é=", ""]))),
     st.integers(0, 5),

@@ -18,7 +18,7 @@ import pandas as pd
 from .._io import RawTable
 from .._io import cells as _cells
 from .._reference import geography, resolve_places
-from .._utils import clean_text, distinct_rows, fold, map_distinct, map_unless_clean, regex_found
+from .._utils import as_strings, clean_text, distinct_rows, fold, map_distinct, map_unless_clean, regex_found
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .headers import header_score
 from .rows import group_holders, row_kinds
@@ -132,12 +132,13 @@ def normalise(
     for c in extra:
         out[c] = frame[c].to_numpy()
     out = out[CONTRACT_COLUMNS + extra]
-    for c in out.columns:  # plain Python strings: the later per-row passes are much faster on them
+    for c in out.columns:  # Python strings for the grouping of holders' rows, as the other fields
         if isinstance(out[c].dtype, pd.StringDtype):
             out[c] = out[c].astype(object)
     if not raw.canonical:
         out = group_holders(out)
-    return out, kinds
+    # texts held by arrow from here on, as pandas holds them: written to parquet without a conversion
+    return as_strings(out), kinds
 
 
 def _contract_rows(frame: pd.DataFrame, raw: RawTable) -> tuple[pd.DataFrame, list, Counter]:

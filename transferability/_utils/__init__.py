@@ -6,6 +6,7 @@ from .collector import collector_paused
 from .frames import (
     CSV_FORMATS,
     FORMULA_TRIGGERS,
+    as_strings,
     check_csv_format,
     csv_rows,
     distinct_rows,
@@ -43,6 +44,7 @@ __all__ = [
     "collector_paused",
     "FORMULA_TRIGGERS",
     "alert_kind",
+    "as_strings",
     "clean_already",
     "clean_text",
     "clock",

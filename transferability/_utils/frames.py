@@ -256,6 +256,26 @@ def map_distinct(func, values) -> np.ndarray:
     return _mapped(func, codes, uniques)
 
 
+def as_strings(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with each column of texts held as Python objects (its cells texts or missing, one text at
+    least) turned into pandas strings, held by arrow: a missing cell becomes NaN. Other columns are left as
+    they are, in place.
+
+    Examples
+    --------
+    >>> table = as_strings(pd.DataFrame({"objet": ["Tonte", None], "lot": [None, None], "n": [1, [2]]}))
+    >>> table.dtypes.astype(str).tolist(), table["objet"].isna().tolist()
+    (['str', 'object', 'object'], [False, True])
+    """
+    for name in table.columns:
+        cells = table[name].to_numpy() if table[name].dtype == object else None
+        if cells is not None and pd.api.types.infer_dtype(cells, skipna=True) == "string":
+            texts = _arrow_texts(cells)
+            if texts is not None:  # else a text arrow cannot encode (a lone surrogate): kept as it is
+                table[name] = pd.Series(texts.to_pandas().array, index=table.index, name=name)
+    return table
+
+
 def map_unless_clean(func, column: pd.Series, values: np.ndarray | None = None, also: str = "") -> np.ndarray:
     """``func`` of each cell of a column of arrow strings, computed once per distinct value, for the cells
     :func:`clean_already` does not find clean (or that hold one of ``also``); the others are kept as they
