@@ -155,6 +155,27 @@ def test_outputs_are_checked_before_any_work(tmp_path, capsys):
     assert not list(tmp_path.glob("*.xlsx"))
 
 
+def test_the_tables_a_large_report_writes_beside_it_never_overwrite_an_input_or_an_output(tmp_path, capsys):
+    """A report too large for its sheets writes every contract (or direction) beside it: that name may be
+    neither a file read nor the table asked for with --csv."""
+    read = tmp_path / "r.marches.csv"
+    read.write_bytes((DATA / "aife_extrait.csv").read_bytes())
+    before = read.read_bytes()
+    assert main(["diagnostic", str(read), "-o", str(tmp_path / "r.xlsx")]) == 2
+    assert "est aussi un fichier lu" in capsys.readouterr().err and read.read_bytes() == before
+    argv = [
+        "diagnostic",
+        "--exemple",
+        "-o",
+        str(tmp_path / "s.xlsx"),
+        "--csv",
+        str(tmp_path / "s.directions.csv"),
+    ]
+    assert main(argv) == 2
+    assert "choisir un autre nom pour la table (--csv)" in capsys.readouterr().err
+    assert not list(tmp_path.glob("s.*"))
+
+
 def test_version_and_standard_input(capsys, monkeypatch):
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.startswith("transferability ")

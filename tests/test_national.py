@@ -243,3 +243,111 @@ def test_a_file_without_any_contract_is_said_so(tmp_path):
     frame.head(0).to_parquet(tmp_path / "vide.parquet", index=False)
     with pytest.raises(tr.InputError, match="aucun marché dans le fichier"):
         tr.diagnose_file(tmp_path / "vide.parquet", tmp_path / "out.parquet")
+
+
+def _national_csv(national, tmp_path, copies=1):
+    """The fixture's rows (``copies`` times, with new ids) as a semicolon CSV, and its text."""
+    _, whole = national
+    frame = pd.concat(
+        [whole.assign(id=whole["id"] + f"C{k}", uid=whole["uid"] + f"C{k}") for k in range(copies)]
+    )
+    text = frame.to_csv(sep=";", index=False)
+    path = tmp_path / "decp.csv"
+    path.write_text(text, encoding="utf-8")
+    return path, text, len(frame)
+
+
+def test_rows_pasted_from_windows_into_a_utf8_file_are_read_with_their_accents(national, tmp_path):
+    """The encoding is told from the first 64 KiB; a later row in Windows-1252 is read as such, not an error."""
+    path, text, n = _national_csv(national, tmp_path, copies=4)
+    assert len(text.encode()) > 65_536
+    row = text.splitlines()[1].split(";")
+    row[0], row[1], row[list(national[1].columns).index("objet")] = "ZZ1", "ZZ1", "Tonte à Chambéry"
+    path.write_bytes(text.encode("utf-8") + (";".join(row) + "\n").encode("cp1252"))
+    result = tr.diagnose_file(path, tmp_path / "out.parquet", settings=SETTINGS, n_jobs=1)
+    detail = pd.read_parquet(tmp_path / "out.parquet")
+    assert "Tonte à Chambéry" in detail["objet"].tolist() and result["lignes_lues"] == n + 1
+
+
+@pytest.mark.parametrize(
+    ("tail", "said"),
+    [
+        (
+            "A1;B;C;" + ";" * 40 + "\n",
+            r"ligne 122\W+ligne aux cellules en trop\W+trouvé\W+\d+ cellules au lieu de",
+        ),
+        ('A2;"Tonte des pelouses\n', "guillemet jamais refermé"),
+    ],
+)
+def test_a_csv_row_pandas_cannot_cut_is_said_with_its_line(national, tmp_path, tail, said):
+    path, text, n = _national_csv(national, tmp_path)
+    path.write_text(text + tail, encoding="utf-8")
+    with pytest.raises(tr.InputError, match=said):
+        tr.diagnose_file(path, tmp_path / "out.parquet", settings=SETTINGS, n_jobs=1)
+    assert not (tmp_path / "out.parquet").exists()  # the file begun removed
+
+
+def test_a_damaged_parquet_file_is_said_so(national, tmp_path):
+    path, _ = national
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3 : len(data) // 3 + 2000] = b"\x00" * 2000
+    (tmp_path / "abime.parquet").write_bytes(bytes(data))
+    with pytest.raises(tr.InputError, match="fichier parquet illisible"):
+        tr.diagnose_file(tmp_path / "abime.parquet", tmp_path / "out.parquet", settings=SETTINGS, n_jobs=1)
+
+
+def test_a_full_disk_is_said_in_french_and_leaves_no_file_begun(national, tmp_path, monkeypatch, capsys):
+    """Closing the parquet writer fails again on a full disk: the files begun are removed all the same."""
+    import errno
+
+    class FullDisk(pq.ParquetWriter):
+        def write_table(self, table, row_group_size=None):
+            super().write_table(table.slice(0, 1))
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            super().close()
+            raise OSError("Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr("transferability._diagnose.national.pq.ParquetWriter", FullDisk)
+    monkeypatch.chdir(tmp_path)
+    path, _ = national
+    code = main(["diagnostic", str(path), "--par-lots", "-o", "r.xlsx", "--csv", "d.csv"])
+    assert code == 1 and "disque plein" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["decp.parquet"]
+
+
+def test_options_only_a_whole_file_applies_read_a_large_file_whole_or_are_refused_by_chunks(
+    national, tmp_path, monkeypatch, capsys
+):
+    """--territoire and the like are applied: a large file is then read whole (said), and --par-lots,
+    which cannot apply them, refuses them instead of leaving them out."""
+    path, _ = national
+    monkeypatch.setattr("transferability._cli.commands.STREAMING_ROWS", 50)
+    monkeypatch.chdir(tmp_path)
+    assert main(["diagnostic", str(path), "--territoire", "73", "--titre", "Essai", "-o", "r.xlsx"]) in (0, 4)
+    said = capsys.readouterr().out
+    assert "lues en entier pour appliquer --territoire, --titre" in said and "par lots" not in said
+    assert not list(tmp_path.glob("*.detail.parquet"))  # the whole file's report, not the aggregate one
+    assert main(["diagnostic", str(path), "--par-lots", "--territoire", "73", "-o", "p.xlsx"]) == 2
+    assert "--territoire ne s’applique pas à un fichier lu par lots" in capsys.readouterr().err
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ({"chunksize": None}, "taille de lot impossible"),
+        ({"chunksize": 0}, "taille de lot impossible"),
+        ({"chunksize": 2.5}, "taille de lot impossible"),
+        ({"n_jobs": "abc"}, "nombre de processus impossible"),
+        ({"n_jobs": 2.5}, "nombre de processus impossible"),
+        ({"n_jobs": 0}, "nombre de processus impossible"),
+        ({"n_jobs": True, "chunksize": -1}, "2 problèmes(.|\n)*lot(.|\n)*processus"),
+    ],
+)
+def test_chunk_size_and_processes_are_checked_before_any_work(national, tmp_path, options, said):
+    path, _ = national
+    with pytest.raises(tr.InputError, match=said):
+        tr.diagnose_file(path, tmp_path / "out.parquet", **options)
+    assert not list(tmp_path.glob("out.*"))

@@ -7,6 +7,7 @@ Aucune trace Python n'est montrée, sauf avec la variable d'environnement ``TRAN
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import warnings
@@ -95,6 +96,8 @@ def _system_message(exc: BaseException) -> str:
         )
     if isinstance(exc, FileNotFoundError):
         return f"fichier ou dossier introuvable{where}"
+    if exc.errno == errno.ENOSPC or "[errno 28]" in str(exc).lower():  # arrow's own errors say it so
+        return f"disque plein{where}\u00a0: libérer de la place, ou écrire les résultats sur un autre disque"
     return f"{exc.strerror or exc}{where}"
 
 

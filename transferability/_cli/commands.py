@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import gc
 import sys
+import time
 from pathlib import Path
 
 import transferability as tr
 
-from .outputs import check_folder, check_output, stdin_inputs
+from .outputs import check_beside, check_folder, check_output, stdin_inputs
 from .parser import STREAMING_ROWS, UsageError
 from .printing import (
     fr_int,
@@ -87,11 +88,17 @@ def diagnostic(args) -> int:
     inputs = [*args.fichiers, *(x for x in (args.annuaire, args.parametres, args.corrections_niveaux) if x)]
     out = check_output(args.output, (".xlsx",), "le rapport", "rapport.xlsx", inputs)
     csv = check_output(args.csv, (".csv",), "la table par marché", "marches.csv", inputs)
+    check_beside(out, (csv, args.parquet), inputs)
     if not args.exemple and not args.fichiers:
         raise UsageError(
             "aucun fichier de marchés\u00a0: donner un fichier, ou --exemple pour l’exemple fourni"
         )
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
+    if args.par_lots and _whole_file_options(args):
+        raise UsageError(
+            f"{', '.join(_whole_file_options(args))} ne s’applique pas à un fichier lu par lots\u00a0: "
+            "relancer sans --par-lots (le fichier est alors lu en entier)"
+        )
     if args.par_lots or _large(args):
         return _national(args, settings, out, csv)
     source = str(tr.load_sample_contracts_path()) if args.exemple else _inputs(args, "de marchés")
@@ -106,9 +113,12 @@ def diagnostic(args) -> int:
         diag = tr.apply_corrections(diag, args.corrections_niveaux)
     if csv:
         diag.to_csv(csv, format=args.csv_format)
+    started = time.time()
     written = (
         diag.to_excel(out, titre=args.titre, acheteur=args.acheteur, periode=args.periode) if out else None
     )
+    beside = written and Path(written).with_suffix(".marches.csv")  # every contract, when they are many
+    beside = beside if beside and beside.exists() and beside.stat().st_mtime >= started - 1 else None
     if args.verbose:
         for report in contracts.attrs.get("lecture", []):
             print_contracts_report(report)
@@ -119,6 +129,8 @@ def diagnostic(args) -> int:
             print(f"Table par marché écrite\u00a0: {csv}")
         if written:
             print(f"Rapport écrit\u00a0: {Path(written).resolve()}")
+        if beside:
+            print(f"Tous les marchés (CSV, trop nombreux pour le rapport)\u00a0: {beside.resolve()}")
     return _judged_enough(diag, args)
 
 
@@ -144,18 +156,36 @@ def _judged_enough(diag, args) -> int:
     return TOO_LITTLE_JUDGED
 
 
+# the options the national path (by chunks, aggregate report) does not apply, by their name on the command line
+_WHOLE_FILE_OPTIONS = {
+    "territoire": "--territoire", "colonne": "--colonne", "feuille": "--feuille",
+    "corrections_niveaux": "--corrections-niveaux", "titre": "--titre", "acheteur": "--acheteur",
+    "periode": "--periode",
+}  # fmt: skip
+
+
+def _whole_file_options(args) -> list[str]:
+    return [option for name, option in _WHOLE_FILE_OPTIONS.items() if getattr(args, name, None)]
+
+
 def _large(args) -> bool:
     """A single CSV or parquet file of more than :data:`STREAMING_ROWS` rows, read by chunks (said on
-    screen): the national path, in every core, with the aggregate report."""
+    screen): the national path, in every core, with the aggregate report; read whole when an option only
+    the whole file's path applies is given (said on screen too)."""
     if args.exemple or len(args.fichiers) != 1 or args.fichiers[0] == "-":
         return False
     path = Path(args.fichiers[0])
     if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet"):
         return False
-    large = _row_count(path) > STREAMING_ROWS
+    large, whole = _row_count(path) > STREAMING_ROWS, _whole_file_options(args)
     if large and not args.quiet:
-        print(f"Plus de {fr_int(STREAMING_ROWS)} lignes : fichier lu par lots (comme avec --par-lots).")
-    return large
+        how = (
+            f"lues en entier pour appliquer {', '.join(whole)}"
+            if whole
+            else "fichier lu par lots (comme avec --par-lots)"
+        )
+        print(f"Plus de {fr_int(STREAMING_ROWS)} lignes\u00a0: {how}.")
+    return large and not whole
 
 
 def _row_count(path: Path) -> int:

@@ -47,6 +47,32 @@ def check_output(
     return out
 
 
+# what a report writes beside it when it is too large for its sheets: every contract, every direction
+BESIDE = {
+    ".marches.csv": "la table de tous les marchés",
+    ".directions.csv": "la table de toutes les directions",
+}
+
+
+def check_beside(report: Path | None, outputs=(), inputs=()) -> None:
+    """Raise UsageError when a file the report may write beside it (:data:`BESIDE`) is one of the ``inputs``
+    or of the other ``outputs``, which it would overwrite."""
+    if report is None:
+        return
+    for suffix, what in BESIDE.items():
+        beside = report.with_suffix(suffix).resolve()
+        if any(Path(i).resolve() == beside for i in inputs if i != "-"):
+            raise UsageError(
+                f"{report.with_suffix(suffix)} est aussi un fichier lu\u00a0: le rapport {report.name} écrit "
+                f"{what} sous ce nom quand il est grand\u00a0; choisir un autre nom pour le rapport"
+            )
+        if any(o is not None and Path(o).resolve() == beside for o in outputs):
+            raise UsageError(
+                f"{report.with_suffix(suffix)}\u00a0: le rapport {report.name} écrit {what} sous ce nom quand il "
+                "est grand\u00a0; choisir un autre nom pour la table (--csv) ou pour le rapport"
+            )
+
+
 def check_folder(path: str) -> Path:
     """An output folder: created when missing; raises UsageError when a file is in the way."""
     out = Path(path)

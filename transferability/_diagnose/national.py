@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +88,7 @@ def diagnose_file(
         ``"directions_csv"`` the CSV of every direction written beside the report when its Directions sheet
         keeps the largest only (None otherwise).
     """
+    _check_counts(chunksize, n_jobs)
     source, sink = Path(source), _DetailWriter(output, csv, csv_format)
     if not source.is_file():
         raise InputError(Problem("fichier introuvable", str(source), "", "vérifier le chemin"))
@@ -101,6 +102,24 @@ def diagnose_file(
     total = time.perf_counter() - t0
     directions = None if report is None else _write_report(diag, report, output or csv, timings)
     return {**_summary(diag, counter, total, timings), "directions_csv": directions}
+
+
+def _check_counts(chunksize, n_jobs) -> None:
+    """Raise InputError, listing both, unless ``chunksize`` is a whole number of at least 1 and ``n_jobs``
+    None or a whole number other than 0 (joblib's convention)."""
+    problems = []
+    if not _whole(chunksize) or chunksize < 1:
+        problems.append(Problem("taille de lot impossible", "paramètre chunksize", f"« {chunksize!r} »",
+                                "donner un nombre entier de lignes, au moins 1 (25 000 par défaut)"))  # fmt: skip
+    if n_jobs is not None and (not _whole(n_jobs) or n_jobs == 0):
+        problems.append(Problem("nombre de processus impossible", "paramètre n_jobs", f"« {n_jobs!r} »",
+                                "donner None (tous les cœurs), un entier positif, ou -1, -2… (tous, tous sauf un…)"))  # fmt: skip
+    if problems:
+        raise InputError(problems)
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 def _write_report(diag: Diagnostic, report, detail, timings: dict) -> Path | None:
@@ -237,8 +256,12 @@ class _DetailWriter:
             self.csv_file.close()
 
     def abort(self) -> None:
-        """Close and remove the files begun."""
-        self._close_files()
+        """Close and remove the files begun (even when closing fails again: a full disk)."""
+        with suppress(OSError):
+            self._close_files()
+        if self.csv_file is not None:
+            with suppress(OSError):
+                self.csv_file.close()
         for path in (self.output, self.csv):
             if self.schema is not None and path is not None:
                 path.unlink(missing_ok=True)

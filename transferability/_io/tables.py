@@ -9,12 +9,15 @@ a spreadsheet's row number, the 1-based position of the record in a JSON or XML 
 
 from __future__ import annotations
 
+import codecs
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._errors import InputError, Problem
@@ -95,10 +98,42 @@ def read_chunks(path: Path, where: str, chunksize: int, *, as_text: bool = True)
     same safety checks as any file; the national file is too large to decode whole.
     """
     if large_file_format(path, where) == "parquet":
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize):
-            yield raw_text(batch.to_pandas()) if as_text else batch.to_pandas()
+        try:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize):
+                yield raw_text(batch.to_pandas()) if as_text else batch.to_pandas()
+        except (pa.ArrowException, OSError) as exc:  # a file cut short or damaged
+            raise InputError(
+                Problem(
+                    "fichier parquet illisible (tronqué ou abîmé)", where, str(exc), "l’exporter de nouveau"
+                )
+            ) from None
         return
-    yield from pd.read_csv(path, chunksize=chunksize, **csv_options(path, where))
+    try:
+        yield from pd.read_csv(path, chunksize=chunksize, **csv_options(path, where))
+    except pd.errors.ParserError as exc:
+        raise InputError(_csv_problem(str(exc), where)) from None
+
+
+def _csv_problem(message: str, where: str) -> Problem:
+    """What a CSV row pandas cannot cut into cells has wrong, and where."""
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if fields:
+        expected, line, found = fields.groups()
+        return Problem(
+            "ligne aux cellules en trop",
+            f"{where}, ligne {line}",
+            f"{found} cellules au lieu de {expected}",
+            "mettre entre guillemets la cellule qui contient le séparateur, ou la corriger",
+        )
+    if "EOF inside string" in message:
+        line = re.search(r"line (\d+)", message)
+        return Problem(
+            "guillemet jamais refermé",
+            f"{where}, à partir de la ligne {line.group(1)}" if line else where,
+            "le fichier s’arrête dans une cellule entre guillemets",
+            "refermer le guillemet, ou exporter le fichier de nouveau en entier",
+        )
+    return Problem("fichier CSV illisible", where, message, "exporter le fichier de nouveau")
 
 
 def large_file_format(path: Path, where: str) -> str:
@@ -158,5 +193,17 @@ def csv_options(path: Path, where: str) -> dict:
         "dtype": object,
         "keep_default_na": False,
         "encoding": encoding,
+        "encoding_errors": _WINDOWS_BYTES,  # rows of another encoding further down the file
         "quoting": csv.QUOTE_MINIMAL,
     }
+
+
+def _as_windows_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Bytes the file's encoding cannot decode read as Windows-1252 (Latin-1 for the five it leaves out):
+    a file exported in UTF-8 whose rows pasted from elsewhere are in Windows-1252."""
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), error.end
+
+
+_WINDOWS_BYTES = "transferability-windows-bytes"
+codecs.register_error(_WINDOWS_BYTES, _as_windows_bytes)
