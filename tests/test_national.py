@@ -65,9 +65,10 @@ def test_a_contract_seen_again_in_a_later_chunk_is_a_duplicate_left_out_of_total
     path, whole = national
     again = pd.concat([whole, whole.head(2)], ignore_index=True)  # two rows published again at the end
     again.to_parquet(tmp_path / "again.parquet", index=False)
-    result = tr.diagnose_file(
-        tmp_path / "again.parquet", tmp_path / "out.parquet", settings=SETTINGS, chunksize=25
-    )
+    with pytest.warns(tr.TransferabilityWarning, match="déjà lus? dans un lot précédent"):
+        result = tr.diagnose_file(
+            tmp_path / "again.parquet", tmp_path / "out.parquet", settings=SETTINGS, chunksize=25
+        )
     detail = pd.read_parquet(tmp_path / "out.parquet")
     reference = tr.diagnose_file(national[0], tmp_path / "ref.parquet", settings=SETTINGS, chunksize=25)
     assert detail["doublon"].sum() >= 1
@@ -172,10 +173,11 @@ def test_the_csv_written_chunk_by_chunk_is_the_detail_written_as_csv(national, t
     path, whole = national
     again = pd.concat([whole, whole.head(3)], ignore_index=True)  # duplicates across chunks change rows
     again.to_parquet(tmp_path / "again.parquet", index=False)
-    tr.diagnose_file(
-        tmp_path / "again.parquet", tmp_path / "detail.parquet", settings=SETTINGS, chunksize=40, n_jobs=2,
-        csv=tmp_path / "detail.csv", csv_format=csv_format,
-    )  # fmt: skip
+    with pytest.warns(tr.TransferabilityWarning, match="déjà lus? dans un lot précédent"):
+        tr.diagnose_file(
+            tmp_path / "again.parquet", tmp_path / "detail.parquet", settings=SETTINGS, chunksize=40, n_jobs=2,
+            csv=tmp_path / "detail.csv", csv_format=csv_format,
+        )  # fmt: skip
     detail = pd.read_parquet(tmp_path / "detail.parquet")
     assert detail["doublon"].sum() >= 1
     tr.write_csv(detail, tmp_path / "expected.csv", format=csv_format)
@@ -351,3 +353,24 @@ def test_chunk_size_and_processes_are_checked_before_any_work(national, tmp_path
     with pytest.raises(tr.InputError, match=said):
         tr.diagnose_file(path, tmp_path / "out.parquet", **options)
     assert not list(tmp_path.glob("out.*"))
+
+
+def test_contracts_read_again_in_a_later_chunk_are_warned_and_counted_once_on_screen(
+    national, tmp_path, capsys, monkeypatch
+):
+    """A file whose rows are published again further down (or not sorted by contract): the command line's
+    first line counts each contract once and says how many were read twice, and a warning says why."""
+    path, whole = national
+    again = pd.concat([whole, whole.head(30)], ignore_index=True)
+    again.to_parquet(tmp_path / "again.parquet", index=False)
+    with pytest.warns(tr.TransferabilityWarning, match=r"déjà lus? dans un lot précédent"):
+        result = tr.diagnose_file(tmp_path / "again.parquet", None, settings=SETTINGS, chunksize=40, n_jobs=1)
+    table = result["diagnostic"].contrats
+    distinct = int((~table["doublon"]).sum())
+    monkeypatch.chdir(tmp_path)
+    assert main(["diagnostic", str(tmp_path / "again.parquet"), "--par-lots", "--taille-lot", "40"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert (
+        first.startswith(f"{distinct} marchés")
+        and f"({int(table['doublon'].sum())} doublons comptés une fois)" in first
+    )

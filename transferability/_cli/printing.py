@@ -67,9 +67,12 @@ def print_directory_report(report: dict, verbose: bool = False) -> None:
 def summary_lines(diag) -> list[str]:
     """The diagnostic in a few French lines: contracts judged, levels, the headline shares, the territory."""
     table = diag.contrats
-    counts = table["niveau"].astype(str).value_counts()
+    kept = table[~table["doublon"].astype(bool)] if "doublon" in table.columns else table
+    counts = kept["niveau"].astype(str).value_counts()  # a contract read twice counted once, as in the totals
     levels = ", ".join(f"{fr_int(counts.get(k, 0))} {k}" for k in ("fort", "moyen", "faible", "indéterminé"))
-    lines = [f"{contracts(len(table))}{NBSP}: {levels}."]
+    n_twice = len(table) - len(kept)
+    again = f" ({fr_int(n_twice)} doublon{'s' if n_twice > 1 else ''} compté{'s' if n_twice > 1 else ''} une fois)"
+    lines = [f"{contracts(len(kept))}{NBSP}: {levels}.{again if n_twice else ''}"]
     s = diag.synthese()
     for cat, label in (("MAPA", "MAPA"), ("Formalisé", "Marchés formalisés")):
         if cat in s.index and s.loc[cat, "nb_marches"]:

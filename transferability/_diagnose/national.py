@@ -24,9 +24,9 @@ from pandas.api.types import union_categoricals
 
 from .._classify import load_model
 from .._contracts import DUPLICATE_NOTE, match_headers
-from .._errors import InputError, Problem
+from .._errors import InputError, Problem, TransferabilityWarning
 from .._io import read_chunks
-from .._utils import check_csv_format, csv_rows
+from .._utils import check_csv_format, csv_rows, fr_int
 from .chunks import (
     SUMMARY_COLUMNS,
     ChunkScorer,
@@ -177,9 +177,24 @@ def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: d
                     said.add((category, text))
                     warnings.warn(text, category, stacklevel=4)
             t = time.perf_counter()
-            sink.write(_cross_chunk_duplicates(chunk, seen))
+            before = int(chunk.summary["doublon"].sum())
+            chunk = _cross_chunk_duplicates(chunk, seen)
+            counter["revus"] = counter.get("revus", 0) + int(chunk.summary["doublon"].sum()) - before
+            sink.write(chunk)
             timings["écriture"] += time.perf_counter() - t
+    if counter.get("revus"):
+        warnings.warn(_seen_before(counter["revus"]), TransferabilityWarning, stacklevel=4)
     return sink.close()
+
+
+def _seen_before(n: int) -> str:
+    s = "s" if n > 1 else ""
+    return (
+        f"{fr_int(n)} marché{s} déjà lu{s} dans un lot précédent (même acheteur, identifiant et montant), "
+        f"compté{s} une fois\u00a0: si le fichier n’est pas trié par marché, les lignes d’un même marché "
+        "éloignées l’une de l’autre y perdent leurs autres titulaires\u00a0; trier le fichier par acheteur et "
+        "identifiant (ou uid)"
+    )
 
 
 def _summary(diag: Diagnostic, counter: dict, total: float, timings: dict) -> dict:
