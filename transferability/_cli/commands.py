@@ -94,12 +94,13 @@ def diagnostic(args) -> int:
             "aucun fichier de marchés\u00a0: donner un fichier, ou --exemple pour l’exemple fourni"
         )
     settings = tr.Settings.from_toml(args.parametres) if args.parametres else tr.Settings()
-    if args.par_lots and _whole_file_options(args):
+    whole = _whole_file_options(args)
+    if args.par_lots and whole:
         raise UsageError(
-            f"{', '.join(_whole_file_options(args))} ne s’applique pas à un fichier lu par lots\u00a0: "
+            f"{', '.join(whole)} ne s’applique pas à un fichier lu par lots\u00a0: "
             "relancer sans --par-lots (le fichier est alors lu en entier)"
         )
-    if args.par_lots or _large(args):
+    if args.par_lots or _large(args, whole):
         return _national(args, settings, out, csv)
     source = str(tr.load_sample_contracts_path()) if args.exemple else _inputs(args, "de marchés")
     contracts = tr.read_contracts(
@@ -168,16 +169,16 @@ def _whole_file_options(args) -> list[str]:
     return [option for name, option in _WHOLE_FILE_OPTIONS.items() if getattr(args, name, None)]
 
 
-def _large(args) -> bool:
+def _large(args, whole: list[str]) -> bool:
     """A single CSV or parquet file of more than :data:`STREAMING_ROWS` rows, read by chunks (said on
-    screen): the national path, in every core, with the aggregate report; read whole when an option only
-    the whole file's path applies is given (said on screen too)."""
+    screen): the national path, in every core, with the aggregate report; read whole when ``whole`` names
+    options only the whole file's path applies (said on screen too)."""
     if args.exemple or len(args.fichiers) != 1 or args.fichiers[0] == "-":
         return False
     path = Path(args.fichiers[0])
     if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet"):
         return False
-    large, whole = _row_count(path) > STREAMING_ROWS, _whole_file_options(args)
+    large = _row_count(path) > STREAMING_ROWS
     if large and not args.quiet:
         how = (
             f"lues en entier pour appliquer {', '.join(whole)}"

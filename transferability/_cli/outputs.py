@@ -18,7 +18,7 @@ def check_output(
     if not path:
         return None
     out = Path(path)
-    if any(Path(i).resolve() == out.resolve() for i in inputs if i != "-"):
+    if _one_of(out, inputs):
         raise UsageError(
             f"{path} est aussi un fichier lu\u00a0: {what} l’écraserait\u00a0; choisir un autre nom"
         )
@@ -60,17 +60,22 @@ def check_beside(report: Path | None, outputs=(), inputs=()) -> None:
     if report is None:
         return
     for suffix, what in BESIDE.items():
-        beside = report.with_suffix(suffix).resolve()
-        if any(Path(i).resolve() == beside for i in inputs if i != "-"):
+        beside = report.with_suffix(suffix)
+        if _one_of(beside, inputs):
             raise UsageError(
-                f"{report.with_suffix(suffix)} est aussi un fichier lu\u00a0: le rapport {report.name} écrit "
+                f"{beside} est aussi un fichier lu\u00a0: le rapport {report.name} écrit "
                 f"{what} sous ce nom quand il est grand\u00a0; choisir un autre nom pour le rapport"
             )
-        if any(o is not None and Path(o).resolve() == beside for o in outputs):
+        if _one_of(beside, outputs):
             raise UsageError(
-                f"{report.with_suffix(suffix)}\u00a0: le rapport {report.name} écrit {what} sous ce nom quand il "
+                f"{beside}\u00a0: le rapport {report.name} écrit {what} sous ce nom quand il "
                 "est grand\u00a0; choisir un autre nom pour la table (--csv) ou pour le rapport"
             )
+
+
+def _one_of(path: Path, paths) -> bool:
+    """Whether ``path`` is the same file as one of ``paths`` (None and « - », the standard input, are none)."""
+    return any(Path(p).resolve() == path.resolve() for p in paths if p is not None and p != "-")
 
 
 def check_folder(path: str) -> Path:

@@ -177,9 +177,8 @@ def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: d
                     said.add((category, text))
                     warnings.warn(text, category, stacklevel=4)
             t = time.perf_counter()
-            before = int(chunk.summary["doublon"].sum())
-            chunk = _cross_chunk_duplicates(chunk, seen)
-            counter["revus"] = counter.get("revus", 0) + int(chunk.summary["doublon"].sum()) - before
+            chunk, again = _cross_chunk_duplicates(chunk, seen)
+            counter["revus"] = counter.get("revus", 0) + again
             sink.write(chunk)
             timings["écriture"] += time.perf_counter() - t
     if counter.get("revus"):
@@ -272,11 +271,10 @@ class _DetailWriter:
 
     def abort(self) -> None:
         """Close and remove the files begun (even when closing fails again: a full disk)."""
-        with suppress(OSError):
-            self._close_files()
-        if self.csv_file is not None:
-            with suppress(OSError):
-                self.csv_file.close()
+        for file in (self.writer, self.csv_file):  # each closed, whatever the other does
+            if file:
+                with suppress(OSError):
+                    file.close()
         for path in (self.output, self.csv):
             if self.schema is not None and path is not None:
                 path.unlink(missing_ok=True)
@@ -335,15 +333,15 @@ class _SeenKeys:
         return seen
 
 
-def _cross_chunk_duplicates(chunk: ScoredChunk, seen: _SeenKeys) -> ScoredChunk:
+def _cross_chunk_duplicates(chunk: ScoredChunk, seen: _SeenKeys) -> tuple[ScoredChunk, int]:
     """The chunk with the contracts already read in an earlier chunk marked as duplicates (``chunk.keys``:
-    their hashed buyer, id and amount), in its detail and its summary."""
+    their hashed buyer, id and amount), in its detail and its summary, and how many they are."""
     summary = chunk.summary
     again = (
         seen.again(chunk.keys) & ~summary["doublon"].to_numpy(bool) & summary["id_contrat"].notna().to_numpy()
     )
     if not again.any():
-        return chunk
+        return chunk, 0
     summary = summary.copy()
     summary.loc[again, "doublon"] = True
     detail = chunk.detail
@@ -358,4 +356,4 @@ def _cross_chunk_duplicates(chunk: ScoredChunk, seen: _SeenKeys) -> ScoredChunk:
             position, detail.field(position), pa.array(values, detail.field(position).type)
         )
     csv = csv_rows(detail.to_pandas(), chunk.csv_format, header=False) if chunk.csv is not None else None
-    return chunk._replace(detail=detail, summary=summary, csv=csv)
+    return chunk._replace(detail=detail, summary=summary, csv=csv), int(again.sum())
