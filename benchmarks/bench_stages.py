@@ -62,8 +62,7 @@ def main(n: int) -> None:
     rows.append(("lecture", t, best, "pyarrow, toutes les colonnes en texte"))
 
     frame = frames[0]
-    frame.index = range(2, 2 + len(frame))
-    table, t = timed(normalised_chunk, frame, source, settings)
+    (table, _), t = timed(normalised_chunk, frame, source, settings)
     rows.append(("normalisation", t, QUOTED["normalisation"], "polars (chiffre de l'issue, non remesuré)"))
 
     features = model.features_

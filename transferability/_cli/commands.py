@@ -102,6 +102,11 @@ def diagnostic(args) -> int:
         )
     if args.par_lots or _large(args, whole):
         return _national(args, settings, out, csv)
+    if args.parquet:
+        raise UsageError(
+            "--parquet écrit le détail d’un fichier lu par lots : ajouter --par-lots (détail en parquet, "
+            "rapport agrégé), ou écrire la table par marché avec --csv"
+        )
     source = str(tr.load_sample_contracts_path()) if args.exemple else _inputs(args, "de marchés")
     contracts = tr.read_contracts(
         source, sheet=args.feuille, columns=_columns(args), today=settings.reference
@@ -176,7 +181,7 @@ def _large(args, whole: list[str]) -> bool:
     if args.exemple or len(args.fichiers) != 1 or args.fichiers[0] == "-":
         return False
     path = Path(args.fichiers[0])
-    if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet"):
+    if not path.is_file() or not path.name.lower().endswith((".csv", ".parquet", ".csv.gz")):
         return False
     large = _row_count(path) > STREAMING_ROWS
     if large and not args.quiet:
@@ -190,8 +195,9 @@ def _large(args, whole: list[str]) -> bool:
 
 
 def _row_count(path: Path) -> int:
-    """The rows of a parquet file (its metadata), or the lines of a CSV file (an upper bound: a quoted
-    cell may hold a line break)."""
+    """The rows of a parquet file (its metadata), or the lines of a CSV file (plain or gzip) below its header
+    line, counted up to :data:`STREAMING_ROWS` and one more (an upper bound: a quoted cell may hold a line
+    break)."""
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
@@ -199,19 +205,26 @@ def _row_count(path: Path) -> int:
             return pq.ParquetFile(path).metadata.num_rows
         except (OSError, ValueError):  # not a parquet file after all: the reader says what it is
             return 0
+    import gzip
+
     lines = 0
     with path.open("rb") as f:
-        while block := f.read(1 << 24):
-            lines += block.count(b"\n")
-            if lines > STREAMING_ROWS:
-                break
-    return lines
+        compressed = f.read(2) == b"\x1f\x8b"
+    try:
+        with (gzip.open if compressed else open)(path, "rb") as f:
+            while block := f.read(1 << 24):
+                lines += block.count(b"\n")
+                if lines > STREAMING_ROWS + 1:
+                    break
+    except (OSError, EOFError):  # a damaged archive: the reader says what it is
+        return 0
+    return max(lines - 1, 0)
 
 
 def _national(args, settings, out, csv) -> int:
     if args.exemple or len(args.fichiers) != 1:
         raise UsageError("--par-lots lit un seul fichier consolidé (parquet ou CSV)")
-    if Path(args.fichiers[0]).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if Path(args.fichiers[0]).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise UsageError(
             "--par-lots lit un fichier CSV ou parquet\u00a0; un classeur se diagnostique sans --par-lots"
         )
@@ -243,6 +256,11 @@ def _say_national(
     print(
         f"{fr_int(result['lignes_lues'])} lignes lues en {_seconds(result['secondes'])} ({rate} lignes par seconde)."
     )
+    for kind, n in result["lignes_ecartees"].items():  # every row accounted for: those that are no contract
+        print(f"  écartées\u00a0: {fr_int(n)} × {kind}")
+    if args.verbose:
+        for note in result["notes"]:
+            print(f"  note\u00a0: {note}")
     written = (
         ("Détail par marché (parquet) écrit", detail),
         ("Table par marché écrite", csv),

@@ -1,6 +1,6 @@
 """Reading contract files (buyer exports, DECP JSON/XML, consolidated tables) into the contracts table."""
 
-from .headers import header_score, match_headers
+from .headers import header_rule, header_score, match_headers
 from .reader import CONTRACT_COLUMNS, canonical_fields, normalise, read_contracts
 from .rows import DUPLICATE_NOTE, mark_duplicates, object_keys
 from .territory import apply_territory
@@ -10,6 +10,7 @@ __all__ = [
     "CONTRACT_COLUMNS",
     "DUPLICATE_NOTE",
     "canonical_fields",
+    "header_rule",
     "header_score",
     "mark_duplicates",
     "match_headers",

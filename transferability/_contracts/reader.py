@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -220,18 +221,25 @@ def _refuse_documents(path: Path, where: str) -> None:
         )
 
 
+def _raw_table(path: Path, where: str, fmt: str, sheet, forced) -> RawTable:
+    if fmt in ("json", "xml"):
+        check_not_binary(file_head(path), where)
+        return {"json": read_json_table, "xml": read_xml_table}[fmt](path.read_bytes(), where)
+    return read_table(path, where, header_rule(forced), sheet, fmt)
+
+
 def _read_file(path: Path, fmt, sheet, forced, today, name: str) -> tuple[pd.DataFrame, dict]:
     where = str(path)
     _refuse_documents(path, where)
     compressed = file_head(path).startswith(b"\x1f\x8b")
-    if compressed:  # decp.json.gz: read what it holds
+    if compressed:  # decp.json.gz: read what it holds, from a copy removed once read
         path = gunzipped(path, where)
-    fmt = fmt or detect_format(path, file_head(path))
-    if fmt in ("json", "xml"):
-        check_not_binary(file_head(path), where)
-        raw = {"json": read_json_table, "xml": read_xml_table}[fmt](path.read_bytes(), where)
-    else:
-        raw = read_table(path, where, header_rule(forced), sheet, fmt)
+    try:
+        fmt = fmt or detect_format(path, file_head(path))
+        raw = _raw_table(path, where, fmt, sheet, forced)
+    finally:
+        if compressed:
+            shutil.rmtree(path.parent, ignore_errors=True)
     if sheet is not None and fmt != "xlsx":
         raw.notes.append(f"paramètre sheet ignoré (fichier {raw.format})")
     if compressed:

@@ -15,7 +15,7 @@ import pickle
 import tempfile
 import time
 import warnings
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
@@ -50,14 +50,16 @@ CATEGORICAL = (
 class ScoredChunk(NamedTuple):
     """A chunk scored: its per-contract detail as an arrow table (lists written « a | b »), the summary
     columns of its contracts, the hashed key (buyer, id, amount) of each to find duplicates across
-    chunks, the seconds per stage, the warnings raised, as (category, text) pairs, and the detail's rows as
-    CSV bytes in ``csv_format`` (None without)."""
+    chunks, the seconds per stage, the warnings raised, as (category, text) pairs, the rows set aside by
+    kind (blank, title, total rows), and the detail's rows as CSV bytes in ``csv_format`` (None without).
+    A chunk without any contract has its rows set aside only (``detail`` None)."""
 
-    detail: pa.Table
-    summary: pd.DataFrame
-    keys: np.ndarray
+    detail: pa.Table | None
+    summary: pd.DataFrame | None
+    keys: np.ndarray | None
     times: dict
     warnings: list
+    set_aside: Counter
     csv: bytes | None = None
     csv_format: str | None = None
 
@@ -79,15 +81,15 @@ class ChunkScorer:
         self.index, self.settings, self.model = coverage_index(directory), settings, model
         self.csv_format = csv_format  # the detail's rows as CSV too, written by the process that scored them
 
-    def __call__(self, frame: pd.DataFrame, source: Path) -> ScoredChunk | None:
+    def __call__(self, frame: pd.DataFrame, source: Path) -> ScoredChunk:
         """The contracts of ``frame`` (raw rows indexed by their line in ``source``) scored, ready to be
-        written (the detail as arrow, cheap to send from a worker process); None without any contract."""
+        written (the detail as arrow, cheap to send from a worker process)."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             t0 = time.perf_counter()
-            table = normalised_chunk(frame, source, self.settings)
+            table, aside = normalised_chunk(frame, source, self.settings)
             if table.empty:  # blank, title or total rows only
-                return None
+                return ScoredChunk(None, None, None, {"normalisation": time.perf_counter() - t0}, [], aside)
             keys = pd.util.hash_pandas_object(
                 table[["acheteur_id", "id_contrat", "montant"]].astype(str), index=False
             ).to_numpy()

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._contracts import header_rule
 from .._errors import InputError, Problem
-from .._io import csv_options, large_file_format, parquet_row_group
+from .._io import CsvChunks, large_file_format, parquet_row_group
 from .chunks import ChunkScorer, hold_back_last_contract
 
 CSV_BLOCK_BYTES = 64 << 20  # a CSV file's partitions: blocks of this many bytes
@@ -33,14 +34,14 @@ def dask_chunks(source: Path, scorer: ChunkScorer, client, key_columns, counter:
     Partitions are handed to the cluster as the caller takes their results: at most
     ``IN_FLIGHT_PER_THREAD`` per worker thread scored ahead of it, so that neither the cluster nor this
     process holds the scored file at once, whatever its size."""
-    frame = _raw_partitions(source)
+    frame, first = _raw_partitions(source)
     keys, partitions = key_columns(list(frame.columns)), frame.to_delayed()
     if not partitions:
         return
     on_workers = client.scatter(scorer, broadcast=True)
     window = max(1, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
     pending: deque = deque()
-    state, offset = None, 0  # futures once the first partition is handed over
+    state, offset = None, first  # the line of the next partition's first row: futures once handed over
     try:
         for part in partitions:
             # each partition takes over the rows held back by the one before (a chain of small, quick
@@ -54,7 +55,7 @@ def dask_chunks(source: Path, scorer: ChunkScorer, client, key_columns, counter:
         pending.append(client.submit(_score, on_workers, state, 1, source))
         while pending:
             yield from _taken(pending.popleft(), source)
-        counter["lignes"] += offset.result()
+        counter["lignes"] += offset.result() - first
     finally:
         client.cancel([f for f in (*pending, state, offset) if f is not None and not isinstance(f, int)])
 
@@ -84,19 +85,26 @@ def _result(future, source: Path):
 
 
 def _raw_partitions(source: Path):
+    """The file's raw rows as a dask dataframe, and the line of its first row."""
     import dask.dataframe as dd
     import pyarrow.parquet as pq
 
     if large_file_format(source, str(source)) == "parquet":
         groups = pq.ParquetFile(source).num_row_groups
-        return dd.from_map(parquet_row_group, [source] * groups, range(groups), label="lecture")
-    return dd.read_csv(source, blocksize=CSV_BLOCK_BYTES, **csv_options(source, str(source)))
+        return dd.from_map(parquet_row_group, [source] * groups, range(groups), label="lecture"), 2
+    csv = CsvChunks(source, str(source), 1, header_rule())  # the header found as in the local run
+    frame = dd.read_csv(
+        source, blocksize=None if csv.gzip else CSV_BLOCK_BYTES, header=None, names=csv.columns,
+        skiprows=csv.body_line - 1, skip_blank_lines=False, **csv.options,
+    )  # fmt: skip
+    return frame, csv.body_line
 
 
 def _advance(state, part: pd.DataFrame, offset: int, keys) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows to score from this partition (those held back before, then its own, indexed by their line
-    in the file, header on line 1) but its last contract's, and those held back for the next."""
-    part = part.set_axis(range(offset + 2, offset + 2 + len(part)))
+    in the file: ``offset``, that of its first row) but its last contract's, and those held back for the
+    next."""
+    part = part.set_axis(range(offset, offset + len(part)))
     held = state[1] if state is not None else part.iloc[:0]
     frame = pd.concat([held, part]) if len(held) else part
     if not keys:

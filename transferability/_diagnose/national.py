@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, suppress
 from pathlib import Path
@@ -23,7 +24,7 @@ import pyarrow.parquet as pq
 from pandas.api.types import union_categoricals
 
 from .._classify import load_model
-from .._contracts import DUPLICATE_NOTE, match_headers
+from .._contracts import DUPLICATE_NOTE, header_rule, match_headers
 from .._errors import InputError, Problem, TransferabilityWarning
 from .._io import read_chunks
 from .._utils import check_csv_format, csv_rows, fr_int
@@ -83,8 +84,9 @@ def diagnose_file(
     Returns
     -------
     dict
-        Rows read, processes (or ``"dask"``), contracts, seconds per stage (summed over processes),
-        rows per second, the :class:`Diagnostic` of the summary columns under ``"diagnostic"``, and under
+        Rows read, processes (or ``"dask"``), contracts, rows set aside by kind (blank, title, total rows,
+        a header repeated), notes on the reading (separator, encoding), seconds per stage (summed over
+        processes), rows per second, the :class:`Diagnostic` of the summary columns under ``"diagnostic"``, and under
         ``"directions_csv"`` the CSV of every direction written beside the report when its Directions sheet
         keeps the largest only (None otherwise).
     """
@@ -160,6 +162,7 @@ def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: d
     file's order."""
     scorer, n_jobs, client = scoring
     counter["processus"] = "dask" if client is not None else worker_count(n_jobs)
+    counter["ecartees"], counter["notes"] = Counter(), []
     seen, said = _SeenKeys(), set()
     if client is None:
         chunks = _whole_contract_chunks(source, chunksize, timings, counter)
@@ -168,10 +171,13 @@ def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: d
         results = dask_chunks(source, scorer, client, _key_columns, counter)
     with closing(results):  # on an error or an interruption, the workers are stopped at once
         for chunk in results:
-            if chunk is None:  # a chunk without any contract (blank rows only)
+            if chunk is None:  # an empty partition on a cluster
                 continue
             for stage, seconds in chunk.times.items():
                 timings[stage] += seconds
+            counter["ecartees"].update(chunk.set_aside)
+            if chunk.detail is None:  # a chunk without any contract (blank, title or total rows only)
+                continue
             for category, text in chunk.warnings:  # each warning once, not once per chunk
                 if (category, text) not in said:
                     said.add((category, text))
@@ -202,6 +208,8 @@ def _summary(diag: Diagnostic, counter: dict, total: float, timings: dict) -> di
         "lignes_lues": rows_read,
         "processus": counter["processus"],
         "contrats": len(diag.contrats),
+        "lignes_ecartees": dict(counter["ecartees"].most_common()),
+        "notes": counter["notes"],
         "secondes": round(total, 2),
         "secondes_par_etape": {k: round(v, 2) for k, v in timings.items()},
         "lignes_par_seconde": {k: round(rows_read / v) for k, v in timings.items() if v > 0},
@@ -212,20 +220,22 @@ def _summary(diag: Diagnostic, counter: dict, total: float, timings: dict) -> di
 def _whole_contract_chunks(
     source: Path, chunksize: int, timings: dict, counter: dict
 ) -> Iterator[pd.DataFrame]:
-    """The file's rows in chunks that never split a contract's rows (indexed by their line in the file)."""
-    chunks = read_chunks(source, str(source), chunksize, as_text=False)  # made text by the scorer
-    start_line, carry, key_cols = 2, None, None
+    """The file's rows in chunks that never split a contract's rows (indexed by their line in the file);
+    the rows the reader drops (a header repeated) counted in ``counter``, its notes in ``counter["notes"]``."""
+    reader = read_chunks(source, str(source), chunksize, as_text=False, rule=header_rule())
+    chunks, carry, key_cols = iter(reader), None, None
+    counter["notes"] += reader.notes
     while True:
         t = time.perf_counter()
         chunk = next(chunks, None)
         timings["lecture"] += time.perf_counter() - t
         if chunk is None:
+            counter["lignes"] += sum(reader.set_aside.values())  # rows the reader dropped: read all the same
+            counter["ecartees"].update(reader.set_aside)
             if carry is not None:
                 yield carry
             return
         counter["lignes"] += len(chunk)
-        chunk.index = range(start_line, start_line + len(chunk))
-        start_line += len(chunk)
         key_cols = key_cols or _key_columns(list(chunk.columns))
         frame = pd.concat([carry, chunk]) if carry is not None else chunk
         carry = None

@@ -2,6 +2,7 @@
 
 from . import cells, safety
 from .cells import CATEGORIES, parse_amount, parse_cpv
+from .csv_chunks import CsvChunks, csv_options, is_gzip, text_head
 from .decoding import HEADER_SEARCH_ROWS, csv_records, decode, sniff_separator
 from .reading import read_small_table, reading_report, source_column
 from .safety import check_archive, check_not_binary, file_head, gunzipped, looks_utf16
@@ -9,7 +10,6 @@ from .sheets import close_workbook, open_workbook, sheet_rows, visible_sheets
 from .tables import (
     HeaderRule,
     RawTable,
-    csv_options,
     detect_format,
     large_file_format,
     parquet_row_group,
@@ -23,6 +23,7 @@ __all__ = [
     "HEADER_SEARCH_ROWS",
     "HeaderRule",
     "RawTable",
+    "CsvChunks",
     "cells",
     "check_archive",
     "check_not_binary",
@@ -33,6 +34,7 @@ __all__ = [
     "detect_format",
     "file_head",
     "gunzipped",
+    "is_gzip",
     "large_file_format",
     "looks_utf16",
     "open_workbook",
@@ -48,5 +50,6 @@ __all__ = [
     "sheet_rows",
     "sniff_separator",
     "source_column",
+    "text_head",
     "visible_sheets",
 ]

@@ -64,7 +64,7 @@ def read_csv_table(raw: bytes, where: str, rule: HeaderRule) -> RawTable:
         text = text.replace("\r", "\n")
         notes.append("fins de ligne Mac (CR seul) converties")
     head = head_lines(text)
-    sep = _separator(head, where, rule)
+    sep = header_separator(head, where, rule)
     if EXCEL_HINT.match(head.split("\n", 1)[0].rstrip("\r")):
         notes.append(f"ligne « sep={sep} » d’Excel ignorée")
     head_rows, head_starts = csv_records(head, sep, where, whole=head == text)
@@ -106,7 +106,7 @@ def read_csv_table(raw: bytes, where: str, rule: HeaderRule) -> RawTable:
     )
 
 
-def _separator(head: str, where: str, rule: HeaderRule) -> str:
+def header_separator(head: str, where: str, rule: HeaderRule) -> str:
     """The separator that best splits the header row; the most regular one on a tie.
 
     Objects full of commas can make ``,`` look regular in a ``;`` file: the header decides.

@@ -9,9 +9,7 @@ a spreadsheet's row number, the 1-based position of the record in a JSON or XML 
 
 from __future__ import annotations
 
-import codecs
-import csv
-import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._errors import InputError, Problem
+from .csv_chunks import CsvChunks
 from .csv_table import read_csv_table
-from .decoding import BOMS, sniff_separator, utf16_codec
+from .decoding import BOMS, utf16_codec
 from .raw import HeaderRule, RawTable
 from .safety import check_not_binary, file_head, looks_utf16
 from .xlsx_table import read_xlsx_table
@@ -88,52 +87,47 @@ def read_table(
     return read_csv_table(path.read_bytes(), where, rule)
 
 
-def read_chunks(path: Path, where: str, chunksize: int, *, as_text: bool = True) -> Iterator[pd.DataFrame]:
-    """A large parquet or CSV file in chunks of ``chunksize`` rows, every cell as text (None when empty).
+def read_chunks(
+    path: Path, where: str, chunksize: int, *, as_text: bool = True, rule: HeaderRule | None = None
+) -> ParquetChunks | CsvChunks:
+    """A large parquet or CSV file (plain or gzip) in chunks of ``chunksize`` rows, every cell as text (None
+    when empty), each row indexed by its line in the file (the header on line 1 in a parquet file).
 
     ``as_text=False`` leaves a parquet file's columns in their own types (compact, quick to send to
-    another process), for :func:`raw_text` to turn into text later.
-
-    The CSV's encoding (UTF-8, else Windows-1252) and separator are told from its first 64 KiB, after the
-    same safety checks as any file; the national file is too large to decode whole.
+    another process), for :func:`raw_text` to turn into text later. ``rule`` finds a CSV file's header
+    among its first lines (the first line without it). What is iterated has ``set_aside`` (rows dropped,
+    by kind) and ``notes``, filled as the chunks are read.
     """
     if large_file_format(path, where) == "parquet":
+        return ParquetChunks(path, where, chunksize, as_text)
+    return CsvChunks(path, where, chunksize, rule or HeaderRule(lambda cells: 0))
+
+
+class ParquetChunks:
+    """A parquet file's rows in chunks (see :func:`read_chunks`)."""
+
+    def __init__(self, path: Path, where: str, chunksize: int, as_text: bool):
+        self.path, self.where, self.chunksize, self.as_text = path, where, chunksize, as_text
+        self.set_aside: Counter = Counter()
+        self.notes: list[str] = []
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        line = 2
         try:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize):
-                yield raw_text(batch.to_pandas()) if as_text else batch.to_pandas()
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunksize):
+                frame = batch.to_pandas()
+                frame.index = range(line, line + len(frame))
+                line += len(frame)
+                yield raw_text(frame) if self.as_text else frame
         except (pa.ArrowException, OSError) as exc:  # a file cut short or damaged
             raise InputError(
                 Problem(
-                    "fichier parquet illisible (tronqué ou abîmé)", where, str(exc), "l’exporter de nouveau"
+                    "fichier parquet illisible (tronqué ou abîmé)",
+                    self.where,
+                    str(exc),
+                    "l’exporter de nouveau",
                 )
             ) from None
-        return
-    try:
-        yield from pd.read_csv(path, chunksize=chunksize, **csv_options(path, where))
-    except pd.errors.ParserError as exc:
-        raise InputError(_csv_problem(str(exc), where)) from None
-
-
-def _csv_problem(message: str, where: str) -> Problem:
-    """What a CSV row pandas cannot cut into cells has wrong, and where."""
-    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
-    if fields:
-        expected, line, found = fields.groups()
-        return Problem(
-            "ligne aux cellules en trop",
-            f"{where}, ligne {line}",
-            f"{found} cellules au lieu de {expected}",
-            "mettre entre guillemets la cellule qui contient le séparateur, ou la corriger",
-        )
-    if "EOF inside string" in message:
-        line = re.search(r"line (\d+)", message)
-        return Problem(
-            "guillemet jamais refermé",
-            f"{where}, à partir de la ligne {line.group(1)}" if line else where,
-            "le fichier s’arrête dans une cellule entre guillemets",
-            "refermer le guillemet, ou exporter le fichier de nouveau en entier",
-        )
-    return Problem("fichier CSV illisible", where, message, "exporter le fichier de nouveau")
 
 
 def large_file_format(path: Path, where: str) -> str:
@@ -141,7 +135,8 @@ def large_file_format(path: Path, where: str) -> str:
     head = file_head(path, 65536)
     if detect_format(path, head) == "parquet":
         return "parquet"
-    check_not_binary(head, where)
+    if not head.startswith(b"\x1f\x8b"):  # a gzip's text is checked once decompressed (CsvChunks)
+        check_not_binary(head, where)
     return "csv"
 
 
@@ -176,34 +171,3 @@ def _whole_floats(values: pd.Series) -> bool:
 def parquet_row_group(path: Path, i: int) -> pd.DataFrame:
     """Row group ``i`` of a parquet file, every cell as text (see :func:`raw_text`)."""
     return raw_text(pq.ParquetFile(path).read_row_group(i).to_pandas())
-
-
-def csv_options(path: Path, where: str) -> dict:
-    """How pandas reads a large CSV file as text: its encoding and separator told from its first 64 KiB."""
-    head = file_head(path, 65536)
-    encoding = "utf-8-sig"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
-            encoding = "cp1252"
-    sep = sniff_separator(head.decode(encoding, errors="replace"))
-    return {
-        "sep": sep,
-        "dtype": object,
-        "keep_default_na": False,
-        "encoding": encoding,
-        "encoding_errors": _WINDOWS_BYTES,  # rows of another encoding further down the file
-        "quoting": csv.QUOTE_MINIMAL,
-    }
-
-
-def _as_windows_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
-    """Bytes the file's encoding cannot decode read as Windows-1252 (Latin-1 for the five it leaves out):
-    a file exported in UTF-8 whose rows pasted from elsewhere are in Windows-1252."""
-    bad = error.object[error.start : error.end]
-    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), error.end
-
-
-_WINDOWS_BYTES = "transferability-windows-bytes"
-codecs.register_error(_WINDOWS_BYTES, _as_windows_bytes)

@@ -1,0 +1,124 @@
+"""A large CSV file read by chunks: header, source lines, rows set aside and defects as a whole read gives them."""
+
+import datetime as dt
+import gzip
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import transferability as tr
+from transferability.cli import main
+
+DATA = Path(__file__).parent / "data"
+SETTINGS = tr.Settings(date_reference=dt.date(2025, 6, 30))
+
+
+def _export_lines() -> list[str]:
+    """Twelve real consolidated rows as a buyer's CSV export: a title and a blank line above the header, an
+    object on three lines, a blank line and the header repeated among the rows (exports pasted together)."""
+    frame = pd.read_csv(DATA / "consolide_travaux_extrait.csv", dtype=str, keep_default_na=False).head(12)
+    frame["objet"] = "Travaux de peinture des écoles"
+    frame.loc[3, "objet"] = "Travaux de peinture\ndes écoles\net du gymnase"
+    body = frame.to_csv(sep=";", index=False, lineterminator="\n").split("\n")
+    header = body[0]
+    return [
+        "Export des marchés 2025 — Département",
+        "",
+        header,
+        *body[1:8],
+        "",
+        *body[8:10],
+        header,
+        *body[10:],
+    ]
+
+
+@pytest.fixture
+def export(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(_export_lines()), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("chunksize", [1, 3, 100])
+def test_a_csv_export_by_chunks_gives_the_lines_and_rows_set_aside_of_one_read(export, tmp_path, chunksize):
+    at_once = tr.read_contracts(export)
+    result = tr.diagnose_file(
+        export, tmp_path / "out.parquet", settings=SETTINGS, chunksize=chunksize, n_jobs=1
+    )
+    detail = pd.read_parquet(tmp_path / "out.parquet")
+    lines = [" | ".join(map(str, v)) if isinstance(v, list) else str(v) for v in at_once["source_ligne"]]
+    assert detail["source_ligne"].tolist() == lines
+    assert "10" in lines and "15 | 16" in lines  # below a cell on three lines and a repeated header
+    report = at_once.attrs["lecture"][0]
+    assert result["lignes_ecartees"] == {"en-tête répété": 1, "ligne vide": 1} == report["lignes_ecartees"]
+    assert result["lignes_lues"] == report["lignes_lues"] == 14
+    assert result["notes"] == ["séparateur « ; »"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        (
+            lambda lines: [*lines[:16], lines[15] + ";x;y", *lines[16:]],
+            r"ligne 17\W+ligne aux cellules en trop",
+        ),
+        (
+            lambda lines: [*lines, 'ZZ;"Tonte des pelouses', "du stade"],
+            "à partir de la ligne 21\\W+guillemet",
+        ),
+    ],
+)
+def test_a_row_pandas_cannot_cut_is_said_with_its_line_in_the_file(tmp_path, bad, said):
+    """The line said is the file's, below the title, the blank lines and the cell on three lines."""
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(bad(_export_lines())), encoding="utf-8")
+    with pytest.raises(tr.InputError, match=said):
+        tr.diagnose_file(path, tmp_path / "out.parquet", settings=SETTINGS, chunksize=4, n_jobs=1)
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def _temporary_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("transferability_*")}
+
+
+def test_a_gzip_csv_is_read_by_chunks_as_the_plain_file_without_a_copy_on_disk(export, tmp_path):
+    packed = tmp_path / "export.csv.gz"
+    packed.write_bytes(gzip.compress(export.read_bytes()))
+    before = _temporary_folders()
+    plain = tr.diagnose_file(export, tmp_path / "plain.parquet", settings=SETTINGS, chunksize=3, n_jobs=1)
+    result = tr.diagnose_file(packed, tmp_path / "packed.parquet", settings=SETTINGS, chunksize=3, n_jobs=1)
+    detail = pd.read_parquet(tmp_path / "packed.parquet")
+    assert set(detail.pop("source_fichier")) == {"export.csv.gz"}
+    assert detail.equals(pd.read_parquet(tmp_path / "plain.parquet").drop(columns="source_fichier"))
+    assert result["lignes_ecartees"] == plain["lignes_ecartees"]
+    assert "archive gzip lue sans être décompressée sur le disque" in result["notes"]
+    assert len(tr.read_contracts(packed)) == len(tr.read_contracts(export))  # the whole read as well…
+    assert _temporary_folders() == before  # …leaves no decompressed copy behind
+
+
+def test_a_large_gzip_csv_goes_by_chunks_and_says_its_rows_set_aside(export, tmp_path, monkeypatch, capsys):
+    packed = tmp_path / "export.csv.gz"
+    packed.write_bytes(gzip.compress(export.read_bytes()))
+    monkeypatch.setattr("transferability._cli.commands.STREAMING_ROWS", 13)  # 14 rows below the header
+    monkeypatch.chdir(tmp_path)
+    assert main(["diagnostic", str(packed), "-o", "r.xlsx", "-v"]) == 0
+    said = capsys.readouterr().out
+    assert "fichier lu par lots" in said and "écartées\u00a0: 1 × en-tête répété" in said
+    assert "note\u00a0: séparateur « ; »" in said and (tmp_path / "r.detail.parquet").exists()
+
+
+@pytest.mark.parametrize(("switch", "chunks"), [(60, False), (59, True)])
+def test_the_header_line_is_not_counted_as_a_row_at_the_switch(tmp_path, monkeypatch, capsys, switch, chunks):
+    """The real slice holds 60 rows below its header: read whole at 60, by chunks above 59."""
+    monkeypatch.setattr("transferability._cli.commands.STREAMING_ROWS", switch)
+    monkeypatch.chdir(tmp_path)
+    assert main(["diagnostic", str(DATA / "consolide_travaux_extrait.csv"), "-o", "r.xlsx"]) in (0, 4)
+    assert ("par lots" in capsys.readouterr().out) == chunks == (tmp_path / "r.detail.parquet").exists()
+
+
+def test_parquet_detail_of_a_file_read_whole_is_refused_with_the_way_out(export, tmp_path, capsys):
+    assert main(["diagnostic", str(export), "--parquet", str(tmp_path / "d.parquet")]) == 2
+    assert "ajouter --par-lots" in capsys.readouterr().err and not (tmp_path / "d.parquet").exists()

@@ -1,0 +1,231 @@
+"""A large CSV file (plain or gzip) read in chunks, its header and source lines as a whole file gives them.
+
+The national file is too large to decode whole: its encoding and separator are told from its first
+64 KiB, its header found among its first lines by the caller's header rule (a title above it, Excel's
+« sep=; » line), and pandas' C reader cuts the rest in chunks. Each row is indexed by the physical line
+where it starts: a quoted cell spanning lines moves the rows below it down, and blank lines keep their
+place (as blank rows, which the normaliser sets aside and counts). Rows repeating the header (exports
+pasted one after the other) are dropped and counted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import re
+from collections import Counter
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .._errors import InputError, Problem
+from .._utils import clean_text
+from .csv_table import header_separator
+from .decoding import EXCEL_HINT, csv_records, head_lines
+from .raw import HeaderRule, drop_repeated_headers, unique_names, unwrap_excel_text
+from .safety import check_not_binary, file_head
+
+HEAD_BYTES = 1 << 16  # what the encoding, the separator and the header are told from
+
+
+def is_gzip(path: Path) -> bool:
+    """A gzip file (``decp.csv.gz``), told from its first bytes."""
+    return file_head(path, 2) == b"\x1f\x8b"
+
+
+def text_head(path: Path, n: int = HEAD_BYTES) -> bytes:
+    """The first ``n`` bytes of a file's text: decompressed when the file is gzip."""
+    if not is_gzip(path):
+        return file_head(path, n)
+    try:
+        with gzip.open(path, "rb") as f:
+            return f.read(n)
+    except (OSError, EOFError) as exc:
+        raise InputError(
+            Problem("archive gzip illisible", str(path), str(exc)[:200], "la télécharger de nouveau")
+        ) from None
+
+
+class CsvChunks:
+    """The rows of a large CSV file in chunks of ``chunksize`` rows, every cell as text.
+
+    Parameters
+    ----------
+    path : Path
+        A CSV file, or a gzip of one.
+    where : str
+        The file as named in messages.
+    chunksize : int
+        Rows per chunk.
+    rule : HeaderRule
+        How the header row is found among the first lines (as for a whole file).
+
+    Attributes
+    ----------
+    header_line : int
+        The header's line in the file.
+    set_aside : Counter
+        Rows dropped so far, by kind (« en-tête répété »).
+    notes : list of str
+        What was noticed in reading (separator, Excel's « sep= » line, encoding).
+    """
+
+    def __init__(self, path: Path, where: str, chunksize: int, rule: HeaderRule):
+        head = text_head(path)
+        check_not_binary(head, where)
+        self.path, self.where, self.chunksize = path, where, chunksize
+        self.options = csv_options(head)
+        text = head_lines(head.decode(self.options["encoding"], errors="replace"))
+        sep = header_separator(text, where, rule)
+        self.options["sep"] = sep
+        rows, starts = csv_records(text, sep, where, whole=False)
+        header = rule.find_or_fail(rows, where)
+        self.header = rows[header]
+        self.columns = unique_names([clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(self.header)])
+        self.header_line = starts[header]
+        self.body_line = starts[header + 1] if header + 1 < len(starts) else self.header_line + 1
+        self.set_aside: Counter = Counter()
+        self.gzip = is_gzip(path)
+        self.notes = _notes(text, sep, self.options["encoding"], self.gzip)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        reader = pd.read_csv(
+            self.path, chunksize=self.chunksize, header=None, names=self.columns, index_col=False,
+            skiprows=self.body_line - 1, skip_blank_lines=False, **self.options,
+        )  # fmt: skip
+        line = self.body_line
+        try:
+            for chunk in reader:
+                breaks = _line_breaks(chunk)
+                chunk.index = line + np.arange(len(chunk)) + np.cumsum(breaks) - breaks
+                line += len(chunk) + int(breaks.sum())
+                yield self._cleaned(chunk)
+        except pd.errors.ParserError as exc:
+            raise InputError(self._problem(str(exc))) from None
+        finally:
+            reader.close()
+
+    def _cleaned(self, chunk: pd.DataFrame) -> pd.DataFrame:
+        """The chunk without rows repeating the header, and its cells written the Excel way (``="0322"``)
+        read as their text."""
+        lines = chunk.index
+        chunk, kept = drop_repeated_headers(chunk, list(lines), self.header, self.set_aside)
+        chunk.index = kept
+        if _any_cell(chunk, '="'):
+            chunk = unwrap_excel_text(chunk)
+        return chunk
+
+    def _problem(self, message: str) -> Problem:
+        """What a row pandas cannot cut into cells has wrong, with the physical line where it starts."""
+        counted = re.search(r"in line (\d+)|starting at row (\d+)", message)  # 1-based, 0-based
+        line = None
+        if counted:
+            line = self._physical_line(
+                int(counted.group(1)) if counted.group(1) else int(counted.group(2)) + 1
+            )
+        return csv_problem(message, self.where, line, len(self.columns))
+
+    def _physical_line(self, record: int) -> int | None:
+        """The physical line where the ``record``-th record of pandas' count starts (the lines skipped
+        above the body counted one each, as pandas counts them)."""
+        opener = gzip.open if self.gzip else open
+        skipped = self.body_line - 1
+        encoding, errors = self.options["encoding"], self.options["encoding_errors"]
+        with opener(self.path, "rt", encoding=encoding, errors=errors, newline="") as text:
+            for _ in range(skipped):
+                text.readline()
+            reader = csv.reader(text, delimiter=self.options["sep"])
+            line = skipped + 1
+            for _ in islice(reader, max(record - skipped - 1, 0)):
+                line = skipped + reader.line_num + 1
+            return line
+
+
+def _notes(text: str, sep: str, encoding: str, gzipped: bool) -> list[str]:
+    notes = ["archive gzip lue sans être décompressée sur le disque"] if gzipped else []
+    if EXCEL_HINT.match(text.split("\n", 1)[0].rstrip("\r")):
+        notes.append(f"ligne « sep={sep} » d’Excel ignorée")
+    if sep != ",":
+        notes.append(f"séparateur « {'tabulation' if sep == chr(9) else sep} »")
+    if encoding == "cp1252":
+        notes.append("encodage Windows-1252")
+    return notes
+
+
+def _line_breaks(chunk: pd.DataFrame) -> np.ndarray:
+    """The line breaks inside each row's cells (a quoted cell spanning lines), counted by arrow."""
+    breaks = np.zeros(len(chunk), dtype=np.int64)
+    for name in chunk.columns:
+        cells = pa.array(chunk[name].to_numpy(), type=pa.large_string(), from_pandas=True)
+        counts = pc.count_substring(cells, "\n")
+        if pc.max(counts).as_py():
+            breaks += counts.fill_null(0).to_numpy(zero_copy_only=False)
+    return breaks
+
+
+def _any_cell(chunk: pd.DataFrame, prefix: str) -> bool:
+    return any(
+        pc.any(
+            pc.starts_with(pa.array(chunk[name].to_numpy(), pa.large_string(), from_pandas=True), prefix)
+        ).as_py()
+        for name in chunk.columns
+    )
+
+
+def csv_problem(message: str, where: str, line: int | None = None, width: int | None = None) -> Problem:
+    """What a CSV row pandas cannot cut into cells has wrong, and where (``line``: where its record starts,
+    when known; else pandas' own count)."""
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if fields:
+        expected, counted, found = fields.groups()
+        return Problem(
+            "ligne aux cellules en trop",
+            f"{where}, ligne {line or counted}",
+            f"{found} cellules au lieu de {width or expected}",
+            "mettre entre guillemets la cellule qui contient le séparateur, ou la corriger",
+        )
+    if "EOF inside string" in message:
+        counted = re.search(r"row (\d+)", message)
+        at = line or (counted and counted.group(1))
+        return Problem(
+            "guillemet jamais refermé",
+            f"{where}, à partir de la ligne {at}" if at else where,
+            "le fichier s’arrête dans une cellule entre guillemets",
+            "refermer le guillemet, ou exporter le fichier de nouveau en entier",
+        )
+    return Problem("fichier CSV illisible", where, message.split("\n")[0], "exporter le fichier de nouveau")
+
+
+def csv_options(head: bytes) -> dict:
+    """How pandas reads a large CSV file as text, its encoding told from ``head`` (its first bytes): UTF-8,
+    else Windows-1252, bytes of another encoding further down read as Windows-1252."""
+    encoding = "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
+            encoding = "cp1252"
+    return {
+        "dtype": object,
+        "keep_default_na": False,
+        "encoding": encoding,
+        "encoding_errors": WINDOWS_BYTES,  # rows of another encoding further down the file
+        "quoting": csv.QUOTE_MINIMAL,
+    }
+
+
+def _as_windows_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Bytes the file's encoding cannot decode read as Windows-1252 (Latin-1 for the five it leaves out):
+    a file exported in UTF-8 whose rows pasted from elsewhere are in Windows-1252."""
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), error.end
+
+
+WINDOWS_BYTES = "transferability-windows-bytes"
+codecs.register_error(WINDOWS_BYTES, _as_windows_bytes)
