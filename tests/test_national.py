@@ -374,3 +374,25 @@ def test_contracts_read_again_in_a_later_chunk_are_warned_and_counted_once_on_sc
         first.startswith(f"{distinct} marchés")
         and f"({int(table['doublon'].sum())} doublons comptés une fois)" in first
     )
+
+
+def test_a_job_stopped_by_sigterm_leaves_no_file_begun_and_says_so(national, tmp_path, monkeypatch, capsys):
+    """A scheduler's `kill` (SIGTERM) in the middle of the writing: handled as Ctrl+C, code 143."""
+    import os
+    import signal
+
+    write = tr._diagnose.national._DetailWriter.write
+
+    def write_then_stopped(self, chunk):
+        write(self, chunk)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr("transferability._diagnose.national._DetailWriter.write", write_then_stopped)
+    monkeypatch.chdir(tmp_path)
+    path, _ = national
+    code = main(
+        ["diagnostic", str(path), "--par-lots", "--taille-lot", "50", "-o", "r.xlsx", "--csv", "d.csv"]
+    )
+    assert code == 143 and "Interrompu." in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["decp.parquet"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the caller's handler given back

@@ -1,7 +1,8 @@
 """La ligne de commande ``transferability`` (elle et ses modules ``_cli`` n'appellent que l'API publique).
 
 Codes de sortie\u00a0: 0 succès\u00a0; 1 erreur dans les données ou les fichiers (message en français)\u00a0; 2 ligne de
-commande à corriger\u00a0; 3 erreur interne (à signaler)\u00a0; 130 interrompu\u00a0; 141 sortie fermée (``| head``).
+commande à corriger\u00a0; 3 erreur interne (à signaler)\u00a0; 130 interrompu (Ctrl+C), 143 arrêté (SIGTERM)\u00a0;
+141 sortie fermée (``| head``).
 Aucune trace Python n'est montrée, sauf avec la variable d'environnement ``TRANSFERABILITY_DEBUG=1``.
 """
 
@@ -9,18 +10,40 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
+import threading
 import warnings
 
 from ._cli import UsageError, build_parser
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 3, 130, 141
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a job stopped by its scheduler, ``kill``): handled as Ctrl+C, so that the files begun are
+    removed and the worker processes stopped."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
 
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a Windows-1252 console cannot print every character
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -39,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (nothing more can be printed)
         return EXIT_PIPE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("Interrompu.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
 
 
 def _run(args) -> int:

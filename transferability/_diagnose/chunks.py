@@ -109,18 +109,18 @@ class ChunkScorer:
             "écriture": time.perf_counter() - t2,
         }
         caught = [(w.category, str(w.message)) for w in caught]
-        return ScoredChunk(detail, summary, keys, times, caught, csv, self.csv_format)
+        return ScoredChunk(detail, summary, keys, times, caught, aside, csv, self.csv_format)
 
 
-def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> pd.DataFrame:
+def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> tuple[pd.DataFrame, Counter]:
     """One chunk's contracts table, its duplicates marked within the chunk (``frame``: raw rows, as text or
-    in a parquet file's own types)."""
+    in a parquet file's own types), and its rows set aside by kind (blank, title, total rows)."""
     with collector_paused():  # millions of small objects without cycles (see collector_paused)
         raw = RawTable(raw_text(frame).reset_index(drop=True), list(frame.index), "Consolidé par lots")
         fields, _ = canonical_fields(raw, str(source), None)
-        table, _kinds = normalise(fields, raw, source.name, settings.reference)
+        table, kinds = normalise(fields, raw, source.name, settings.reference)
         mark_duplicates(table)
-    return table
+    return table, Counter(kinds)
 
 
 def hold_back_last_contract(frame: pd.DataFrame, key_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -157,13 +157,14 @@ def map_chunks(
     # what every worker needs, pickled once to a file each reads at its start: sent through the pipe that
     # starts a worker, megabytes would hold the next worker's start until this one has imported everything
     handle, payload = tempfile.mkstemp(prefix="transferability-", suffix=".pickle")
-    with os.fdopen(handle, "wb") as out:
-        pickle.dump(
-            (scorer.index.directory, scorer.settings, scorer.model, scorer.csv_format), out, protocol=5
-        )
-    # loky's processes: no `if __name__ == "__main__":` needed in the caller's script, and killed at once
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(payload,))
+    pool = None
     try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(
+                (scorer.index.directory, scorer.settings, scorer.model, scorer.csv_format), out, protocol=5
+            )
+        # loky's processes: no `if __name__ == "__main__":` needed in the caller's script, killed at once
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(payload,))
         pending: deque = deque()
         for frame in chain(head, chunks):
             pending.append(pool.submit(_score_in_worker, frame, source))
@@ -172,7 +173,8 @@ def map_chunks(
         while pending:
             yield pending.popleft().result()
     except BaseException:  # an error, an interruption: the chunks being scored are not waited for
-        pool.shutdown(wait=False, kill_workers=True)
+        if pool is not None:
+            pool.shutdown(wait=False, kill_workers=True)
         raise
     finally:
         Path(payload).unlink(missing_ok=True)
