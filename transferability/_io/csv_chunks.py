@@ -88,6 +88,8 @@ class CsvChunks:
         header = rule.find_or_fail(rows, where)
         self.header = rows[header]
         self.columns = unique_names([clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(self.header)])
+        named = [(c, clean_text(h)) for c, h in zip(self.columns, self.header, strict=True) if clean_text(h)]
+        self.probe = named[0] if named else None  # the header repeated holds this text in this column
         self.header_line = starts[header]
         self.body_line = starts[header + 1] if header + 1 < len(starts) else self.header_line + 1
         self.set_aside: Counter = Counter()
@@ -102,22 +104,23 @@ class CsvChunks:
         line = self.body_line
         try:
             for chunk in reader:
-                breaks = _line_breaks(chunk)
+                breaks, seen = _scan(chunk, self.probe)
                 chunk.index = line + np.arange(len(chunk)) + np.cumsum(breaks) - breaks
                 line += len(chunk) + int(breaks.sum())
-                yield self._cleaned(chunk)
+                yield self._cleaned(chunk, seen)
         except pd.errors.ParserError as exc:
             raise InputError(self._problem(str(exc))) from None
         finally:
             reader.close()
 
-    def _cleaned(self, chunk: pd.DataFrame) -> pd.DataFrame:
+    def _cleaned(self, chunk: pd.DataFrame, seen: dict[str, bool]) -> pd.DataFrame:
         """The chunk without rows repeating the header, and its cells written the Excel way (``="0322"``)
-        read as their text."""
-        lines = chunk.index
-        chunk, kept = drop_repeated_headers(chunk, list(lines), self.header, self.set_aside)
-        chunk.index = kept
-        if _any_cell(chunk, '="'):
+        read as their text (``seen``: whether the chunk's cells hold either, from :func:`_scan`)."""
+        if seen["header"]:
+            lines = chunk.index
+            chunk, kept = drop_repeated_headers(chunk, list(lines), self.header, self.set_aside)
+            chunk.index = kept
+        if seen["excel"]:
             chunk = unwrap_excel_text(chunk)
         return chunk
 
@@ -158,24 +161,25 @@ def _notes(text: str, sep: str, encoding: str, gzipped: bool) -> list[str]:
     return notes
 
 
-def _line_breaks(chunk: pd.DataFrame) -> np.ndarray:
-    """The line breaks inside each row's cells (a quoted cell spanning lines), counted by arrow."""
+def _scan(chunk: pd.DataFrame, probe: tuple[str, str] | None) -> tuple[np.ndarray, dict[str, bool]]:
+    """The line breaks inside each row's cells (a quoted cell spanning lines), and whether any cell may
+    repeat the header (``probe``: a header column and its text) or is written the Excel way (``="0322"``).
+    Each column's cells are joined once to be searched (a millisecond); only a column holding a line break
+    is counted row by row, by arrow."""
     breaks = np.zeros(len(chunk), dtype=np.int64)
+    seen = {"header": False, "excel": False}
     for name in chunk.columns:
-        cells = pa.array(chunk[name].to_numpy(), type=pa.large_string(), from_pandas=True)
-        counts = pc.count_substring(cells, "\n")
-        if pc.max(counts).as_py():
-            breaks += counts.fill_null(0).to_numpy(zero_copy_only=False)
-    return breaks
-
-
-def _any_cell(chunk: pd.DataFrame, prefix: str) -> bool:
-    return any(
-        pc.any(
-            pc.starts_with(pa.array(chunk[name].to_numpy(), pa.large_string(), from_pandas=True), prefix)
-        ).as_py()
-        for name in chunk.columns
-    )
+        values = chunk[name].tolist()
+        try:
+            joined = "\x1f".join(values)
+        except TypeError:  # a short row's missing cells (NaN) left out
+            joined = "\x1f".join(v for v in values if isinstance(v, str))
+        if "\n" in joined:
+            cells = pa.array(values, type=pa.large_string(), from_pandas=True)
+            breaks += pc.count_substring(cells, "\n").fill_null(0).to_numpy(zero_copy_only=False)
+        seen["excel"] = seen["excel"] or '="' in joined
+        seen["header"] = seen["header"] or (probe is not None and name == probe[0] and probe[1] in joined)
+    return breaks, seen
 
 
 def csv_problem(message: str, where: str, line: int | None = None, width: int | None = None) -> Problem:
