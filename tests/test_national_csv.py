@@ -122,3 +122,32 @@ def test_the_header_line_is_not_counted_as_a_row_at_the_switch(tmp_path, monkeyp
 def test_parquet_detail_of_a_file_read_whole_is_refused_with_the_way_out(export, tmp_path, capsys):
     assert main(["diagnostic", str(export), "--parquet", str(tmp_path / "d.parquet")]) == 2
     assert "ajouter --par-lots" in capsys.readouterr().err and not (tmp_path / "d.parquet").exists()
+
+
+def _real_rows_text() -> str:
+    frame = pd.read_csv(DATA / "consolide_travaux_extrait.csv", dtype=str, keep_default_na=False)
+    frame["objet"] = "Travaux de peinture des écoles"
+    return frame.to_csv(sep=";", index=False, lineterminator="\r\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "encode"),
+    [
+        ("utf16", lambda text: text.encode("utf-16")),  # Excel's « Texte Unicode », with its byte-order mark
+        ("utf16_sans_bom", lambda text: text.encode("utf-16-le")),
+        ("mac", lambda text: text.replace("\r\n", "\r").encode()),  # old Mac line ends, CR alone
+        ("nuls", lambda text: text.encode().replace(b"peinture", b"pein\x00ture", 5)),
+    ],
+)
+def test_encodings_line_ends_and_nul_bytes_a_whole_read_repairs_are_repaired_by_chunks(
+    tmp_path, name, encode
+):
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(encode(_real_rows_text()))
+    at_once = tr.read_contracts(path)
+    result = tr.diagnose_file(path, tmp_path / "out.parquet", settings=SETTINGS, chunksize=25, n_jobs=1)
+    detail = pd.read_parquet(tmp_path / "out.parquet")
+    assert result["lignes_lues"] == 60 and result["lignes_ecartees"] == {}
+    assert detail["id_contrat"].tolist() == at_once["id_contrat"].tolist()
+    assert set(detail["objet"]) == {"Travaux de peinture des écoles"}
+    assert detail["source_ligne"].tolist()[:2] == ["2", "3"]

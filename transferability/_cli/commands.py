@@ -213,7 +213,7 @@ def _row_count(path: Path) -> int:
     try:
         with (gzip.open if compressed else open)(path, "rb") as f:
             while block := f.read(1 << 24):
-                lines += block.count(b"\n")
+                lines += block.count(b"\n") or block.count(b"\r")  # old Mac files: CR alone
                 if lines > STREAMING_ROWS + 1:
                     break
     except (OSError, EOFError):  # a damaged archive: the reader says what it is

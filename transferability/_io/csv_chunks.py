@@ -27,9 +27,9 @@ import pyarrow.compute as pc
 from .._errors import InputError, Problem
 from .._utils import clean_text
 from .csv_table import header_separator
-from .decoding import EXCEL_HINT, csv_records, head_lines
+from .decoding import BOMS, EXCEL_HINT, csv_records, head_lines, utf16_codec
 from .raw import HeaderRule, drop_repeated_headers, unique_names, unwrap_excel_text
-from .safety import check_not_binary, file_head
+from .safety import check_not_binary, file_head, looks_utf16
 
 HEAD_BYTES = 1 << 16  # what the encoding, the separator and the header are told from
 
@@ -81,7 +81,9 @@ class CsvChunks:
         check_not_binary(head, where)
         self.path, self.where, self.chunksize = path, where, chunksize
         self.options = csv_options(head)
-        text = head_lines(head.decode(self.options["encoding"], errors="replace"))
+        text = head_lines(head.decode(self.options["encoding"], errors="replace").lstrip("\ufeff"))
+        self.newline = "\r" if "\r" in text and "\n" not in text else "\n"  # old Mac files: CR alone
+        text = text.replace("\r", "\n") if self.newline == "\r" else text
         sep = header_separator(text, where, rule)
         self.options["sep"] = sep
         rows, starts = csv_records(text, sep, where, whole=False)
@@ -104,7 +106,7 @@ class CsvChunks:
         line = self.body_line
         try:
             for chunk in reader:
-                breaks, seen = _scan(chunk, self.probe)
+                breaks, seen = _scan(chunk, self.probe, self.newline)
                 chunk.index = line + np.arange(len(chunk)) + np.cumsum(breaks) - breaks
                 line += len(chunk) + int(breaks.sum())
                 yield self._cleaned(chunk, seen)
@@ -122,6 +124,10 @@ class CsvChunks:
             chunk.index = kept
         if seen["excel"]:
             chunk = unwrap_excel_text(chunk)
+        for name in seen["nul"]:  # NUL bytes (a damaged export) dropped, as in a whole read
+            chunk[name] = chunk[name].str.replace("\x00", "", regex=False)
+        if seen["nul"] and _NUL_NOTE not in self.notes:
+            self.notes.append(_NUL_NOTE)
         return chunk
 
     def _problem(self, message: str) -> Problem:
@@ -156,27 +162,32 @@ def _notes(text: str, sep: str, encoding: str, gzipped: bool) -> list[str]:
         notes.append(f"ligne « sep={sep} » d’Excel ignorée")
     if sep != ",":
         notes.append(f"séparateur « {'tabulation' if sep == chr(9) else sep} »")
-    if encoding == "cp1252":
-        notes.append("encodage Windows-1252")
+    if encoding != "utf-8-sig":
+        notes.append(f"encodage {'Windows-1252' if encoding == 'cp1252' else encoding.upper()}")
     return notes
 
 
-def _scan(chunk: pd.DataFrame, probe: tuple[str, str] | None) -> tuple[np.ndarray, dict[str, bool]]:
-    """The line breaks inside each row's cells (a quoted cell spanning lines), and whether any cell may
-    repeat the header (``probe``: a header column and its text) or is written the Excel way (``="0322"``).
-    Each column's cells are joined once to be searched (a millisecond); only a column holding a line break
-    is counted row by row, by arrow."""
+_NUL_NOTE = "octets nuls supprimés"
+
+
+def _scan(chunk: pd.DataFrame, probe: tuple[str, str] | None, newline: str = "\n") -> tuple[np.ndarray, dict]:
+    """The line breaks inside each row's cells (a quoted cell spanning lines), whether any cell may repeat
+    the header (``probe``: a header column and its text) or is written the Excel way (``="0322"``), and the
+    columns holding NUL bytes. Each column's cells are joined once to be searched (a millisecond); only a
+    column holding a line break is counted row by row, by arrow."""
     breaks = np.zeros(len(chunk), dtype=np.int64)
-    seen = {"header": False, "excel": False}
+    seen: dict = {"header": False, "excel": False, "nul": []}
     for name in chunk.columns:
         values = chunk[name].tolist()
         try:
             joined = "\x1f".join(values)
         except TypeError:  # a short row's missing cells (NaN) left out
             joined = "\x1f".join(v for v in values if isinstance(v, str))
-        if "\n" in joined:
+        if newline in joined:
             cells = pa.array(values, type=pa.large_string(), from_pandas=True)
-            breaks += pc.count_substring(cells, "\n").fill_null(0).to_numpy(zero_copy_only=False)
+            breaks += pc.count_substring(cells, newline).fill_null(0).to_numpy(zero_copy_only=False)
+        if "\x00" in joined:
+            seen["nul"].append(name)
         seen["excel"] = seen["excel"] or '="' in joined
         seen["header"] = seen["header"] or (probe is not None and name == probe[0] and probe[1] in joined)
     return breaks, seen
@@ -210,11 +221,15 @@ def csv_options(head: bytes) -> dict:
     """How pandas reads a large CSV file as text, its encoding told from ``head`` (its first bytes): UTF-8,
     else Windows-1252, bytes of another encoding further down read as Windows-1252."""
     encoding = "utf-8-sig"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
-            encoding = "cp1252"
+    wide = next((codec for bom, codec, _ in BOMS if head.startswith(bom)), None)
+    if wide or looks_utf16(head[:1024]):  # with its byte-order mark, which pandas then drops, or without
+        encoding = wide.removesuffix("-le").removesuffix("-be") if wide else utf16_codec(head)
+    else:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
+                encoding = "cp1252"
     return {
         "dtype": object,
         "keep_default_na": False,
