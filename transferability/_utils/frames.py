@@ -75,10 +75,11 @@ def _flat_cells(cells: np.ndarray):
 
 
 def _arrow_texts(cells: np.ndarray, lists: bool = False) -> pa.Array | None:
-    """Texts (or lists of texts) as arrow strings; None for a text arrow cannot encode (a lone surrogate)."""
+    """Texts (or lists of texts) as arrow strings; None for a text arrow cannot encode (a lone surrogate), or
+    lists holding an item other than a text (bytes are taken as the text they encode)."""
     try:
         return pa.array(cells, type=pa.large_list(TEXT) if lists else TEXT, from_pandas=True)
-    except UnicodeEncodeError:
+    except (UnicodeEncodeError, pa.ArrowInvalid, pa.ArrowTypeError):
         return None
 
 
@@ -131,11 +132,13 @@ def _joined_lists(cells: np.ndarray) -> pa.Array | None:
 
 def _lists_of_texts(cells: np.ndarray) -> pa.LargeListArray | None:
     """Lists of texts as they are, of whole numbers in digits, of holders as :func:`_holder_texts`; None for
-    lists of any other items (a mix of kinds, an id or a name not a text)."""
+    lists of any other items (a mix of kinds, an id or a name not a text). Lists whose first item is a text
+    are converted at once, arrow checking that every other item is a text too."""
+    first = next((cell[0] for cell in cells if cell), None)
+    if first is None or isinstance(first, str):  # lists of texts, the usual case
+        return _arrow_texts(cells, lists=True)
     items = list(chain.from_iterable(filter(None, cells)))
     kinds = set(map(type, items))
-    if kinds <= {str}:  # lists of texts, the usual case
-        return _arrow_texts(cells, lists=True)
     try:
         if kinds == {int}:
             return pa.array(cells, type=pa.large_list(pa.int64())).cast(pa.large_list(TEXT))
