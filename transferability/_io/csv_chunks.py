@@ -115,9 +115,9 @@ class CsvChunks:
         finally:
             reader.close()
 
-    def _cleaned(self, chunk: pd.DataFrame, seen: dict[str, bool]) -> pd.DataFrame:
+    def _cleaned(self, chunk: pd.DataFrame, seen: dict) -> pd.DataFrame:
         """The chunk without rows repeating the header, and its cells written the Excel way (``="0322"``)
-        read as their text (``seen``: whether the chunk's cells hold either, from :func:`_scan`)."""
+        read as their text, its NUL bytes dropped (``seen``: what the chunk's cells hold, from :func:`_scan`)."""
         if seen["header"]:
             lines = chunk.index
             chunk, kept = drop_repeated_headers(chunk, list(lines), self.header, self.set_aside)
@@ -151,8 +151,11 @@ class CsvChunks:
                 text.readline()
             reader = csv.reader(text, delimiter=self.options["sep"])
             line = skipped + 1
-            for _ in islice(reader, max(record - skipped - 1, 0)):
-                line = skipped + reader.line_num + 1
+            try:
+                for _ in islice(reader, max(record - skipped - 1, 0)):
+                    line = skipped + reader.line_num + 1
+            except csv.Error:  # a row Python's reader cannot cut either: pandas' own count is said
+                return None
             return line
 
 
