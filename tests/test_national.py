@@ -1,6 +1,7 @@
 """The national path: chunks, contracts straddling chunks, duplicates across chunks, parquet detail."""
 
 import datetime as dt
+import warnings
 
 import pandas as pd
 import pyarrow as pa
@@ -396,3 +397,21 @@ def test_a_job_stopped_by_sigterm_leaves_no_file_begun_and_says_so(national, tmp
     assert code == 143 and "Interrompu." in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["decp.parquet"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the caller's handler given back
+
+
+def test_a_warning_of_every_chunk_is_said_once_with_the_count_of_the_file(tmp_path):
+    """Buyers' places blanked in a third of the real rows: one warning for the file, not one per chunk."""
+    frame = pd.read_csv(DATA / "consolide_travaux_extrait.csv", dtype=str, keep_default_na=False)
+    frame["objet"] = "Travaux de peinture des écoles"
+    frame.loc[frame.index % 3 == 0, ["acheteur_id", "acheteur_departement_code", "acheteur_region_code"]] = ""
+    frame.to_parquet(tmp_path / "sans_lieu.parquet", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = tr.diagnose_file(
+            tmp_path / "sans_lieu.parquet", None, settings=SETTINGS, chunksize=10, n_jobs=1
+        )
+    said = [str(w.message) for w in caught if "sans lieu ni département" in str(w.message)]
+    unknown = int((result["diagnostic"].contrats["territoire"] == "inconnu").sum())
+    assert unknown > 10 and said == [
+        f"{unknown} marchés sans lieu ni département d’acheteur : niveau « indéterminé »"
+    ]

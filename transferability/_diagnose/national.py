@@ -28,6 +28,7 @@ from .._contracts import DUPLICATE_NOTE, header_rule, match_headers
 from .._errors import InputError, Problem, TransferabilityWarning
 from .._io import read_chunks
 from .._utils import check_csv_format, csv_rows, fr_int
+from .chunk_warnings import ChunkWarnings
 from .chunks import (
     SUMMARY_COLUMNS,
     ChunkScorer,
@@ -163,7 +164,7 @@ def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: d
     scorer, n_jobs, client = scoring
     counter["processus"] = "dask" if client is not None else worker_count(n_jobs)
     counter["ecartees"], counter["notes"] = Counter(), []
-    seen, said = _SeenKeys(), set()
+    seen, said = _SeenKeys(), ChunkWarnings()
     if client is None:
         chunks = _whole_contract_chunks(source, chunksize, timings, counter)
         results = map_chunks(chunks, source, scorer, n_jobs)
@@ -178,15 +179,14 @@ def _score_chunks(source: Path, sink, chunksize: int, scoring: tuple, timings: d
             counter["ecartees"].update(chunk.set_aside)
             if chunk.detail is None:  # a chunk without any contract (blank, title or total rows only)
                 continue
-            for category, text in chunk.warnings:  # each warning once, not once per chunk
-                if (category, text) not in said:
-                    said.add((category, text))
-                    warnings.warn(text, category, stacklevel=4)
+            for category, text in chunk.warnings:  # each warning once for the file, its counts summed
+                said.add(category, text)
             t = time.perf_counter()
             chunk, again = _cross_chunk_duplicates(chunk, seen)
             counter["revus"] = counter.get("revus", 0) + again
             sink.write(chunk)
             timings["écriture"] += time.perf_counter() - t
+    said.say(stacklevel=4)
     if counter.get("revus"):
         warnings.warn(_seen_before(counter["revus"]), TransferabilityWarning, stacklevel=4)
     return sink.close()
