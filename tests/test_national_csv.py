@@ -107,7 +107,7 @@ def test_a_large_gzip_csv_goes_by_chunks_and_says_its_rows_set_aside(export, tmp
     assert main(["diagnostic", str(packed), "-o", "r.xlsx", "-v"]) == 0
     said = capsys.readouterr().out
     assert "fichier lu par lots" in said and "écartées\u00a0: 1 × en-tête répété" in said
-    assert "note\u00a0: séparateur « ; »" in said and (tmp_path / "r.detail.parquet").exists()
+    assert "note\u00a0: séparateur «\u00a0;\u00a0»" in said and (tmp_path / "r.detail.parquet").exists()
 
 
 @pytest.mark.parametrize(("switch", "chunks"), [(60, False), (59, True)])
@@ -151,3 +151,13 @@ def test_encodings_line_ends_and_nul_bytes_a_whole_read_repairs_are_repaired_by_
     assert detail["id_contrat"].tolist() == at_once["id_contrat"].tolist()
     assert set(detail["objet"]) == {"Travaux de peinture des écoles"}
     assert detail["source_ligne"].tolist()[:2] == ["2", "3"]
+
+
+def test_the_command_line_says_an_error_in_french_typography(tmp_path, capsys):
+    """Non-breaking spaces before « : ; » and inside guillemets, the library's message being plain."""
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join([*_export_lines(), 'ZZ;"Tonte des pelouses', "du stade"]), encoding="utf-8")
+    assert main(["diagnostic", str(path), "--par-lots", "--parquet", str(tmp_path / "d.parquet")]) == 1
+    err = capsys.readouterr().err
+    assert "ligne 21\u00a0: guillemet jamais refermé\u00a0; trouvé\u00a0:" in err
+    assert not any(f" {mark}" in err for mark in ":;»") and not (tmp_path / "d.parquet").exists()

@@ -15,7 +15,7 @@ import sys
 import threading
 import warnings
 
-from ._cli import UsageError, build_parser
+from ._cli import UsageError, build_parser, typographic
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 3, 130, 141
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
@@ -79,7 +79,7 @@ def _run(args) -> int:
         try:
             code = COMMANDS[args.command](args)
         except (InputError, ModelError) as exc:
-            print(f"Erreur{chr(160)}: {exc}", file=sys.stderr)
+            print(f"Erreur{chr(160)}: {typographic(str(exc))}", file=sys.stderr)
             code = EXIT_USER
         except UsageError as exc:
             _usage_error(exc)
@@ -105,7 +105,7 @@ def _run(args) -> int:
 def _usage_error(exc: UsageError) -> None:
     if exc.usage:
         print(exc.usage.rstrip(), file=sys.stderr)
-    print(f"Erreur{chr(160)}: {exc}", file=sys.stderr)
+    print(f"Erreur{chr(160)}: {typographic(str(exc))}", file=sys.stderr)
     print("Aide\u00a0: transferability COMMANDE --help", file=sys.stderr)
 
 
@@ -136,7 +136,7 @@ def _print_warnings(caught, args) -> None:
         seen.add(text)
         if issubclass(w.category, TransferabilityWarning):
             if not args.quiet:
-                print(f"Attention{chr(160)}: {text}", file=sys.stderr)
+                print(f"Attention{chr(160)}: {typographic(text)}", file=sys.stderr)
         elif args.verbose:
             print(f"Note technique{chr(160)}: {w.category.__name__}{chr(160)}: {text}", file=sys.stderr)
 

@@ -1,5 +1,6 @@
 """The command line's parts: its parser, the checks of output paths, the commands (public API only)."""
 
 from .parser import UsageError, build_parser
+from .printing import typographic
 
-__all__ = ["UsageError", "build_parser"]
+__all__ = ["UsageError", "build_parser", "typographic"]

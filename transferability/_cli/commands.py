@@ -19,6 +19,7 @@ from .printing import (
     print_evaluation,
     print_potential_evaluation,
     summary_lines,
+    typographic,
 )
 
 
@@ -257,10 +258,10 @@ def _say_national(
         f"{fr_int(result['lignes_lues'])} lignes lues en {_seconds(result['secondes'])} ({rate} lignes par seconde)."
     )
     for kind, n in result["lignes_ecartees"].items():  # every row accounted for: those that are no contract
-        print(f"  écartées\u00a0: {fr_int(n)} × {kind}")
+        print(f"  écartées\u00a0: {fr_int(n)} × {typographic(kind)}")
     if args.verbose:
         for note in result["notes"]:
-            print(f"  note\u00a0: {note}")
+            print(f"  note\u00a0: {typographic(note)}")
     written = (
         ("Détail par marché (parquet) écrit", detail),
         ("Table par marché écrite", csv),

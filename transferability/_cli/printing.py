@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 NBSP, THIN = "\u00a0", "\u202f"  # before « : ; % € », and between thousands
+
+
+_BEFORE = re.compile(r" ([:;%€!?»])|(«) ")
+
+
+def typographic(text: str) -> str:
+    """A message in French typography: a non-breaking space before « : ; % € ! ? » and inside guillemets
+    (the library's messages are written with plain spaces, as its tests and notebooks read them).
+
+    Examples
+    --------
+    >>> typographic("a.csv, ligne 3 : séparateur « ; »")
+    'a.csv, ligne 3\xa0: séparateur «\xa0;\xa0»'
+    """
+    return _BEFORE.sub(lambda m: f"{NBSP}{m.group(1)}" if m.group(1) else f"{m.group(2)}{NBSP}", text)
 
 
 def fr_int(n) -> str:
@@ -30,16 +47,16 @@ def print_contracts_report(report: dict) -> None:
         f"{NBSP}; marchés avec alertes{NBSP}: {fr_int(report['contrats_avec_alertes'])}"
     )
     for kind, n in report["lignes_ecartees"].items():
-        print(f"  écartées{NBSP}: {fr_int(n)} × {kind}")
+        print(f"  écartées{NBSP}: {fr_int(n)} × {typographic(kind)}")
     if report["colonnes_reconnues"]:
         pairs = f"{NBSP}; ".join(f"« {h} » → {f}" for h, f in report["colonnes_reconnues"].items())
         print(f"  colonnes reconnues{NBSP}: {pairs}")
     if report["colonnes_non_reconnues"]:
         print(f"  colonnes gardées telles quelles{NBSP}: " + ", ".join(report["colonnes_non_reconnues"]))
     for note in report["notes"]:
-        print(f"  note{NBSP}: {note}")
+        print(f"  note{NBSP}: {typographic(note)}")
     for kind, n in report["alertes_par_type"].items():
-        print(f"  alerte{NBSP}: {fr_int(n)} × {kind}")
+        print(f"  alerte{NBSP}: {fr_int(n)} × {typographic(kind)}")
 
 
 def print_directory_report(report: dict, verbose: bool = False) -> None:
@@ -54,12 +71,12 @@ def print_directory_report(report: dict, verbose: bool = False) -> None:
         f"  métiers{NBSP}: {trades}{NBSP}; périmètres par défaut{NBSP}: {fr_int(report['perimetres_par_defaut'])}"
     )
     for kind, n in report["lignes_ecartees"].items():
-        print(f"  écartées{NBSP}: {fr_int(n)} × {kind}")
+        print(f"  écartées{NBSP}: {fr_int(n)} × {typographic(kind)}")
     for note in report["notes"]:
-        print(f"  note{NBSP}: {note}")
+        print(f"  note{NBSP}: {typographic(note)}")
     alerts = list(report["alertes_par_type"].items())
     for kind, n in alerts if verbose else alerts[:5]:
-        print(f"  alerte{NBSP}: {fr_int(n)} × {kind}")
+        print(f"  alerte{NBSP}: {fr_int(n)} × {typographic(kind)}")
     if not verbose and len(alerts) > 5:
         print(f"  … {len(alerts) - 5} autres types d’alertes (-v pour tout voir)")
 
