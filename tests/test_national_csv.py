@@ -2,6 +2,7 @@
 
 import datetime as dt
 import gzip
+import re
 import tempfile
 from pathlib import Path
 
@@ -161,3 +162,88 @@ def test_the_command_line_says_an_error_in_french_typography(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "ligne 21\u00a0: guillemet jamais refermé\u00a0; trouvé\u00a0:" in err
     assert not any(f" {mark}" in err for mark in ":;»") and not (tmp_path / "d.parquet").exists()
+
+
+def _same_as_a_whole_read(path: Path, tmp_path: Path, chunksize: int) -> dict:
+    """Diagnose ``path`` by chunks and check its contracts, lines and rows against a whole read."""
+    at_once = tr.read_contracts(path)
+    result = tr.diagnose_file(
+        path, tmp_path / "out.parquet", settings=SETTINGS, chunksize=chunksize, n_jobs=1
+    )
+    detail = pd.read_parquet(tmp_path / "out.parquet")
+    lines = [" | ".join(map(str, v)) if isinstance(v, list) else str(v) for v in at_once["source_ligne"]]
+    assert detail["source_ligne"].tolist() == lines
+    assert detail["id_contrat"].tolist() == at_once["id_contrat"].tolist()
+    assert detail["doublon"].tolist() == at_once["doublon"].tolist()
+    assert detail["objet"].tolist() == at_once["objet"].tolist()
+    report = at_once.attrs["lecture"][0]
+    assert (result["lignes_lues"], result["lignes_ecartees"]) == (
+        report["lignes_lues"],
+        report["lignes_ecartees"],
+    )
+    return result
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda lines: ['"Export des marchés', 'travaux 2025"', *lines[2:]],  # a title on two lines
+        lambda lines: [*lines[:2], lines[2].replace(";acheteur_nom;", ';"acheteur\nnom";'), *lines[3:]],
+        lambda lines: [*lines[:15], "", *lines[15:]],  # a blank line between the rows of one contract
+    ],
+    ids=["titre_sur_deux_lignes", "en_tete_sur_deux_lignes", "ligne_vide_dans_un_marche"],
+)
+@pytest.mark.parametrize("chunksize", [1, 2, 5])
+def test_what_used_to_part_chunks_from_a_whole_read(tmp_path, edit, chunksize):
+    """From an adversarial run: a quoted line break at or above the header (pandas skips records, not
+    lines), a blank line among one contract's holder rows at a chunk's edge (it split the contract)."""
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(edit(_export_lines())), encoding="utf-8")
+    _same_as_a_whole_read(path, tmp_path, chunksize)
+
+
+def test_windows_1252_lines_in_the_first_bytes_of_a_utf8_file_keep_every_accent(tmp_path):
+    lines = _export_lines()
+    pasted = lines[4].replace("Travaux de peinture des écoles", "Entretien des espaces verts à Chambéry")
+    data = "\n".join(lines[:4]).encode("utf-8") + ("\n" + pasted + "\n").encode("cp1252")
+    path = tmp_path / "mixte.csv"
+    path.write_bytes(data + "\n".join(lines[5:]).encode("utf-8"))
+    _same_as_a_whole_read(path, tmp_path, 3)
+    assert (
+        "Entretien des espaces verts à Chambéry"
+        in pd.read_parquet(tmp_path / "out.parquet")["objet"].tolist()
+    )
+
+
+@pytest.mark.parametrize(("name", "packed"), [("export.csv", True), ("export.csv.gz", False)])
+def test_compression_is_told_by_the_content_not_the_name(tmp_path, name, packed):
+    data = "\n".join(_export_lines()).encode("utf-8")
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if packed else data)
+    _same_as_a_whole_read(path, tmp_path, 4)
+
+
+def test_a_quote_left_open_that_swallows_rows_is_refused_as_by_a_whole_read(tmp_path):
+    lines = _export_lines()
+    lines[4] = lines[4].replace(";Travaux de peinture", ';"Travaux de peinture', 1)
+    path = tmp_path / "guillemet.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    said = r"lignes 5 à \d+\W+guillemet mal fermé : une cellule avale des lignes entières"
+    with pytest.raises(tr.InputError, match=said):
+        tr.read_contracts(path)
+    with pytest.raises(tr.InputError, match=said):
+        tr.diagnose_file(path, tmp_path / "out.parquet", settings=SETTINGS, chunksize=3, n_jobs=1)
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_an_empty_gzip_is_said_empty_by_its_own_name(tmp_path):
+    path = tmp_path / "vide.csv.gz"
+    path.write_bytes(gzip.compress(b""))
+    for read in (tr.read_contracts, lambda p: tr.diagnose_file(p, None)):
+        with pytest.raises(tr.InputError, match=rf"{re.escape(str(path))} : fichier vide"):
+            read(path)
+
+
+def test_standard_input_is_refused_by_chunks_with_the_way_out(capsys):
+    assert main(["diagnostic", "-", "--par-lots"]) == 2
+    assert "pas l’entrée standard" in capsys.readouterr().err

@@ -125,12 +125,31 @@ def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> t
 
 def hold_back_last_contract(frame: pd.DataFrame, key_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The chunk's rows before its last contract, and that contract's rows, which may go on in the next
-    chunk (the whole chunk when it holds one contract's rows only). A missing key is a key like any other."""
+    chunk (the whole chunk when it holds one contract's rows only). A missing key is a key like any other,
+    but rows whose key cells are all blank (a blank line, a total row) are not a contract: held back with the
+    contract above them, whose rows may go on below them."""
     if frame.empty:
         return frame, frame
     keys, _ = distinct_rows(frame[key_columns])  # a missing key is a key like any other
-    n_last = int((keys[::-1] != keys[-1]).argmax()) or len(keys)
-    return frame.iloc[: len(frame) - n_last], frame.iloc[len(frame) - n_last :]
+    keyed = np.flatnonzero(~_blank_keys(frame[key_columns]))
+    if len(keyed) == 0:  # blank rows only: held back with whatever follows
+        return frame.iloc[:0], frame
+    last = keys[keyed]
+    n_last = int((last[::-1] != last[-1]).argmax()) or len(last)
+    start = int(keyed[len(keyed) - n_last]) if n_last < len(keyed) else 0
+    return frame.iloc[:start], frame.iloc[start:]
+
+
+def _blank_keys(keys: pd.DataFrame) -> np.ndarray:
+    """Rows whose every key cell is missing or blank text."""
+    blank = np.ones(len(keys), dtype=bool)
+    for name in keys.columns:
+        values = keys[name]
+        empty = values.isna().to_numpy()
+        if not empty.all():
+            empty = empty | (values.astype(str).str.strip() == "").to_numpy()
+        blank = blank & empty
+    return blank
 
 
 def worker_count(n_jobs: int | None) -> int:

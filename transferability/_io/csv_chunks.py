@@ -78,6 +78,8 @@ class CsvChunks:
 
     def __init__(self, path: Path, where: str, chunksize: int, rule: HeaderRule):
         head = text_head(path)
+        if not head.strip():
+            raise InputError(Problem("fichier vide", where, "aucune ligne", "vérifier l’export"))
         check_not_binary(head, where)
         self.path, self.where, self.chunksize = path, where, chunksize
         self.options = csv_options(head)
@@ -94,14 +96,16 @@ class CsvChunks:
         self.probe = named[0] if named else None  # the header repeated holds this text in this column
         self.header_line = starts[header]
         self.body_line = starts[header + 1] if header + 1 < len(starts) else self.header_line + 1
+        self.skipped = header + 1  # the records above the body, as pandas counts them when skipping
         self.set_aside: Counter = Counter()
         self.gzip = is_gzip(path)
+        self.options["compression"] = "gzip" if self.gzip else None  # told by the content, not the name
         self.notes = _notes(text, sep, self.options["encoding"], self.gzip)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         reader = pd.read_csv(
             self.path, chunksize=self.chunksize, header=None, names=self.columns, index_col=False,
-            skiprows=self.body_line - 1, skip_blank_lines=False, **self.options,
+            skiprows=self.skipped, skip_blank_lines=False, **self.options,
         )  # fmt: skip
         line = self.body_line
         try:
@@ -109,6 +113,7 @@ class CsvChunks:
                 breaks, seen = _scan(chunk, self.probe, self.newline)
                 chunk.index = line + np.arange(len(chunk)) + np.cumsum(breaks) - breaks
                 line += len(chunk) + int(breaks.sum())
+                self._check_quotes(chunk, breaks, seen["multiline"])
                 yield self._cleaned(chunk, seen)
         except pd.errors.ParserError as exc:
             raise InputError(self._problem(str(exc))) from None
@@ -130,6 +135,25 @@ class CsvChunks:
             self.notes.append(_NUL_NOTE)
         return chunk
 
+    def _check_quotes(self, chunk: pd.DataFrame, breaks: np.ndarray, columns: list[str]) -> None:
+        """Raise InputError, as a whole read does, where a quote left open swallowed whole rows: a cell on
+        several lines one of whose lines holds half the header's separators or more."""
+        sep, most = self.options["sep"], max(2, (len(self.columns) - 1) // 2)
+        for name in columns:
+            for at in np.flatnonzero(breaks):
+                cell = chunk[name].iat[at]
+                rows = cell.split(self.newline)[1:] if isinstance(cell, str) else []
+                if any(row.count(sep) >= most for row in rows):
+                    first = int(chunk.index[at])
+                    raise InputError(
+                        Problem(
+                            "guillemet mal fermé : une cellule avale des lignes entières du fichier",
+                            f"{self.where}, lignes {first} à {first + int(breaks[at])}",
+                            f"« {clean_text(cell)[:80]} »",
+                            'fermer le guillemet ou le retirer (un guillemet dans une cellule s’écrit "")',
+                        )
+                    )
+
     def _problem(self, message: str) -> Problem:
         """What a row pandas cannot cut into cells has wrong, with the physical line where it starts."""
         counted = re.search(r"in line (\d+)|starting at row (\d+)", message)  # 1-based, 0-based
@@ -141,19 +165,19 @@ class CsvChunks:
         return csv_problem(message, self.where, line, len(self.columns))
 
     def _physical_line(self, record: int) -> int | None:
-        """The physical line where the ``record``-th record of pandas' count starts (the lines skipped
-        above the body counted one each, as pandas counts them)."""
+        """The physical line where the ``record``-th record of pandas' count starts (the records skipped
+        above the body counted)."""
         opener = gzip.open if self.gzip else open
-        skipped = self.body_line - 1
+        above = self.body_line - 1  # physical lines above the body
         encoding, errors = self.options["encoding"], self.options["encoding_errors"]
         with opener(self.path, "rt", encoding=encoding, errors=errors, newline="") as text:
-            for _ in range(skipped):
+            for _ in range(above):
                 text.readline()
             reader = csv.reader(text, delimiter=self.options["sep"])
-            line = skipped + 1
+            line = self.body_line
             try:
-                for _ in islice(reader, max(record - skipped - 1, 0)):
-                    line = skipped + reader.line_num + 1
+                for _ in islice(reader, max(record - self.skipped - 1, 0)):
+                    line = above + reader.line_num + 1
             except csv.Error:  # a row Python's reader cannot cut either: pandas' own count is said
                 return None
             return line
@@ -176,10 +200,10 @@ _NUL_NOTE = "octets nuls supprimés"
 def _scan(chunk: pd.DataFrame, probe: tuple[str, str] | None, newline: str = "\n") -> tuple[np.ndarray, dict]:
     """The line breaks inside each row's cells (a quoted cell spanning lines), whether any cell may repeat
     the header (``probe``: a header column and its text) or is written the Excel way (``="0322"``), and the
-    columns holding NUL bytes. Each column's cells are joined once to be searched (a millisecond); only a
+    columns holding line breaks and NUL bytes. Each column's cells are joined once to be searched (a millisecond); only a
     column holding a line break is counted row by row, by arrow."""
     breaks = np.zeros(len(chunk), dtype=np.int64)
-    seen: dict = {"header": False, "excel": False, "nul": []}
+    seen: dict = {"header": False, "excel": False, "nul": [], "multiline": []}
     for name in chunk.columns:
         values = chunk[name].tolist()
         try:
@@ -187,6 +211,7 @@ def _scan(chunk: pd.DataFrame, probe: tuple[str, str] | None, newline: str = "\n
         except TypeError:  # a short row's missing cells (NaN) left out
             joined = "\x1f".join(v for v in values if isinstance(v, str))
         if newline in joined:
+            seen["multiline"].append(name)
             cells = pa.array(values, type=pa.large_string(), from_pandas=True)
             breaks += pc.count_substring(cells, newline).fill_null(0).to_numpy(zero_copy_only=False)
         if "\x00" in joined:
@@ -220,6 +245,11 @@ def csv_problem(message: str, where: str, line: int | None = None, width: int | 
     return Problem("fichier CSV illisible", where, message.split("\n")[0], "exporter le fichier de nouveau")
 
 
+_UTF8_ACCENT = re.compile(
+    rb"[\xc2-\xc5][\x80-\xbf]|\xe2\x80[\x98\x99\x9c\x9d\xa6]"
+)  # « é », « œ », « ’ » in UTF-8
+
+
 def csv_options(head: bytes) -> dict:
     """How pandas reads a large CSV file as text, its encoding told from ``head`` (its first bytes): UTF-8,
     else Windows-1252, bytes of another encoding further down read as Windows-1252."""
@@ -231,7 +261,9 @@ def csv_options(head: bytes) -> dict:
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
+            # not merely a character cut at the end of the sample, and no UTF-8 accent anywhere: the lines
+            # of a UTF-8 file pasted from Windows-1252 are read as such, one byte at a time (WINDOWS_BYTES)
+            if exc.start < len(head) - 4 and not _UTF8_ACCENT.search(head):
                 encoding = "cp1252"
     return {
         "dtype": object,
