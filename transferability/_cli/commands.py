@@ -225,6 +225,11 @@ def _row_count(path: Path) -> int:
 def _national(args, settings, out, csv) -> int:
     if args.exemple or len(args.fichiers) != 1:
         raise UsageError("--par-lots lit un seul fichier consolidé (parquet ou CSV)")
+    if args.fichiers[0] == "-":
+        raise UsageError(
+            "--par-lots lit un fichier sur le disque, pas l’entrée standard : enregistrer les données dans "
+            "un fichier, ou relancer sans --par-lots"
+        )
     if Path(args.fichiers[0]).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise UsageError(
             "--par-lots lit un fichier CSV ou parquet\u00a0; un classeur se diagnostique sans --par-lots"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -87,11 +89,13 @@ def check_folder(path: str) -> Path:
 
 
 def stdin_inputs(paths: list[str]) -> list[str]:
-    """The paths, where « - » is replaced by a temporary file holding the standard input."""
+    """The paths, where « - » is replaced by a temporary file holding the standard input (removed when the
+    program ends)."""
     if "-" not in paths:
         return paths
     data = sys.stdin.buffer.read()
     folder = Path(tempfile.mkdtemp(prefix="transferability_"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     stdin = folder / "entree_standard"
     stdin.write_bytes(data)
     return [str(stdin) if p == "-" else p for p in paths]

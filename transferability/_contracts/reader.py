@@ -235,6 +235,8 @@ def _read_file(path: Path, fmt, sheet, forced, today, name: str) -> tuple[pd.Dat
     if compressed:  # decp.json.gz: read what it holds, from a copy removed once read
         path = gunzipped(path, where)
     try:
+        if compressed and path.stat().st_size == 0:  # said of the user's file, not of the copy
+            raise InputError(Problem("fichier vide", where, "archive gzip sans contenu", "vérifier l’export"))
         fmt = fmt or detect_format(path, file_head(path))
         raw = _raw_table(path, where, fmt, sheet, forced)
     finally:
