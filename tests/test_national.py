@@ -275,11 +275,7 @@ def test_rows_pasted_from_windows_into_a_utf8_file_are_read_with_their_accents(n
 @pytest.mark.parametrize(
     ("tail", "said"),
     [
-        (
-            "A1;B;C;" + ";" * 40 + "\n",
-            r"ligne 122\W+ligne aux cellules en trop\W+trouvé\W+\d+ cellules au lieu de",
-        ),
-        ('A2;"Tonte des pelouses\n', "guillemet jamais refermé"),
+        ('A2;"Tonte des pelouses\n', "à partir de la ligne 122\\W+guillemet jamais refermé"),
     ],
 )
 def test_a_csv_row_pandas_cannot_cut_is_said_with_its_line(national, tmp_path, tail, said):

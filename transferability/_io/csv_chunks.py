@@ -14,6 +14,7 @@ import codecs
 import csv
 import gzip
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
@@ -24,8 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._errors import InputError, Problem
-from .._utils import clean_text
+from .._errors import InputError, Problem, TransferabilityWarning
+from .._utils import clean_text, fr_count, fr_int
 from .csv_table import header_separator
 from .decoding import BOMS, EXCEL_HINT, csv_records, head_lines, utf16_codec
 from .raw import HeaderRule, drop_repeated_headers, unique_names, unwrap_excel_text
@@ -105,20 +106,55 @@ class CsvChunks:
     def __iter__(self) -> Iterator[pd.DataFrame]:
         reader = pd.read_csv(
             self.path, chunksize=self.chunksize, header=None, names=self.columns, index_col=False,
-            skiprows=self.skipped, skip_blank_lines=False, **self.options,
+            skiprows=self.skipped, skip_blank_lines=False, on_bad_lines="warn", **self.options,
         )  # fmt: skip
-        line = self.body_line
+        line, record, too_long = self.body_line, self.skipped + 1, []  # the next row's line and record
         try:
-            for chunk in reader:
+            while (chunk := self._next(reader, too_long)) is not None:
                 breaks, seen = _scan(chunk, self.probe, self.newline)
-                chunk.index = line + np.arange(len(chunk)) + np.cumsum(breaks) - breaks
-                line += len(chunk) + int(breaks.sum())
+                skipped = _skipped_before(len(chunk), record, [r for r in too_long if r >= record])
+                chunk.index = line + np.arange(len(chunk)) + np.cumsum(breaks) - breaks + skipped
+                lost = len([r for r in too_long if r >= record])  # rows set aside, one line each
+                line += len(chunk) + int(breaks.sum()) + lost
+                record += len(chunk) + lost
                 self._check_quotes(chunk, breaks, seen["multiline"])
                 yield self._cleaned(chunk, seen)
         except pd.errors.ParserError as exc:
             raise InputError(self._problem(str(exc))) from None
         finally:
             reader.close()
+        if too_long:
+            self._say_too_long(too_long)
+
+    def _next(self, reader, too_long: list[int]) -> pd.DataFrame | None:
+        """The next chunk, or None at the end; the records pandas skipped for their cells in excess (its
+        warnings, « Skipping line 123: expected 18 fields, saw 20 ») added to ``too_long``."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            chunk = next(reader, None)
+        for warning in caught:
+            if issubclass(warning.category, pd.errors.ParserWarning):
+                too_long += map(int, re.findall(r"Skipping line (\d+)", str(warning.message)))
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        return chunk
+
+    def _say_too_long(self, records: list[int]) -> None:
+        """Rows of more cells than the header, set aside (the whole file is not stopped for them, as pandas
+        cannot keep their cells in excess apart, as a whole read does): counted and warned with their lines."""
+        self.set_aside["ligne aux cellules en trop"] += len(records)
+        lines = [line for line in self._physical_lines(records[:5]) if line is not None]
+        shown = ", ".join(map(str, lines)) + (
+            f" et {fr_int(len(records) - 5)} autres" if len(records) > 5 else ""
+        )
+        warnings.warn(
+            f"{fr_count(len(records), 'ligne aux cellules en trop écartée', 'lignes aux cellules en trop écartées')}"
+            f" ({self.where}, {'ligne' if len(lines) == 1 else 'lignes'} {shown}) : plus de cellules que de "
+            "colonnes d’en-tête ; mettre entre guillemets la cellule qui contient le séparateur, ou lire le "
+            "fichier en entier (les cellules en trop y sont gardées à part)",
+            TransferabilityWarning,
+            stacklevel=4,
+        )
 
     def _cleaned(self, chunk: pd.DataFrame, seen: dict) -> pd.DataFrame:
         """The chunk without rows repeating the header, and its cells written the Excel way (``="0322"``)
@@ -159,28 +195,41 @@ class CsvChunks:
         counted = re.search(r"in line (\d+)|starting at row (\d+)", message)  # 1-based, 0-based
         line = None
         if counted:
-            line = self._physical_line(
-                int(counted.group(1)) if counted.group(1) else int(counted.group(2)) + 1
-            )
+            record = int(counted.group(1)) if counted.group(1) else int(counted.group(2)) + 1
+            line = self._physical_lines([record])[0]
         return csv_problem(message, self.where, line, len(self.columns))
 
-    def _physical_line(self, record: int) -> int | None:
-        """The physical line where the ``record``-th record of pandas' count starts (the records skipped
-        above the body counted)."""
+    def _physical_lines(self, records: list[int]) -> list[int | None]:
+        """The physical line where each of ``records`` (pandas' count, the records skipped above the body
+        counted; in increasing order) starts, read again from the file in one pass (None past a row Python's
+        reader cannot cut either)."""
         opener = gzip.open if self.gzip else open
         above = self.body_line - 1  # physical lines above the body
         encoding, errors = self.options["encoding"], self.options["encoding_errors"]
+        found: list[int | None] = []
         with opener(self.path, "rt", encoding=encoding, errors=errors, newline="") as text:
             for _ in range(above):
                 text.readline()
             reader = csv.reader(text, delimiter=self.options["sep"])
-            line = self.body_line
+            line, done = self.body_line, self.skipped + 1  # the record starting at ``line``
             try:
-                for _ in islice(reader, max(record - self.skipped - 1, 0)):
-                    line = above + reader.line_num + 1
-            except csv.Error:  # a row Python's reader cannot cut either: pandas' own count is said
-                return None
-            return line
+                for record in records:
+                    for _ in islice(reader, max(record - done, 0)):
+                        line = above + reader.line_num + 1
+                    done = max(done, record)
+                    found.append(line)
+            except csv.Error:
+                pass
+        return found + [None] * (len(records) - len(found))
+
+
+def _skipped_before(n: int, first: int, skipped: list[int]) -> np.ndarray:
+    """For each of ``n`` rows read from record ``first`` on, how many of the records ``skipped`` by pandas
+    came before it (each row's record is the next one not skipped)."""
+    records = first + np.arange(n)
+    for record in sorted(skipped):
+        records[records >= record] += 1
+    return records - first - np.arange(n)
 
 
 def _notes(text: str, sep: str, encoding: str, gzipped: bool) -> list[str]:
