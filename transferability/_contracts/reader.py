@@ -222,6 +222,7 @@ def _refuse_documents(path: Path, where: str) -> None:
 
 
 def _raw_table(path: Path, where: str, fmt: str, sheet, forced) -> RawTable:
+    """The raw rows of one file of a known format (DECP JSON or XML, or a table whose header is found)."""
     if fmt in ("json", "xml"):
         check_not_binary(file_head(path), where)
         return {"json": read_json_table, "xml": read_xml_table}[fmt](path.read_bytes(), where)
