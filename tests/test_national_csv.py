@@ -4,6 +4,7 @@ import datetime as dt
 import gzip
 import re
 import tempfile
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -150,25 +151,51 @@ def test_encodings_line_ends_and_nul_bytes_a_whole_read_repairs_are_repaired_by_
     assert detail["source_ligne"].tolist()[:2] == ["2", "3"]
 
 
-@pytest.mark.parametrize("chunksize", [1, 4, 100])
-def test_rows_of_more_cells_than_the_header_are_set_aside_with_their_lines_not_the_whole_file(
-    tmp_path, chunksize
-):
-    """A whole read keeps their cells in excess apart; pandas cannot, so the chunks set them aside, counted,
-    and say their lines (below a cell on three lines and blank lines) instead of stopping 1.5 M rows."""
-    lines = _export_lines()
-    lines[15] += ";x;y"
-    lines[18] += ";z"
+def _beyond_the_head(lines: list[str]) -> list[str]:
+    """The export with its real rows repeated under new ids until past the first 64 KiB (what the
+    encoding, the separator, the header and the width are told from)."""
+    body, out, k = [row for row in lines[3:] if row and not row.startswith("uid")], list(lines), 0
+    while len("\n".join(out).encode()) < 70_000:
+        k += 1
+        out += [row.replace(";", f"R{k};", 2) for row in body]  # new uid and id
+    return out
+
+
+def test_rows_of_more_cells_than_the_first_lines_are_set_aside_with_their_lines_not_the_whole_file(tmp_path):
+    """A whole read keeps cells in excess apart; pandas cannot past the width of the first lines, so the
+    chunks set such rows aside, counted, and say their lines instead of stopping 1.5 M rows."""
+    lines = _beyond_the_head(_export_lines())
+    at = [i for i, row in enumerate(lines) if row.count(";") >= 17 and not row.startswith("uid")][-8::6]
+    for i in at:
+        lines[i] += ";x;y"
     path = tmp_path / "export.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
-    said = r"2 lignes aux cellules en trop écartées \(.*export\.csv, lignes 16, 19\)"
-    with pytest.warns(tr.TransferabilityWarning, match=said):
-        result = tr.diagnose_file(
-            path, tmp_path / "out.parquet", settings=SETTINGS, chunksize=chunksize, n_jobs=1
-        )
-    assert result["lignes_ecartees"]["ligne aux cellules en trop"] == 2 and result["lignes_lues"] == 14
-    kept = pd.read_parquet(tmp_path / "out.parquet")["source_ligne"].tolist()
-    assert kept == ["4", "5", "6", "7", "10", "12", "13", "15", "17 | 18"]  # 16 and 19 set aside
+    said = rf"2 lignes aux cellules en trop écartées \(.*export\.csv, lignes {at[0] + 1}, {at[1] + 1}\)"
+    for chunksize in (7, 1000):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = tr.diagnose_file(
+                path, tmp_path / "out.parquet", settings=SETTINGS, chunksize=chunksize, n_jobs=1
+            )
+        assert any(re.match(said, str(w.message)) for w in caught)
+        assert result["lignes_ecartees"]["ligne aux cellules en trop"] == 2
+        kept = " | ".join(pd.read_parquet(tmp_path / "out.parquet")["source_ligne"])
+        assert f"{len(lines)}" in kept.split(" | ") and not {f"{i + 1}" for i in at} & set(kept.split(" | "))
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_rows_of_more_cells_in_the_first_lines_keep_them_apart_as_a_whole_read(tmp_path, first):
+    """Within the first lines (even the first row, by which pandas would cut every other), cells in excess
+    are kept apart in their own columns, as a whole read keeps them."""
+    lines = _export_lines()
+    lines[3 if first else 15] += ";x;y"
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _same_as_a_whole_read(path, tmp_path, 2)
+    assert "x | y" not in pd.read_parquet(tmp_path / "out.parquet").astype(str).to_numpy().ravel().tolist()
+    assert {"source_colonne_19", "source_colonne_20"} <= set(
+        pd.read_parquet(tmp_path / "out.parquet").columns
+    )
 
 
 def test_the_command_line_says_an_error_in_french_typography(tmp_path, capsys):

@@ -38,7 +38,7 @@ class ChunkWarnings:
     >>> for text in ("1 marché déjà lu", "1 marché déjà lu"):
     ...     w.add(UserWarning, text)
     >>> w.texts()
-    ['1 marché déjà lu (dans 2 lots du fichier)']
+    ['1 marché déjà lu (dans chacun de 2 lots du fichier)']
     """
 
     def __init__(self):
@@ -73,7 +73,7 @@ class ChunkWarnings:
                 said.append((category, _COUNT.sub(f"{fr_int(group['n'])} ", template, count=1)))
             else:  # chunks of one each: the plural's words are not known, each text said with its chunks
                 said.extend(
-                    (category, text if k == 1 else f"{text} (dans {fr_int(k)} lots du fichier)")
+                    (category, text if k == 1 else f"{text} (dans chacun de {fr_int(k)} lots du fichier)")
                     for text, k in group["texts"].items()
                 )
         return said + list(self._plain)

@@ -224,7 +224,6 @@ def _whole_contract_chunks(
     the rows the reader drops (a header repeated) counted in ``counter``, its notes in ``counter["notes"]``."""
     reader = read_chunks(source, str(source), chunksize, as_text=False, rule=header_rule())
     chunks, carry, key_cols = iter(reader), None, None
-    counter["notes"] += reader.notes
     while True:
         t = time.perf_counter()
         chunk = next(chunks, None)
@@ -232,6 +231,7 @@ def _whole_contract_chunks(
         if chunk is None:
             counter["lignes"] += sum(reader.set_aside.values())  # rows the reader dropped: read all the same
             counter["ecartees"].update(reader.set_aside)
+            counter["notes"] += reader.notes  # once the whole file is read (« octets nuls supprimés »)
             if carry is not None:
                 yield carry
             return

@@ -92,8 +92,15 @@ class CsvChunks:
         rows, starts = csv_records(text, sep, where, whole=False)
         header = rule.find_or_fail(rows, where)
         self.header = rows[header]
-        self.columns = unique_names([clean_text(c) or f"colonne_{i + 1}" for i, c in enumerate(self.header)])
-        named = [(c, clean_text(h)) for c, h in zip(self.columns, self.header, strict=True) if clean_text(h)]
+        # as wide as the widest row of the first lines: pandas cuts every row to its first row's width
+        wide = max(len(r) for r in rows[header:]) if len(rows) > header else len(self.header)
+        self.columns = unique_names(
+            [
+                clean_text(c) or f"colonne_{i + 1}"
+                for i, c in enumerate(self.header + [""] * (wide - len(self.header)))
+            ]
+        )
+        named = [(c, clean_text(h)) for c, h in zip(self.columns, self.header, strict=False) if clean_text(h)]
         self.probe = named[0] if named else None  # the header repeated holds this text in this column
         self.header_line = starts[header]
         self.body_line = starts[header + 1] if header + 1 < len(starts) else self.header_line + 1
@@ -108,15 +115,16 @@ class CsvChunks:
             self.path, chunksize=self.chunksize, header=None, names=self.columns, index_col=False,
             skiprows=self.skipped, skip_blank_lines=False, on_bad_lines="warn", **self.options,
         )  # fmt: skip
+        self.set_aside.clear()  # counted again if the file is read again
         line, record, too_long = self.body_line, self.skipped + 1, []  # the next row's line and record
         try:
-            while (chunk := self._next(reader, too_long)) is not None:
+            while (chunk := self._next(reader, lost := [])) is not None:
                 breaks, seen = _scan(chunk, self.probe, self.newline)
-                skipped = _skipped_before(len(chunk), record, [r for r in too_long if r >= record])
+                skipped = _skipped_before(len(chunk), record, lost)
                 chunk.index = line + np.arange(len(chunk)) + np.cumsum(breaks) - breaks + skipped
-                lost = len([r for r in too_long if r >= record])  # rows set aside, one line each
-                line += len(chunk) + int(breaks.sum()) + lost
-                record += len(chunk) + lost
+                line += len(chunk) + int(breaks.sum()) + len(lost)  # a row set aside taken as one line
+                record += len(chunk) + len(lost)
+                too_long += lost
                 self._check_quotes(chunk, breaks, seen["multiline"])
                 yield self._cleaned(chunk, seen)
         except pd.errors.ParserError as exc:
@@ -133,9 +141,10 @@ class CsvChunks:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             chunk = next(reader, None)
         for warning in caught:
-            if issubclass(warning.category, pd.errors.ParserWarning):
-                too_long += map(int, re.findall(r"Skipping line (\d+)", str(warning.message)))
-            else:
+            skipped = re.findall(r"Skipping line (\d+)", str(warning.message))
+            if skipped:
+                too_long += map(int, skipped)
+            else:  # another warning (none is expected): said as it came
                 warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
         return chunk
 
@@ -173,22 +182,28 @@ class CsvChunks:
 
     def _check_quotes(self, chunk: pd.DataFrame, breaks: np.ndarray, columns: list[str]) -> None:
         """Raise InputError, as a whole read does, where a quote left open swallowed whole rows: a cell on
-        several lines one of whose lines holds half the header's separators or more."""
+        several lines one of whose lines (after its first) holds half the header's separators or more.
+        Arrow cuts the cells of each column holding line breaks and counts the separators of every line."""
         sep, most = self.options["sep"], max(2, (len(self.columns) - 1) // 2)
         for name in columns:
-            for at in np.flatnonzero(breaks):
-                cell = chunk[name].iat[at]
-                rows = cell.split(self.newline)[1:] if isinstance(cell, str) else []
-                if any(row.count(sep) >= most for row in rows):
-                    first = int(chunk.index[at])
-                    raise InputError(
-                        Problem(
-                            "guillemet mal fermé : une cellule avale des lignes entières du fichier",
-                            f"{self.where}, lignes {first} à {first + int(breaks[at])}",
-                            f"« {clean_text(cell)[:80]} »",
-                            'fermer le guillemet ou le retirer (un guillemet dans une cellule s’écrit "")',
-                        )
+            cells = pa.array(chunk[name].to_numpy(), type=pa.large_string(), from_pandas=True)
+            lines = pc.split_pattern(cells.fill_null(""), self.newline)
+            starts = lines.offsets.to_numpy()
+            counts = pc.count_substring(lines.flatten(), sep).to_numpy()
+            later = np.ones(len(counts), dtype=bool)
+            later[starts[:-1][starts[:-1] < len(counts)]] = False  # each cell's first line may hold anything
+            swallowed = np.flatnonzero((counts >= most) & later)
+            if len(swallowed):
+                at = int(np.searchsorted(starts, swallowed[0], side="right")) - 1
+                first, cell = int(chunk.index[at]), chunk[name].iat[at]
+                raise InputError(
+                    Problem(
+                        "guillemet mal fermé : une cellule avale des lignes entières du fichier",
+                        f"{self.where}, lignes {first} à {first + int(breaks[at])}",
+                        f"« {clean_text(cell)[:80]} »",
+                        'fermer le guillemet ou le retirer (un guillemet dans une cellule s’écrit "")',
                     )
+                )
 
     def _problem(self, message: str) -> Problem:
         """What a row pandas cannot cut into cells has wrong, with the physical line where it starts."""
@@ -226,9 +241,9 @@ class CsvChunks:
 def _skipped_before(n: int, first: int, skipped: list[int]) -> np.ndarray:
     """For each of ``n`` rows read from record ``first`` on, how many of the records ``skipped`` by pandas
     came before it (each row's record is the next one not skipped)."""
-    records = first + np.arange(n)
-    for record in sorted(skipped):
-        records[records >= record] += 1
+    if not skipped:
+        return np.zeros(n, dtype=np.int64)
+    records = np.setdiff1d(np.arange(first, first + n + len(skipped)), skipped)[:n]
     return records - first - np.arange(n)
 
 

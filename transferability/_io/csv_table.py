@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from collections import Counter
 
 import pandas as pd
@@ -38,20 +39,23 @@ def _fast_body(body: str, sep: str, width: int) -> pd.DataFrame | None:
         return pd.DataFrame(columns=range(width), dtype=object)
     expected = body.count("\n") + (not body.endswith("\n"))
     try:
-        frame = pd.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            sep=sep,
-            header=None,
-            names=range(width),
-            index_col=False,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-            on_bad_lines="error",
-            encoding="utf-8",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        with warnings.catch_warnings():
+            # a first row wider than the header: pandas would cut every row to its width, silently
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(body.encode("utf-8")),
+                sep=sep,
+                header=None,
+                names=range(width),
+                index_col=False,
+                dtype=object,
+                na_filter=False,
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_MINIMAL,
+                on_bad_lines="error",
+                encoding="utf-8",
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, ValueError):
         return None
     return frame if len(frame) == expected else None  # fewer rows: a quoted cell spans lines
 
