@@ -95,7 +95,7 @@ def _raw_partitions(source: Path):
     csv = CsvChunks(source, str(source), 1, header_rule())  # the header found as in the local run
     frame = dd.read_csv(
         source, blocksize=None if csv.gzip else CSV_BLOCK_BYTES, header=None, names=csv.columns,
-        skiprows=csv.body_line - 1, skip_blank_lines=False, **csv.options,
+        skiprows=csv.skipped, skip_blank_lines=False, **csv.options,
     )  # fmt: skip
     return frame, csv.body_line
 

@@ -2,7 +2,7 @@
 
 from . import cells, safety
 from .cells import CATEGORIES, parse_amount, parse_cpv
-from .csv_chunks import CsvChunks, csv_options, is_gzip, text_head
+from .csv_chunks import CsvChunks
 from .decoding import HEADER_SEARCH_ROWS, csv_records, decode, sniff_separator
 from .reading import read_small_table, reading_report, source_column
 from .safety import check_archive, check_not_binary, file_head, gunzipped, looks_utf16
@@ -28,13 +28,11 @@ __all__ = [
     "check_archive",
     "check_not_binary",
     "close_workbook",
-    "csv_options",
     "csv_records",
     "decode",
     "detect_format",
     "file_head",
     "gunzipped",
-    "is_gzip",
     "large_file_format",
     "looks_utf16",
     "open_workbook",
@@ -50,6 +48,5 @@ __all__ = [
     "sheet_rows",
     "sniff_separator",
     "source_column",
-    "text_head",
     "visible_sheets",
 ]

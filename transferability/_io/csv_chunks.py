@@ -180,13 +180,13 @@ class CsvChunks:
             self.notes.append(_NUL_NOTE)
         return chunk
 
-    def _check_quotes(self, chunk: pd.DataFrame, breaks: np.ndarray, columns: list[str]) -> None:
+    def _check_quotes(self, chunk: pd.DataFrame, breaks: np.ndarray, columns: dict[str, pa.Array]) -> None:
         """Raise InputError, as a whole read does, where a quote left open swallowed whole rows: a cell on
         several lines one of whose lines (after its first) holds half the header's separators or more.
-        Arrow cuts the cells of each column holding line breaks and counts the separators of every line."""
+        Arrow cuts the cells of each column holding line breaks (``columns``, from :func:`_scan`) and counts
+        the separators of every line."""
         sep, most = self.options["sep"], max(2, (len(self.columns) - 1) // 2)
-        for name in columns:
-            cells = pa.array(chunk[name].to_numpy(), type=pa.large_string(), from_pandas=True)
+        for name, cells in columns.items():
             lines = pc.split_pattern(cells.fill_null(""), self.newline)
             starts = lines.offsets.to_numpy()
             counts = pc.count_substring(lines.flatten(), sep).to_numpy()
@@ -206,13 +206,10 @@ class CsvChunks:
                 )
 
     def _problem(self, message: str) -> Problem:
-        """What a row pandas cannot cut into cells has wrong, with the physical line where it starts."""
-        counted = re.search(r"in line (\d+)|starting at row (\d+)", message)  # 1-based, 0-based
-        line = None
-        if counted:
-            record = int(counted.group(1)) if counted.group(1) else int(counted.group(2)) + 1
-            line = self._physical_lines([record])[0]
-        return csv_problem(message, self.where, line, len(self.columns))
+        """What pandas cannot cut into rows (a quote never closed), with the physical line where it starts."""
+        counted = re.search(r"starting at row (\d+)", message)  # 0-based
+        line = self._physical_lines([int(counted.group(1)) + 1])[0] if counted else None
+        return _csv_problem(message, self.where, line)
 
     def _physical_lines(self, records: list[int]) -> list[int | None]:
         """The physical line where each of ``records`` (pandas' count, the records skipped above the body
@@ -264,10 +261,10 @@ _NUL_NOTE = "octets nuls supprimés"
 def _scan(chunk: pd.DataFrame, probe: tuple[str, str] | None, newline: str = "\n") -> tuple[np.ndarray, dict]:
     """The line breaks inside each row's cells (a quoted cell spanning lines), whether any cell may repeat
     the header (``probe``: a header column and its text) or is written the Excel way (``="0322"``), and the
-    columns holding line breaks and NUL bytes. Each column's cells are joined once to be searched (a millisecond); only a
+    columns holding line breaks (their cells as arrow strings) and NUL bytes. Each column's cells are joined once to be searched (a millisecond); only a
     column holding a line break is counted row by row, by arrow."""
     breaks = np.zeros(len(chunk), dtype=np.int64)
-    seen: dict = {"header": False, "excel": False, "nul": [], "multiline": []}
+    seen: dict = {"header": False, "excel": False, "nul": [], "multiline": {}}
     for name in chunk.columns:
         values = chunk[name].tolist()
         try:
@@ -275,8 +272,7 @@ def _scan(chunk: pd.DataFrame, probe: tuple[str, str] | None, newline: str = "\n
         except TypeError:  # a short row's missing cells (NaN) left out
             joined = "\x1f".join(v for v in values if isinstance(v, str))
         if newline in joined:
-            seen["multiline"].append(name)
-            cells = pa.array(values, type=pa.large_string(), from_pandas=True)
+            seen["multiline"][name] = cells = pa.array(values, type=pa.large_string(), from_pandas=True)
             breaks += pc.count_substring(cells, newline).fill_null(0).to_numpy(zero_copy_only=False)
         if "\x00" in joined:
             seen["nul"].append(name)
@@ -285,18 +281,10 @@ def _scan(chunk: pd.DataFrame, probe: tuple[str, str] | None, newline: str = "\n
     return breaks, seen
 
 
-def csv_problem(message: str, where: str, line: int | None = None, width: int | None = None) -> Problem:
-    """What a CSV row pandas cannot cut into cells has wrong, and where (``line``: where its record starts,
-    when known; else pandas' own count)."""
-    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
-    if fields:
-        expected, counted, found = fields.groups()
-        return Problem(
-            "ligne aux cellules en trop",
-            f"{where}, ligne {line or counted}",
-            f"{found} cellules au lieu de {width or expected}",
-            "mettre entre guillemets la cellule qui contient le séparateur, ou la corriger",
-        )
+def _csv_problem(message: str, where: str, line: int | None = None) -> Problem:
+    """What a CSV file pandas cannot cut into rows has wrong (a quote never closed), and where (``line``:
+    where its record starts, when known; else pandas' own count). Rows of cells in excess are skipped and
+    said apart (:meth:`CsvChunks._say_too_long`)."""
     if "EOF inside string" in message:
         counted = re.search(r"row (\d+)", message)
         at = line or (counted and counted.group(1))
