@@ -239,6 +239,37 @@ def test_impossible_durations_and_missing_amounts(tmp_path):
     assert "montant absent\xa0: potentiel jugé sur l’objet seul" in t.loc[3, "explication"]
 
 
+def test_a_holder_of_the_directory_is_an_inclusive_holder_and_is_written_as_read(tmp_path):
+    """A contract already held by a provider of the directory (its SIRET spaced as buyers type it) is said
+    so; the holders are kept as read, and written « id nom » in the CSV."""
+    provider = tr.load_sample_directory().iloc[0]
+    spaced = " ".join(
+        [provider["siret"][:3], provider["siret"][3:6], provider["siret"][6:9], provider["siret"][9:]]
+    )
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "Objet;Montant HT;Lieu d'exécution;Titulaire SIRET;Titulaire nom\n"
+        f"Nettoyage des locaux de la mairie;40000;73065;{spaced};{provider['raison_sociale']}\n"
+        "Nettoyage des locaux de la mairie;30000;73065;41234567800012;PROPRE SAS\n"
+        "Tonte des pelouses;5000;73065;;\n",
+        encoding="utf-8",
+    )
+    d = tr.diagnose(path, settings=SETTINGS)
+    assert d.contrats["titulaire_inclusif"].tolist() == [True, False, False]
+    assert d.contrats["titulaires"].tolist() == [
+        [{"id": provider["siret"], "nom": provider["raison_sociale"]}],
+        [{"id": "41234567800012", "nom": "PROPRE SAS"}],
+        [],
+    ]
+    d.to_csv(tmp_path / "d.csv")
+    written = pd.read_csv(tmp_path / "d.csv", sep=";", dtype=str, keep_default_na=False)
+    assert written["titulaires"].tolist() == [
+        f"{provider['siret']} {provider['raison_sociale']}",
+        "41234567800012 PROPRE SAS",
+        "",
+    ]
+
+
 def test_a_sector_missing_from_the_directory_is_undetermined_not_faible():
     directory = tr.load_sample_directory()
     only_esat = directory[directory["type_structure"].isin(["ESAT", "EA"])]

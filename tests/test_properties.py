@@ -534,3 +534,40 @@ def test_the_word_shown_is_the_first_whose_singular_is_the_stem(text, data):
     for stem, written in slow.items():
         # the first word of that singular, as written (« İ » lower-cases to an « i » and a combining dot)
         assert fold(written).replace(" ", "") == singular[stem]
+
+
+# holders as the readers build them: an id then a name, texts
+READ_HOLDERS = st.lists(st.builds(lambda i, n: {"id": i, "nom": n}, CELL, CELL), max_size=3)
+
+
+@given(
+    st.lists(st.one_of(st.none(), READ_HOLDERS), max_size=12),
+    st.lists(st.one_of(st.none(), st.lists(st.one_of(CELL, st.none()), max_size=3)), max_size=12),
+    st.integers(0, 3),
+)
+@example([[{"id": "=1", "nom": ""}], [{"id": "", "nom": "B"}], []], [["-a", None], [], None], 1)
+def test_lists_held_by_arrow_are_flattened_as_each_cell(holders, texts, start):
+    """Holders and lists of texts held by arrow (as the readers and the coverage build them), and a slice of
+    them (a chunk of a larger table), are written as the one-by-one twin writes the same lists."""
+    import numpy as np
+    import pyarrow as pa
+
+    from transferability._utils import flat_lists, holders_column
+    from transferability._utils.frames import _cells_one_by_one
+
+    n = min(len(holders), len(texts))
+    table = pd.DataFrame(
+        {
+            "titulaires": holders_column(pd.Series(holders[:n], dtype=object)),
+            "candidats": pd.arrays.ArrowExtensionArray(
+                pa.array(texts[:n], type=pa.large_list(pa.large_string()))
+            ),
+        }
+    ).iloc[min(start, n) :]
+    assert str(table["titulaires"].dtype).startswith("large_list<item: struct")
+    flat = flat_lists(table)
+    for name, cells in (("titulaires", holders[:n]), ("candidats", texts[:n])):
+        column = np.empty(n, dtype=object)
+        column[:] = cells
+        expected = [None if v is None else v for v in _cells_one_by_one(column)[min(start, n) :]]
+        assert [None if pd.isna(v) else v for v in flat[name]] == expected

@@ -225,7 +225,7 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
     columns = {}
     for name in frame.columns:
         values = frame[name]
-        if name == "source_ligne":  # a list where rows were grouped
+        if name == "source_ligne" and not isinstance(values.dtype, pd.StringDtype):  # lists where grouped
             values = values.astype(str)
         if values.dtype == object:  # texts, and the odd scalar written as its text
             try:
@@ -237,5 +237,6 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
     # the pandas types of the columns (texts as strings), so that read_parquet gives the same frame back
     texts = {name: "string" for name in frame.columns if frame[name].dtype == object}
     texts["source_ligne"] = str
-    described = pa.Table.from_pandas(frame.iloc[:0].astype(texts), preserve_index=False)
+    empty = {name: pd.Series([], dtype=texts.get(name, dtype)) for name, dtype in frame.dtypes.items()}
+    described = pa.Table.from_pandas(pd.DataFrame(empty), preserve_index=False)
     return pa.table(columns).replace_schema_metadata(described.schema.metadata)

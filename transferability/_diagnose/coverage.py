@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .._errors import InputError, Problem
 from .._reference import EARTH_RADIUS_KM, arc_km, geography, unit_vectors
@@ -75,6 +76,7 @@ class CoverageIndex:
         self.handicap = kinds.isin(HANDICAP_KINDS).to_numpy()
         self.insertion = kinds.isin(INSERTION_KINDS).to_numpy()
         self.names = d["raison_sociale"].fillna("").astype(str).to_numpy()
+        self.arrow_names = pa.array(self.names, type=pa.large_string())
         col = {m: j for j, m in enumerate(metier_ids)}
         self.by_metier = np.zeros((len(d), len(metier_ids)), dtype=bool)
         fam_col = {f: j for j, f in enumerate(families)}
@@ -249,7 +251,7 @@ def coverage(
     ]
     index.prefetch(places)
     columns, orders = _CombinationCoverage(index).compute(places, distinct)
-    out = pd.DataFrame({c: v[inverse] for c, v in columns.items()}, index=contracts.index)
+    out = pd.DataFrame({c: _rows(v, inverse) for c, v in columns.items()}, index=contracts.index)
     out["territoire"] = np.where(kinds == "pays", "inconnu", kinds)
     return out, [orders[i] for i in inverse]
 
@@ -281,9 +283,7 @@ class _CombinationCoverage:
             )
             parts.append(cols)
             orders.extend(block_orders)
-        columns = {
-            c: np.concatenate([p[c] for p in parts]) if parts else np.array([]) for c in COVERAGE_COLUMNS
-        }
+        columns = {c: _joined(c, [p[c] for p in parts]) for c in COVERAGE_COLUMNS}
         return columns, orders
 
     def _local_departments(self, places: list[PlaceKey]) -> np.ndarray:
@@ -335,10 +335,31 @@ class _CombinationCoverage:
             [round(float(dist[s]), 1) if k and dist[s] < np.inf else np.nan
              for s, k in zip(first, columns["nb_prestataires"], strict=True)]
         )  # fmt: skip
-        candidates = np.empty(n, dtype=object)
-        candidates[:] = [list(ix.names[o[:N_CANDIDATES]]) for o in orders]
-        columns["candidats"] = candidates
+        columns["candidats"] = self._candidates(prov, first, columns["nb_prestataires"])
         return columns, orders
+
+    def _candidates(self, prov: np.ndarray, first: np.ndarray, counts: np.ndarray) -> pa.LargeListArray:
+        """The names of each combination's nearest providers (``prov`` ranked, each combination's from
+        ``first``), as arrow lists built at once."""
+        kept = np.minimum(counts, N_CANDIDATES)
+        offsets = np.concatenate([[0], np.cumsum(kept)]).astype(np.int64)
+        taken = np.arange(offsets[-1]) + np.repeat(first - offsets[:-1], kept)
+        names = self.index.arrow_names.take(pa.array(prov[taken]))
+        return pa.LargeListArray.from_arrays(pa.array(offsets), names)
+
+
+def _joined(column: str, parts: list):
+    """A column's blocks one after the other (the candidates' arrow lists joined by arrow)."""
+    if column == "candidats":
+        return pa.concat_arrays(parts) if parts else pa.array([], type=pa.large_list(pa.large_string()))
+    return np.concatenate(parts) if parts else np.array([])
+
+
+def _rows(values, rows: np.ndarray):
+    """A combination column's value for each contract (arrow lists as an arrow-backed pandas array)."""
+    if isinstance(values, pa.Array):
+        return pd.arrays.ArrowExtensionArray(values.take(pa.array(rows, type=pa.int64())))
+    return values[rows]
 
 
 COVERAGE_COLUMNS = (

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .._reference import HORS_CHAMP
 from .._reference import taxonomy as tx
+from .._utils import any_holder_in
 from .potential import SECTORS
 from .rules import ENGAGED, UNDETERMINED
 from .settings import Settings
@@ -127,11 +128,5 @@ def estimates(table: pd.DataFrame, settings: Settings, directory: pd.DataFrame) 
         "consideration_sociale_existante": table["considerations_sociales"].map(
             lambda v: " ; ".join(v) if isinstance(v, list) and v else None
         ),
-        "titulaire_inclusif": table["titulaires"].map(
-            lambda hs: (
-                any(str(h.get("id", "")).replace(" ", "") in sirets for h in hs)
-                if isinstance(hs, list)
-                else False
-            )
-        ),
+        "titulaire_inclusif": any_holder_in(table["titulaires"], sirets),
     }

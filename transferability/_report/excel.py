@@ -180,7 +180,7 @@ def cell_value(value):
         return None
     if isinstance(value, bool | np.bool_):
         return "oui" if value else "non"
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | np.ndarray):  # an arrow list comes out of ``Series.map`` as an array
         return join_items(value)
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime().date()

@@ -1,6 +1,7 @@
 """Shared utilities: French text folding, today's date, bundled resources, tables written to CSV."""
 
 from . import clock
+from .arrow_lists import any_holder_in, holders_column, is_arrow_list
 from .cache import cache_dir, cached
 from .collector import collector_paused
 from .frames import (
@@ -44,6 +45,9 @@ __all__ = [
     "collector_paused",
     "FORMULA_TRIGGERS",
     "alert_kind",
+    "any_holder_in",
+    "holders_column",
+    "is_arrow_list",
     "as_strings",
     "clean_already",
     "clean_text",

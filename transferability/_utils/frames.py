@@ -10,12 +10,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._errors import InputError, Problem
+from .arrow_lists import EMPTY, HOLDER, TEXT, arrow_lists, holder_texts, is_arrow_list, joined_lists
 from .csvwriter import csv_bytes
 from .text import clean_already
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # every trigger is one ASCII byte, and in UTF-8 an ASCII byte is never part of another character
-_TRIGGER_BYTES = np.frombuffer("".join(FORMULA_TRIGGERS).encode("ascii"), dtype=np.uint8)
+_TRIGGERS = np.zeros(256, dtype=bool)
+_TRIGGERS[np.frombuffer("".join(FORMULA_TRIGGERS).encode("ascii"), dtype=np.uint8)] = True
 # what Excel in French opens as is (« ; », decimal comma, UTF-8 announced by a BOM), and the plain CSV
 CSV_FORMATS = {
     "excel": {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"},
@@ -37,8 +39,9 @@ def join_items(values) -> str:
 
 
 def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
-    """A table ready for a CSV file: lists written as « a | b », and texts that a spreadsheet would take
-    for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) prefixed with an apostrophe.
+    """A table ready for a CSV file: lists (Python lists or arrow lists) written as « a | b », and texts that a
+    spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) prefixed with an
+    apostrophe.
 
     Examples
     --------
@@ -49,10 +52,13 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
     for col in table.columns:
         values = table[col]
         if isinstance(values.dtype, pd.StringDtype):
-            risky = formula_like(pa.array(values.array))
-            table[col] = values.where(~risky, "'" + values) if risky.any() else values
+            texts = pa.array(values.array)
+            if formula_like(texts).any():
+                table[col] = _flat_texts(texts).to_pandas().array
         elif values.dtype == object:
             table[col] = _flat_cells(values.to_numpy())  # texts become a string column, as a list would
+        elif is_arrow_list(values.dtype):  # lists held by arrow: joined there
+            table[col] = _flat_texts(joined_lists(arrow_lists(values))).to_pandas().array
     return table
 
 
@@ -67,11 +73,16 @@ def _flat_cells(cells: np.ndarray):
     texts = _arrow_texts(cells) if kind == "string" else _joined_lists(cells)
     if texts is None:
         return _cells_one_by_one(cells)
+    return _flat_texts(texts).to_pandas().array
+
+
+def _flat_texts(texts: pa.Array) -> pa.Array:
+    """Arrow texts with those a spreadsheet would take for a formula prefixed with an apostrophe."""
     risky = formula_like(texts)
     if risky.any():
-        prefixed = pc.binary_join_element_wise(pa.scalar("'", TEXT), texts, _EMPTY)
+        prefixed = pc.binary_join_element_wise(pa.scalar("'", TEXT), texts, EMPTY)
         texts = pc.if_else(pa.array(risky), prefixed, texts)
-    return texts.to_pandas().array
+    return texts
 
 
 def _arrow_texts(cells: np.ndarray, lists: bool = False) -> pa.Array | None:
@@ -96,22 +107,18 @@ def formula_like(texts: pa.Array) -> np.ndarray:
         return np.concatenate([formula_like(chunk) for chunk in texts.chunks] or [np.zeros(0, dtype=bool)])
     if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
         texts = texts.cast(TEXT)
-    _, offsets, data = texts.buffers()
+    validity, offsets, data = texts.buffers()
     width = np.int64 if pa.types.is_large_string(texts.type) else np.int32
     starts = np.frombuffer(offsets, dtype=width)[texts.offset : texts.offset + len(texts) + 1]
-    filled = starts[1:] > starts[:-1]
+    if data is None or not data.size:  # no text has a character
+        return np.zeros(len(texts), dtype=bool)
+    data = np.frombuffer(data, dtype=np.uint8)
+    # every text's first byte (the last byte of the data for an empty text at the end, which is not kept)
+    risky = _TRIGGERS[data[np.minimum(starts[:-1], data.size - 1)]] & (starts[1:] > starts[:-1])
     if texts.null_count:
-        filled &= texts.is_valid().to_numpy(zero_copy_only=False)
-    first = np.zeros(len(texts), dtype=np.uint8)
-    if filled.any():
-        first[filled] = np.frombuffer(data, dtype=np.uint8)[starts[:-1][filled]]
-    return np.isin(first, _TRIGGER_BYTES)
-
-
-TEXT = pa.large_string()
-_EMPTY = pa.scalar("", TEXT)
-# a holder as the readers write it (its id and name, in that order)
-_HOLDER = pa.struct([("id", TEXT), ("nom", TEXT)])
+        valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        risky &= valid[texts.offset : texts.offset + len(texts)].astype(bool)
+    return risky
 
 
 def _joined_lists(cells: np.ndarray) -> pa.Array | None:
@@ -131,7 +138,7 @@ def _joined_lists(cells: np.ndarray) -> pa.Array | None:
 
 
 def _lists_of_texts(cells: np.ndarray) -> pa.LargeListArray | None:
-    """Lists of texts as they are, of whole numbers in digits, of holders as :func:`_holder_texts`; None for
+    """Lists of texts as they are, of whole numbers in digits, of holders as :func:`holder_texts`; None for
     lists of any other items (a mix of kinds, an id or a name not a text). Lists whose first item is a text
     are converted at once, arrow checking that every other item is a text too."""
     first = next((cell[0] for cell in cells if cell), None)
@@ -143,9 +150,9 @@ def _lists_of_texts(cells: np.ndarray) -> pa.LargeListArray | None:
         if kinds == {int}:
             return pa.array(cells, type=pa.large_list(pa.int64())).cast(pa.large_list(TEXT))
         if kinds == {dict} and set(map(tuple, items)) == {("id", "nom")}:
-            lists = pa.array(cells, type=pa.large_list(_HOLDER))
+            lists = pa.array(cells, type=pa.large_list(HOLDER))
             return pa.LargeListArray.from_arrays(
-                lists.offsets, _holder_texts(lists.flatten()), mask=lists.is_null()
+                lists.offsets, holder_texts(lists.flatten()), mask=lists.is_null()
             )
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeEncodeError):
         pass  # a holder's id or name not a text, a number past 64 bits, a text arrow cannot encode
@@ -168,22 +175,14 @@ def _with_lone_numbers(cells: np.ndarray, lone: np.ndarray) -> pa.Array | None:
     return pa.concat_arrays([numbers, joined]).take(order)
 
 
-def _holder_texts(holders: pa.StructArray) -> pa.Array:
-    """Each holder as its non-empty id and name joined by a space."""
-    ids, names = (pc.fill_null(holders.field(name), _EMPTY) for name in ("id", "nom"))
-    has_id, has_name = pc.not_equal(ids, _EMPTY), pc.not_equal(names, _EMPTY)
-    both = pc.binary_join_element_wise(ids, names, pa.scalar(" ", TEXT))
-    return pc.if_else(pc.and_(has_id, has_name), both, pc.if_else(has_id, ids, names))
-
-
 def _cells_one_by_one(cells: np.ndarray) -> np.ndarray:
     """:func:`_flat_cells` cell by cell. In a column holding lists, a whole number alone is written as a list
     of one (a contract's source line beside the lists of lines of grouped contracts)."""
-    lists = any(isinstance(v, list) for v in cells)
+    lists = any(isinstance(v, list | np.ndarray) for v in cells)
     out = np.empty(len(cells), dtype=object)
     out[:] = [
         _csv_cell(v)
-        if isinstance(v, list)
+        if isinstance(v, list | np.ndarray)
         or (lists and type(v) is int)
         or (isinstance(v, str) and v.startswith(FORMULA_TRIGGERS))
         else v
@@ -193,7 +192,7 @@ def _cells_one_by_one(cells: np.ndarray) -> np.ndarray:
 
 
 def _csv_cell(value):
-    if isinstance(value, list):
+    if isinstance(value, list | np.ndarray):
         value = join_items(value)
     elif type(value) is int:
         value = str(value)
