@@ -20,7 +20,6 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     weight × family probability); else the CPV mapping's métier when it lies in the family
     (0.6 × family probability); else the family's first métier (0.3 ×).
     """
-    scores = lexicon_scores.toarray()
     table = tx.metiers()
     ids = np.array(tx.lexicon().metier_ids, dtype=object)
     fam_of = table["famille"].reindex(ids).to_numpy(object)
@@ -29,13 +28,7 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     codes = X["code_cpv"] if "code_cpv" in X.columns else pd.Series([None] * len(X))
     cpv = map_distinct(_cpv_metier, codes.to_numpy(dtype=object))  # the CPV mapping's métier, once per code
     familles = np.asarray(familles, dtype=object)
-    # families as integer codes: comparing contracts × métiers texts took most of this function's time
-    codes, _ = pd.factorize(np.concatenate([fam_of, familles]))
-    same = codes[None, : len(fam_of)] == codes[len(fam_of) :, None]
-    in_family = np.where(same, scores, 0.0)  # contracts × métiers
-    best = in_family.argmax(axis=1)
-    best_score = in_family[np.arange(len(familles)), best]
-    total = in_family.sum(axis=1)
+    best, best_score, total = _best_in_family(lexicon_scores, fam_of, familles)
     by_lexicon = best_score > 0
     cpv_family = map_distinct(family_of.get, cpv)  # each distinct code's family once
     by_cpv = ~by_lexicon & (cpv_family == familles)
@@ -46,6 +39,27 @@ def choose_metiers(X: pd.DataFrame, familles: np.ndarray, proba_famille: np.ndar
     rows, distinct = pd.factorize(metiers, use_na_sentinel=False)
     labels = table["metier"].reindex(distinct).to_numpy(object)[rows].tolist()
     return labels, np.round(probas, 3), reasons
+
+
+def _best_in_family(scores, fam_of: np.ndarray, familles: np.ndarray):
+    """For each contract, among the lexicon's matches (``scores``, sparse contracts × métiers) of métiers of
+    its family (``fam_of``: each métier's): the best métier's column (the first among equals, 0 where none
+    matches), its score and the matches' total. Read from the matches alone, never a dense matrix."""
+    scores = scores.tocsr()
+    n = len(familles)
+    row = np.repeat(np.arange(n), np.diff(scores.indptr))
+    col, value = scores.indices, scores.data
+    # families as integer codes: comparing texts match by match took most of the time
+    codes, _ = pd.factorize(np.concatenate([fam_of, familles]))
+    keep = (codes[col] == codes[len(fam_of) + row]) & (value > 0)
+    row, col, value = row[keep], col[keep], value[keep]
+    total = np.bincount(row, weights=value, minlength=n).astype(value.dtype)  # in the scores' type
+    order = np.lexsort((col, -value, row))  # each row's best first, the first column among equals
+    row, col, value = row[order], col[order], value[order]
+    first = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, dtype=bool)
+    best, best_score = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=value.dtype)
+    best[row[first]], best_score[row[first]] = col[first], value[first]
+    return best, best_score, total
 
 
 def _cpv_metier(code: str | None) -> str | None:
@@ -138,6 +152,8 @@ def _texts(objets, n: int) -> list[str]:
     """The objects as texts: a missing one empty, any other value as its text."""
     if objets is None:
         return [""] * n
+    if isinstance(objets, pd.Series):  # arrow strings made Python strings at once, not one at a time
+        objets = objets.tolist()
     return [o if isinstance(o, str) else _text(o) for o in objets]
 
 
