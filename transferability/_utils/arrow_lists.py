@@ -39,7 +39,7 @@ def is_arrow_list(dtype) -> bool:
     return isinstance(dtype, pd.ArrowDtype) and pa.types.is_large_list(dtype.pyarrow_dtype)
 
 
-def arrow_lists(column: pd.Series) -> pa.LargeListArray:
+def lists_of(column: pd.Series) -> pa.LargeListArray:
     """The arrow lists of a column of :func:`is_arrow_list` type, as one array."""
     lists = pa.array(column.array)
     return lists.combine_chunks() if isinstance(lists, pa.ChunkedArray) else lists
@@ -89,7 +89,7 @@ def any_holder_in(holders: pd.Series, ids: set[str]) -> np.ndarray:
             ],
             dtype=bool,
         )
-    lists = arrow_lists(holders)
+    lists = lists_of(holders)
     found = pc.is_in(
         pc.replace_substring(pc.struct_field(lists.values, "id"), " ", ""), pa.array(list(ids), TEXT)
     )

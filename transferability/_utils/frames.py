@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._errors import InputError, Problem
-from .arrow_lists import EMPTY, HOLDER, TEXT, arrow_lists, holder_texts, is_arrow_list, joined_lists
+from .arrow_lists import EMPTY, HOLDER, TEXT, holder_texts, is_arrow_list, joined_lists, lists_of
 from .csvwriter import csv_bytes
 from .text import clean_already
 
@@ -58,7 +58,7 @@ def flat_lists(table: pd.DataFrame) -> pd.DataFrame:
         elif values.dtype == object:
             table[col] = _flat_cells(values.to_numpy())  # texts become a string column, as a list would
         elif is_arrow_list(values.dtype):  # lists held by arrow: joined there
-            table[col] = _flat_texts(joined_lists(arrow_lists(values))).to_pandas().array
+            table[col] = _flat_texts(joined_lists(lists_of(values))).to_pandas().array
     return table
 
 
