@@ -270,6 +270,18 @@ def test_a_holder_of_the_directory_is_an_inclusive_holder_and_is_written_as_read
     ]
 
 
+def test_the_public_tables_hold_python_lists_and_read_back_from_parquet(diag, tmp_path):
+    """Holders and nearest providers are arrow lists inside the pipeline; the public tables give them back as
+    Python lists, so that a notebook's own parquet reads back (pandas cannot read a column of arrow lists'
+    type from the file) and ``Series.map`` gets lists."""
+    for table in (diag.contrats, tr.read_contracts(tr.load_sample_contracts_path())):
+        assert table["titulaires"].map(type).eq(list).all()
+    assert diag.contrats["candidats"].map(type).eq(list).all()
+    diag.contrats.to_parquet(tmp_path / "d.parquet")
+    back = pd.read_parquet(tmp_path / "d.parquet")
+    assert back["candidats"].map(len).tolist() == diag.contrats["candidats"].map(len).tolist()
+
+
 def test_a_sector_missing_from_the_directory_is_undetermined_not_faible():
     directory = tr.load_sample_directory()
     only_esat = directory[directory["type_structure"].isin(["ESAT", "EA"])]

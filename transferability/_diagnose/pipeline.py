@@ -13,7 +13,7 @@ from .._contracts import CONTRACT_COLUMNS, apply_territory, read_contracts
 from .._directory import read_directory
 from .._errors import TransferabilityWarning
 from .._reference import taxonomy as tx
-from .._utils import collector_paused, fr_count, fr_int
+from .._utils import collector_paused, fr_count, fr_int, python_lists
 from .coverage import CoverageIndex, coverage
 from .diagnostic import Diagnostic
 from .explain import sentences
@@ -110,7 +110,7 @@ def diagnose(
     index = coverage_index(resolve_directory(directory))
     model = load_model() if model is None else model
     table, providers = score_table(contracts, index, settings, model, level_model, n_jobs)
-    return Diagnostic(table, index.directory, settings, providers)
+    return Diagnostic(python_lists(table), index.directory, settings, providers)
 
 
 def resolve_directory(directory) -> pd.DataFrame:

@@ -1,5 +1,6 @@
-"""Columns of lists held by arrow (a contract's holders, a contract's nearest providers): built once where
-the lists are made, joined to text and searched by arrow, written to parquet without a conversion."""
+"""Columns of lists held by arrow (a contract's holders, a contract's nearest providers) inside the pipeline:
+built once where the lists are made, joined to text and searched by arrow, written without a conversion. The
+public tables give them back as Python lists (:func:`python_lists`)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,23 @@ def holders_column(holders: pd.Series) -> pd.Series:
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
         return holders
     return pd.Series(pd.arrays.ArrowExtensionArray(lists), index=holders.index, name=holders.name)
+
+
+def python_lists(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with each column of arrow lists turned into Python lists, as the public tables hold them: a
+    cell is a list everywhere (``Series.map`` included), and a table pandas writes to parquet reads back
+    (pandas cannot read the type of a column of arrow lists from a file's metadata). Changed in place.
+
+    Examples
+    --------
+    >>> table = python_lists(pd.DataFrame({"titulaires": holders_column(pd.Series([[{"id": "1", "nom": "A"}]]))}))
+    >>> table["titulaires"].dtype, table["titulaires"].map(type).tolist()
+    (dtype('O'), [<class 'list'>])
+    """
+    for name in table.columns:
+        if is_arrow_list(table[name].dtype):
+            table[name] = pd.Series(lists_of(table[name]).to_pylist(), index=table.index, dtype=object)
+    return table
 
 
 def is_arrow_list(dtype) -> bool:
