@@ -95,7 +95,9 @@ def main(n: int) -> None:
     def write(table: pd.DataFrame, name: str):
         return lambda: pq.write_table(pa.Table.from_pandas(table, preserve_index=False), WORK / name)
 
-    project = lambda: pq.write_table(to_arrow(flat_lists(scored)), WORK / "stages_projet.parquet")  # noqa: E731
+    def project():
+        pq.write_table(to_arrow(flat_lists(scored)), WORK / "stages_projet.parquet")
+
     flat = flat_lists(scored).astype({"source_ligne": str})
     # the same flattened table, each column in the type it has in the project's table (lists as objects)
     as_objects = flat.astype({name: object for name in scored.columns if scored[name].dtype == object})

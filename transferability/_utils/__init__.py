@@ -1,7 +1,7 @@
 """Shared utilities: French text folding, today's date, bundled resources, tables written to CSV."""
 
 from . import clock
-from .arrow_lists import any_holder_in, holders_column, is_arrow_list, python_lists
+from .arrow_lists import any_holder_in, holders_column, python_lists
 from .cache import cache_dir, cached
 from .collector import collector_paused
 from .frames import (
@@ -47,7 +47,6 @@ __all__ = [
     "alert_kind",
     "any_holder_in",
     "holders_column",
-    "is_arrow_list",
     "python_lists",
     "as_strings",
     "clean_already",
