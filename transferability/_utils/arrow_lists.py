@@ -75,13 +75,13 @@ def joined_lists(lists: pa.LargeListArray) -> pa.Array:
     # the items of these lists only (a slice of a larger array shares its items), from offset 0
     offsets = lists.offsets.to_numpy()
     items = lists.values.slice(offsets[0], offsets[-1] - offsets[0])
-    texts = holder_texts(items) if pa.types.is_struct(items.type) else items.cast(TEXT)
+    texts = _holder_texts(items) if pa.types.is_struct(items.type) else items.cast(TEXT)
     texts = pc.if_else(pc.is_null(items), pa.scalar("None", TEXT), texts)
     rebased = pa.array(offsets - offsets[0], type=pa.int64())
     return pc.binary_join(pa.LargeListArray.from_arrays(rebased, texts, mask=lists.is_null()), _BAR)
 
 
-def holder_texts(holders: pa.StructArray) -> pa.Array:
+def _holder_texts(holders: pa.StructArray) -> pa.Array:
     """Each holder as its non-empty id and name joined by a space."""
     ids, names = (pc.fill_null(pc.struct_field(holders, name), EMPTY) for name in ("id", "nom"))
     has_id, has_name = pc.not_equal(ids, EMPTY), pc.not_equal(names, EMPTY)

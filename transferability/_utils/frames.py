@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._errors import InputError, Problem
-from .arrow_lists import EMPTY, HOLDER, TEXT, holder_texts, is_arrow_list, joined_lists, lists_of
+from .arrow_lists import EMPTY, HOLDER, TEXT, is_arrow_list, joined_lists, lists_of
 from .csvwriter import csv_bytes
 from .text import clean_already
 
@@ -122,25 +122,23 @@ def formula_like(texts: pa.Array) -> np.ndarray:
 
 
 def _joined_lists(cells: np.ndarray) -> pa.Array | None:
-    """Lists of texts, of whole numbers or of holders, joined as :func:`join_items` does, a whole number
-    alone as a list of one (a contract's source line beside the lists of lines of grouped contracts);
-    None for any other column, or a list holding a missing item."""
+    """Lists of texts, of whole numbers or of holders, joined as :func:`join_items` does (by
+    :func:`joined_lists`), a whole number alone as a list of one (a contract's source line beside the lists
+    of lines of grouped contracts); None for any other column."""
     kinds = set(map(type, cells))
     if list not in kinds or not kinds <= {list, int, type(None)}:
         return None
     if int in kinds:
         types = np.fromiter(map(type, cells), dtype=object, count=len(cells))
         return _with_lone_numbers(cells, np.equal(types, int))
-    lists = _lists_of_texts(cells)
-    if lists is None or pc.list_flatten(lists).null_count:
-        return None
-    return pc.binary_join(lists, pa.scalar(" | ", TEXT))
+    lists = _arrow_lists(cells)
+    return None if lists is None else joined_lists(lists)
 
 
-def _lists_of_texts(cells: np.ndarray) -> pa.LargeListArray | None:
-    """Lists of texts as they are, of whole numbers in digits, of holders as :func:`holder_texts`; None for
-    lists of any other items (a mix of kinds, an id or a name not a text). Lists whose first item is a text
-    are converted at once, arrow checking that every other item is a text too."""
+def _arrow_lists(cells: np.ndarray) -> pa.LargeListArray | None:
+    """Lists of texts, of whole numbers or of holders as arrow lists; None for lists of any other items (a
+    mix of kinds, an id or a name not a text). Lists whose first item is a text are converted at once, arrow
+    checking that every other item is a text too."""
     first = next((cell[0] for cell in cells if cell), None)
     if first is None or isinstance(first, str):  # lists of texts, the usual case
         return _arrow_texts(cells, lists=True)
@@ -148,12 +146,9 @@ def _lists_of_texts(cells: np.ndarray) -> pa.LargeListArray | None:
     kinds = set(map(type, items))
     try:
         if kinds == {int}:
-            return pa.array(cells, type=pa.large_list(pa.int64())).cast(pa.large_list(TEXT))
+            return pa.array(cells, type=pa.large_list(pa.int64()))
         if kinds == {dict} and set(map(tuple, items)) == {("id", "nom")}:
-            lists = pa.array(cells, type=pa.large_list(HOLDER))
-            return pa.LargeListArray.from_arrays(
-                lists.offsets, holder_texts(lists.flatten()), mask=lists.is_null()
-            )
+            return pa.array(cells, type=pa.large_list(HOLDER))
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeEncodeError):
         pass  # a holder's id or name not a text, a number past 64 bits, a text arrow cannot encode
     return None
