@@ -18,16 +18,7 @@ import pandas as pd
 from .._io import RawTable
 from .._io import cells as _cells
 from .._reference import geography, resolve_places
-from .._utils import (
-    as_strings,
-    clean_text,
-    distinct_rows,
-    fold,
-    holders_column,
-    map_distinct,
-    map_unless_clean,
-    regex_found,
-)
+from .._utils import as_strings, clean_text, distinct_rows, fold, map_distinct, map_unless_clean, regex_found
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .headers import header_score
 from .rows import group_holders, row_kinds
@@ -146,8 +137,7 @@ def normalise(
             out[c] = out[c].astype(object)
     if not raw.canonical:
         out = group_holders(out)
-    # texts and holders held by arrow from here on: written to parquet without a conversion
-    out["titulaires"] = holders_column(out["titulaires"])
+    # texts held by arrow from here on, as pandas holds them: written to parquet without a conversion
     return as_strings(out), kinds
 
 

@@ -31,7 +31,7 @@ from .._io import (
     source_column,
 )
 from .._utils import clock as _clock
-from .._utils import collector_paused, fold, python_lists
+from .._utils import collector_paused, fold
 from .columns import CONTRACT_COLUMNS
 from .decp import read_json_table, read_xml_table
 from .headers import FIELDS, ColumnMatch, header_rule, holder_postal_code, match_header, match_headers
@@ -97,7 +97,6 @@ def read_contracts(
     tables, reports = _read_sources(source, format, sheet, columns, today)
     result = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     mark_duplicates(result)
-    result = python_lists(result)  # the holders as lists, as a notebook expects them
     result.attrs["lecture"] = reports
     return result
 

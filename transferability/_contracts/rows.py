@@ -120,9 +120,8 @@ def _sums_rows_above(frame: pd.DataFrame, i: int, kinds: np.ndarray) -> bool:
 
 
 def _text(value) -> str:
-    """A cell as text; the holders' list of a tabular file by their names (an arrow list comes out of
-    ``Series.map`` as an array)."""
-    if isinstance(value, list | np.ndarray):
+    """A cell as text; the holders' list of a tabular file by their names."""
+    if isinstance(value, list):
         return " ".join(str(x) for h in value for x in (h.values() if isinstance(h, dict) else [h]) if x)
     return str(value)
 

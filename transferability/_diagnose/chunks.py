@@ -28,7 +28,7 @@ from loky import ProcessPoolExecutor, cpu_count
 
 from .._contracts import canonical_fields, mark_duplicates, normalise
 from .._io import RawTable, raw_text
-from .._utils import collector_paused, csv_rows, distinct_rows, flat_lists
+from .._utils import collector_paused, csv_rows, distinct_rows, flat_lists, holders_column
 from .pipeline import coverage_index, score_table
 from .settings import Settings
 
@@ -120,6 +120,8 @@ def normalised_chunk(frame: pd.DataFrame, source: Path, settings: Settings) -> t
         fields, _ = canonical_fields(raw, str(source), None)
         table, kinds = normalise(fields, raw, source.name, settings.reference)
         mark_duplicates(table)
+    # the holders held by arrow, as the coverage's candidates are: a chunk's detail joins them by arrow
+    table["titulaires"] = holders_column(table["titulaires"])
     return table, Counter(kinds)
 
 
