@@ -75,8 +75,7 @@ class CoverageIndex:
         kinds = d["type_structure"].fillna("")
         self.handicap = kinds.isin(HANDICAP_KINDS).to_numpy()
         self.insertion = kinds.isin(INSERTION_KINDS).to_numpy()
-        self.names = d["raison_sociale"].fillna("").astype(str).to_numpy()
-        self.arrow_names = pa.array(self.names, type=pa.large_string())
+        self.names = pa.array(d["raison_sociale"].fillna("").astype(str).to_numpy(), type=pa.large_string())
         col = {m: j for j, m in enumerate(metier_ids)}
         self.by_metier = np.zeros((len(d), len(metier_ids)), dtype=bool)
         fam_col = {f: j for j, f in enumerate(families)}
@@ -344,7 +343,7 @@ class _CombinationCoverage:
         kept = np.minimum(counts, N_CANDIDATES)
         offsets = np.concatenate([[0], np.cumsum(kept)]).astype(np.int64)
         taken = np.arange(offsets[-1]) + np.repeat(first - offsets[:-1], kept)
-        names = self.index.arrow_names.take(pa.array(prov[taken]))
+        names = self.index.names.take(pa.array(prov[taken]))
         return pa.LargeListArray.from_arrays(pa.array(offsets), names)
 
 
