@@ -144,7 +144,10 @@ PLACE_TYPES = st.sampled_from(
 @given(st.lists(st.tuples(PLACE_CODES, PLACE_TYPES, st.one_of(st.just(""), CELL)), max_size=20))
 def test_resolving_many_places_is_resolving_each(triples):
     codes, types, names = ([t[k] for t in triples] for k in range(3))
-    assert resolve_places(codes, types, names) == [resolve_place(*t) for t in triples]
+    places = resolve_places(codes, types, names)
+    each = [resolve_place(*t) for t in triples]
+    for name in ("lieu_code", "lieu_type", "commune_insee", "departement", "region", "alertes"):
+        assert list(getattr(places, name)) == [getattr(p, name) for p in each], name
 
 
 @MODEST

@@ -338,12 +338,10 @@ def _resolve_places(out: pd.DataFrame, cells: _Cells) -> None:
     raw = [keys[f].iloc[first] if isinstance(keys[f], pd.Series) else cells.values(f)[first] for f in fields]
     places = resolve_places(*(_cleaned(column) for column in raw))
     for column in ("lieu_code", "lieu_type", "commune_insee", "departement", "region"):
-        distinct = np.empty(len(places), dtype=object)
-        distinct[:] = [getattr(p, column) for p in places]
-        out[column] = _objects(distinct[rows])
-    said = np.array([bool(p.alertes) for p in places], dtype=bool)
+        out[column] = _objects(getattr(places, column)[rows])
+    said = np.fromiter(map(bool, places.alertes), dtype=bool, count=len(places.alertes))
     for i in np.flatnonzero(said[rows]):
-        cells.alerts[i].extend(places[rows[i]].alertes)
+        cells.alerts[i].extend(places.alertes[rows[i]])
     abroad = (
         out["lieu_type"].eq("pays").to_numpy() & ~out["lieu_code"].isin(["FR", "FRA", "FRANCE"]).to_numpy()
     )
