@@ -574,3 +574,29 @@ def test_lists_held_by_arrow_are_flattened_as_each_cell(holders, texts, start):
         column[:] = cells
         expected = [None if v is None else v for v in _cells_one_by_one(column)[min(start, n) :]]
         assert [None if pd.isna(v) else v for v in flat[name]] == expected
+
+
+@MODEST
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["21730001500019", "", None]),
+            st.sampled_from(["A1", "B2", "", None]),
+            st.one_of(st.sampled_from(["Tonte", "TONTE", "tonte ", "Élagage", "", None, 3.5]), CELL),
+        ),
+        max_size=30,
+    )
+)
+def test_contracts_are_told_apart_by_buyer_id_and_folded_object(rows):
+    """Rows are the same contract exactly when their buyer, id and folded object are, whatever the objects
+    folded only where an id comes with objects written differently (a missing cell is written "")."""
+    from transferability._contracts.rows import _contract_keys, object_keys
+
+    ids = pd.DataFrame([r[:2] for r in rows], columns=["acheteur_id", "id_contrat"], dtype=object)
+    objets = pd.Series([r[2] for r in rows], dtype=object)
+    keys = _contract_keys(ids, objets).tolist()
+    buyers, contracts = ids["acheteur_id"].fillna(""), ids["id_contrat"].fillna("")
+    expected = list(zip(buyers, contracts, object_keys(objets), strict=True))
+    assert [[keys[i] == keys[j] for j in range(len(rows))] for i in range(len(rows))] == [
+        [expected[i] == expected[j] for j in range(len(rows))] for i in range(len(rows))
+    ]

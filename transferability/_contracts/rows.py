@@ -12,7 +12,16 @@ import numpy as np
 import pandas as pd
 
 from .._io import parse_amount
-from .._utils import clean_text, fold, fold_series, has_text, map_distinct, map_unless_clean, search
+from .._utils import (
+    clean_text,
+    distinct_rows,
+    fold,
+    fold_series,
+    has_text,
+    map_distinct,
+    map_unless_clean,
+    search,
+)
 
 
 def _is_filled(value) -> bool:
@@ -179,8 +188,7 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
     ids = table[["acheteur_id", "id_contrat"]]
     repeated = (ids.duplicated(keep=False) & ids["id_contrat"].notna()).to_numpy(copy=True)
     # the same buyer and id on several rows: the same contract when the object is the same too
-    ids = ids[repeated].fillna("").astype(str)
-    key = ids["acheteur_id"] + "\x1f" + ids["id_contrat"] + "\x1f" + object_keys(table["objet"][repeated])
+    key = pd.Series(_contract_keys(ids[repeated], table["objet"][repeated]))
     repeated[repeated] = key.duplicated(keep=False).to_numpy()
     if not repeated.any():
         return table
@@ -219,20 +227,40 @@ def group_holders(table: pd.DataFrame) -> pd.DataFrame:
     return _merged_in_place(table, repeated, merged)
 
 
+def _contract_keys(ids: pd.DataFrame, objets: pd.Series) -> np.ndarray:
+    """A number per row telling contracts apart: the same buyer, id and folded object (:func:`object_keys`).
+    Objects are folded only where a buyer's id comes with objects written differently: elsewhere the
+    object as written tells the same."""
+    pair, _ = distinct_rows(ids.fillna("").astype(str))
+    cells, uniques = pd.factorize(objets.to_numpy(dtype=object))  # a missing object: -1, the last below
+    texts = np.array([u if isinstance(u, str) else "" for u in uniques] + [""], dtype=object)
+    codes = pd.factorize(texts)[0][cells]  # anything but a text is written ""
+    spread = pd.DataFrame({"p": pair, "o": codes}).groupby("p")["o"].nunique().to_numpy() > 1
+    differ = spread[pair]
+    codes[~differ] = 0
+    if differ.any():  # two writings of the same buyer's id: the same contract if they fold the same
+        codes[differ] = pd.factorize(object_keys(pd.Series(texts[cells[differ]])).to_numpy())[0]
+    return distinct_rows(pd.DataFrame({"p": pair, "o": codes}))[0]
+
+
 def _merged_in_place(table: pd.DataFrame, repeated: np.ndarray, merged: pd.DataFrame) -> pd.DataFrame:
     """``table`` where the first row of each group (its position in ``merged["_first"]``) takes the merged
     contract's cells and the group's other rows go, in the table's order."""
     kept = ~repeated
-    kept[merged["_first"].to_numpy()] = True
-    out = table[kept].reset_index(drop=True)
-    at = np.searchsorted(np.flatnonzero(kept), merged["_first"].to_numpy())
-    for j, column in enumerate(table.columns):
-        if out[column].dtype == object or merged[column].dtype == object:  # lists merged: source lines
-            values = out[column].to_numpy(dtype=object, copy=True)
+    first = merged["_first"].to_numpy()
+    kept[first] = True
+    at = np.searchsorted(np.flatnonzero(kept), first)
+    columns = {}
+    for column in table.columns:  # each column copied once: its kept rows, then the merged cells
+        if table[column].dtype == object or merged[column].dtype == object:  # lists merged: source lines
+            values = table[column].to_numpy(dtype=object)[kept]
             values[at] = merged[column].to_numpy(dtype=object)
-            out[column] = pd.Series(values, index=out.index, dtype=object, copy=False)  # no arrow strings
+            columns[column] = pd.Series(values, dtype=object, copy=False)  # no arrow strings
         else:
-            out.iloc[at, j] = merged[column].to_numpy()
+            values = table[column].array[kept]
+            values[at] = merged[column].to_numpy()
+            columns[column] = pd.Series(values, copy=False)
+    out = pd.DataFrame(columns, copy=False)
     return out
 
 
