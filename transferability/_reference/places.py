@@ -44,11 +44,8 @@ def resolve_places(codes: list, type_codes: list, names: list) -> Places:
     commune = np.fromiter((kinds[t] == COMMUNE for t in type_codes), dtype=bool, count=n)
     at = geo.communes.index.get_indexer(code.where(commune, None))
     found = np.flatnonzero(at >= 0)
-    # an INSEE code, and not one of INSEE's codes of foreign countries (abroad)
-    insee = code.iloc[found].str.fullmatch(_INSEE).to_numpy(dtype=bool) & ~code.iloc[found].str.startswith(
-        "99"
-    ).to_numpy(dtype=bool)
-    found = found[insee]
+    given = code.iloc[found]  # an INSEE code, and not one of INSEE's codes of foreign countries (abroad)
+    found = found[given.str.fullmatch(_INSEE).to_numpy(bool) & ~given.str.startswith("99").to_numpy(bool)]
     columns = {name: np.full(n, None, dtype=object) for name in PLACE_FIELDS}
     alerts: list[tuple[str, ...]] = [()] * n
     rows = geo.communes.iloc[at[found]]
