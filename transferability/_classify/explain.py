@@ -119,24 +119,19 @@ def explain(
     objets = _texts(objets, Z.shape[0])
     folded = fold_in_place(objets)
     row, col, k = _strongest(Z.tocsr(), _family_coefficients(model), family_index, kind, n_terms)
-    bounds = np.searchsorted(row, np.arange(Z.shape[0] + 1)).tolist()
+    n = Z.shape[0]
+    # each row's terms come lexicon, CPV, words: where each kind ends in the row, for slices instead of tests
+    bounds = np.searchsorted(row * 4 + np.array([0, 3, 1, 2])[k], np.arange(n * 4 + 1))
     texts = _column_texts(names, set(col.tolist()), kind)
-    cols = col.tolist()
+    shown = [texts[c][1] for c in col.tolist()]
+    starts, lexicon_ends, cpv_ends, ends = (bounds[j : n * 4 + 1 : 4].tolist() for j in (1, 2, 3, 4))
     out = []
-    for i in range(Z.shape[0]):
-        parts, lexicon, words = [], [], []
-        for c in cols[bounds[i] : bounds[i + 1]]:  # lexicon terms, then the CPV family, then words
-            kk, text = texts[c]
-            if kk == 1:
-                words.append(text)
-            elif kk == 2:
-                lexicon.append(text)
-            else:
-                parts.append(text)
-        if lexicon:
-            parts.insert(0, "métier reconnu\u00a0: " + ", ".join(lexicon))
+    for i, objet in enumerate(objets):
+        lexicon, words = shown[starts[i] : lexicon_ends[i]], shown[cpv_ends[i] : ends[i]]
+        parts = ["métier reconnu\u00a0: " + ", ".join(lexicon)] if lexicon else []
+        parts += shown[lexicon_ends[i] : cpv_ends[i]]
         if words:
-            written = _written(objets[i], folded[i], {part for term in words for part in term.split()})
+            written = _written(objet, folded[i], {part for term in words for part in term.split()})
             parts.append(
                 "mots de l’objet\u00a0: " + ", ".join(f"« {_shown(term, written)} »" for term in words)
             )
