@@ -36,9 +36,14 @@ def _place_arrays(contracts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each contract's place kind and code, as two arrays (see :class:`PlaceKey`)."""
     kinds, codes = np.full(len(contracts), "pays", dtype=object), np.full(len(contracts), "FR", dtype=object)
     for kind, column in (("région", "region"), ("département", "departement"), ("commune", "commune_insee")):
-        values = contracts[column].to_numpy(object)
-        given = np.fromiter((isinstance(v, str) and v != "" for v in values), dtype=bool, count=len(values))
-        kinds[given], codes[given] = kind, values[given]
+        values = contracts[column]
+        if isinstance(values.dtype, pd.StringDtype):  # texts held by arrow: their lengths, by arrow
+            given = (values.str.len() > 0).fillna(False).to_numpy(bool)
+        else:
+            given = np.fromiter(
+                (isinstance(v, str) and v != "" for v in values), dtype=bool, count=len(values)
+            )
+        kinds[given], codes[given] = kind, values[given].to_numpy(object)
     return kinds, codes
 
 

@@ -100,15 +100,10 @@ def dependency(
 
 def _distinct_lists(providers: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
     """The distinct provider lists (the same array object for the contracts of a place and trade), and
-    each contract's number among them."""
-    number: dict[int, int] = {}
-    lists, which = [], np.zeros(len(providers), dtype=np.int64)
-    for i, rows in enumerate(providers):
-        if id(rows) not in number:
-            number[id(rows)] = len(lists)
-            lists.append(rows)
-        which[i] = number[id(rows)]
-    return lists, which
+    each contract's number among them, numbered in order of first appearance."""
+    which, _ = pd.factorize(np.fromiter(map(id, providers), dtype=np.int64, count=len(providers)))
+    first = np.unique(which, return_index=True)[1]
+    return [providers[i] for i in first.tolist()], which.astype(np.int64, copy=False)
 
 
 def _capacities(lists: list[np.ndarray], ca: np.ndarray, staff: np.ndarray, settings: Settings):
