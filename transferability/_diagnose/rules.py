@@ -101,7 +101,7 @@ def dependency(
 def _distinct_lists(providers: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
     """The distinct provider lists (the same array object for the contracts of a place and trade), and
     each contract's number among them, numbered in order of first appearance."""
-    which, _ = pd.factorize(np.fromiter(map(id, providers), dtype=np.int64, count=len(providers)))
+    which, _ = pd.factorize(np.fromiter(map(id, providers), dtype=np.uint64, count=len(providers)))
     first = np.unique(which, return_index=True)[1]
     return [providers[i] for i in first.tolist()], which.astype(np.int64, copy=False)
 
