@@ -67,7 +67,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from transferability._contracts.rows import _IDENTITY as IDENTITY
+from transferability._contracts.grouping import _IDENTITY as IDENTITY
 from transferability._io import cells
 
 BENCH_FILE = Path("/tmp/transferability_bench/decp_100000.parquet")

@@ -590,7 +590,7 @@ def test_lists_held_by_arrow_are_flattened_as_each_cell(holders, texts, start):
 def test_contracts_are_told_apart_by_buyer_id_and_folded_object(rows):
     """Rows are the same contract exactly when their buyer, id and folded object are, whatever the objects
     folded only where an id comes with objects written differently (a missing cell is written "")."""
-    from transferability._contracts.rows import _contract_keys, object_keys
+    from transferability._contracts.grouping import _contract_keys, object_keys
 
     ids = pd.DataFrame([r[:2] for r in rows], columns=["acheteur_id", "id_contrat"], dtype=object)
     objets = pd.Series([r[2] for r in rows], dtype=object)

@@ -1,8 +1,8 @@
 """Reading contract files (buyer exports, DECP JSON/XML, consolidated tables) into the contracts table."""
 
+from .grouping import DUPLICATE_NOTE, mark_duplicates, object_keys
 from .headers import header_rule, header_score, match_headers
 from .reader import CONTRACT_COLUMNS, canonical_fields, normalise, read_contracts
-from .rows import DUPLICATE_NOTE, mark_duplicates, object_keys
 from .territory import apply_territory
 
 __all__ = [

@@ -20,8 +20,9 @@ from .._io import cells as _cells
 from .._reference import geography, resolve_places
 from .._utils import as_strings, clean_text, distinct_rows, fold, map_distinct, map_unless_clean, regex_found
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
+from .grouping import group_holders
 from .headers import header_score
-from .rows import group_holders, row_kinds
+from .rows import row_kinds
 
 
 def _key(value):

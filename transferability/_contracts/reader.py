@@ -34,9 +34,10 @@ from .._utils import clock as _clock
 from .._utils import collector_paused, fold
 from .columns import CONTRACT_COLUMNS
 from .decp import read_json_table, read_xml_table
+from .grouping import mark_duplicates
 from .headers import FIELDS, ColumnMatch, header_rule, holder_postal_code, match_header, match_headers
 from .normalise import normalise
-from .rows import holder_lists, mark_duplicates
+from .rows import holder_lists
 
 __all__ = ["CONTRACT_COLUMNS", "read_contracts"]
 
