@@ -6,14 +6,14 @@ prediction alone, numpy over every place at once), on the same inputs, in the sa
 ratio is the project's time over the tool's. Reading, classification and writing are timed three times
 each, the two sides in turn, and the best run of each side kept (the first run of either pays for what
 the process loads the first time: arrow's kernels, the parquet writer); the classification after a
-warm-up run of both sides, which fills the caches of words and stems on both. The normalisation's reference
-is normalise_polars.py, the same work in polars (its docstring says what it covers and how its
+warm-up run of both sides, which fills the caches of words and stems on both. The normalisation's
+reference is normalise_polars.py, the same work in polars (its docstring says what it covers and how its
 output agrees), timed three times beside the project's after a warm-up of both; without polars
-(pip install -e ".[bench]"), the figure measured when the issue was filed, said as such.
-Writing has three references: the issue's (the lists already flattened to text, which the project must do itself, and the texts already arrow strings, as the project's table
-holds them from normalisation on), the same flattened table with each column in the type it has in the
-project's table (the joined lists as Python objects, which the tool converts), and the project's table
-written as it is (lists nested).
+(pip install -e ".[bench]"), the figure measured when the issue was filed, said as such. Writing has
+three references: the issue's (the lists already flattened to text, which the project must do itself,
+and the texts already arrow strings, as the project's table holds them from normalisation on), the same
+flattened table with each column in the type it has in the project's table (the joined lists as Python
+objects, which the tool converts), and the project's table written as it is (lists nested).
 
 Usage: python benchmarks/bench_stages.py [rows]
 """
