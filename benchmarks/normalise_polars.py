@@ -67,29 +67,19 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
+from transferability._contracts.columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from transferability._contracts.grouping import _IDENTITY as IDENTITY
+from transferability._contracts.grouping import DUPLICATE_NOTE
 from transferability._io import cells
+from transferability._io.blank import _MISSING
+
+MISSING_WORDS = sorted(_MISSING)  # the project's words for « not given », folded
+TYPE_WORDS = list(cells.TYPES.items())
+HIGH_AMOUNT, MAX_AMOUNT = cells.HIGH_AMOUNT, cells.MAX_PLAUSIBLE_AMOUNT
 
 BENCH_FILE = Path("/tmp/transferability_bench/decp_100000.parquet")
 
-CONTRACT_COLUMNS = [
-    "id_contrat", "acheteur_id", "acheteur_nom", "direction", "objet", "lot", "code_cpv", "libelle_cpv",
-    "type_marche", "nature", "procedure", "categorie_procedure", "montant", "montant_nature", "duree_mois",
-    "date_notification", "date_fin_estimee", "lieu_code", "lieu_type", "commune_insee", "departement",
-    "region", "titulaires", "considerations_sociales", "doublon", "source_fichier", "source_ligne", "alertes",
-]  # fmt: skip
-TEXT_FIELDS = ("id_contrat", "acheteur_nom", "direction", "objet", "lot")
-MISSING_WORDS = [
-    "nc", "n c", "nd", "n d", "na", "sans objet", "non communique", "non disponible", "neant", "null", "none",
-    "nan", "-", "?", "inconnu", "x",
-]  # fmt: skip
-TYPE_WORDS = [
-    ("travaux", "Travaux"), ("fournitures", "Fournitures"), ("fourniture", "Fournitures"),
-    ("services", "Services"), ("service", "Services"), ("prestations", "Services"),
-]  # fmt: skip
 PLACEHOLDER_NINES = [float("9" * k) for k in range(6, 16)]
-HIGH_AMOUNT, MAX_AMOUNT = 1e9, 5e9
-DUPLICATE_NOTE = "doublon d’un marché déjà lu (même acheteur, identifiant et montant)"
 DAYS_PER_MONTH = 30.4375
 # every white space Python's str.split() splits on (what the project's clean_text squeezes)
 WHITE = "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x3001) if chr(c).isspace()) + "]"
