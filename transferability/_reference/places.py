@@ -10,7 +10,6 @@ import pandas as pd
 from .geo import COMMUNE, geography, place_type, resolve_place
 
 _INSEE = r"\d{5}|2[AB]\d{3}"
-PLACE_FIELDS = ("lieu_code", "lieu_type", "commune_insee", "departement", "region")
 
 
 class Places(NamedTuple):
@@ -23,6 +22,9 @@ class Places(NamedTuple):
     departement: np.ndarray
     region: np.ndarray
     alertes: list[tuple[str, ...]]
+
+
+PLACE_FIELDS = Places._fields[:-1]  # the fields of a place, its alerts aside
 
 
 def resolve_places(codes: list, type_codes: list, names: list) -> Places:
