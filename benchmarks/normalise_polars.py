@@ -72,6 +72,7 @@ from transferability._contracts.grouping import _IDENTITY as IDENTITY
 from transferability._contracts.grouping import DUPLICATE_NOTE
 from transferability._io import cells
 from transferability._io.blank import _MISSING
+from transferability._utils import DAYS_PER_MONTH
 
 MISSING_WORDS = sorted(_MISSING)  # the project's words for « not given », folded
 TYPE_WORDS = list(cells.TYPES.items())
@@ -80,7 +81,6 @@ HIGH_AMOUNT, MAX_AMOUNT = cells.HIGH_AMOUNT, cells.MAX_PLAUSIBLE_AMOUNT
 BENCH_FILE = Path("/tmp/transferability_bench/decp_100000.parquet")
 
 PLACEHOLDER_NINES = [float("9" * k) for k in range(6, 16)]
-DAYS_PER_MONTH = 30.4375
 # every white space Python's str.split() splits on (what the project's clean_text squeezes)
 WHITE = "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x3001) if chr(c).isspace()) + "]"
 NOT_WHITE = "[^" + WHITE[1:]

@@ -18,7 +18,16 @@ import pandas as pd
 from .._io import RawTable
 from .._io import cells as _cells
 from .._reference import geography, resolve_places
-from .._utils import as_strings, clean_text, distinct_rows, fold, map_distinct, map_unless_clean, regex_found
+from .._utils import (
+    DAYS_PER_MONTH,
+    as_strings,
+    clean_text,
+    distinct_rows,
+    fold,
+    map_distinct,
+    map_unless_clean,
+    regex_found,
+)
 from .columns import CONTRACT_COLUMNS, TEXT_FIELDS
 from .grouping import group_holders
 from .headers import header_score
@@ -279,7 +288,7 @@ def _amounts_and_dates(out: pd.DataFrame, cells: _Cells, today: dt.date) -> None
     out["duree_mois"] = pd.array(durations, dtype="Float64") if n else pd.array([], dtype="Float64")
     out["date_notification"] = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce")
     months = pd.to_numeric(out["duree_mois"], errors="coerce").astype(float)
-    out["date_fin_estimee"] = out["date_notification"] + pd.to_timedelta(months * 30.4375, unit="D")
+    out["date_fin_estimee"] = out["date_notification"] + pd.to_timedelta(months * DAYS_PER_MONTH, unit="D")
     out["date_fin_estimee"] = out["date_fin_estimee"].dt.normalize()
 
 
@@ -291,7 +300,7 @@ def _durations_from_end_dates(durations: list, dates: list, cells: _Cells) -> No
             continue
         cells.alerts[i] = [a for a in cells.alerts[i] if not a.startswith("durée donnée par une date de fin")]
         if dates[i] is not None and end > dates[i]:
-            durations[i] = round((end - dates[i]).days / 30.4375, 2)
+            durations[i] = round((end - dates[i]).days / DAYS_PER_MONTH, 2)
             shown = f"{durations[i]:.1f}".replace(".", ",")
             cells.alerts[i].append(f"durée déduite de la date de fin ({end:%d/%m/%Y}) : {shown} mois")
         else:
@@ -308,7 +317,7 @@ def _durations_from_start_and_end(durations: list, dates: list, cells: _Cells) -
     for i, (months, start, end) in enumerate(zip(durations, starts, ends, strict=True)):
         start = start or dates[i]
         if months is None and start and end and end > start:
-            durations[i] = round((end - start).days / 30.4375, 2)
+            durations[i] = round((end - start).days / DAYS_PER_MONTH, 2)
             shown = f"{durations[i]:.1f}".replace(".", ",")
             cells.alerts[i].append(f"durée déduite des dates de début et de fin : {shown} mois")
 

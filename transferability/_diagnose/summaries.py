@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import CATEGORIES
-from .._utils import distinct_rows
+from .._utils import DAYS_PER_MONTH, distinct_rows
 from .potential import SECTORS
 from .rules import ENGAGED, LEVELS, UNDETERMINED
 from .verdict import SECTOR_NAMES, sector_known
@@ -225,7 +225,7 @@ def calendrier(contrats: pd.DataFrame, reference, lead_months: int = 6) -> pd.Da
     ref = pd.Timestamp(reference)
     end = pd.to_datetime(frame["date_renouvellement"])
     months = pd.to_numeric(frame["duree_mois"], errors="coerce").astype(float)
-    cycle = pd.to_timedelta(months * 30.4375, unit="D")
+    cycle = pd.to_timedelta(months * DAYS_PER_MONTH, unit="D")
     # a recurring need is bought again at each term: the next renewal from the reference date on
     behind = np.ceil(((ref - end) / cycle).clip(lower=0).fillna(0)).astype(int)
     frame["date_renouvellement"] = (end + cycle * behind).dt.normalize()

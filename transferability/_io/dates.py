@@ -7,7 +7,7 @@ import datetime as dt
 import math
 import re
 
-from .._utils import clean_text, fold
+from .._utils import DAYS_PER_MONTH, clean_text, fold
 from .._utils import clock as _clock
 from .blank import as_float, is_missing, short
 
@@ -156,7 +156,7 @@ _DURATION_UNITS = (
     (r"ann?[eé]es?|ans?", 12.0),
     (r"mois", 1.0),
     (r"semaines?|sem", 12 / 52.1775),
-    (r"jours?|j", 1 / 30.4375),
+    (r"jours?|j", 1 / DAYS_PER_MONTH),
 )
 _DURATION = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(?:(?:à|a|-)\s*(\d+(?:[.,]\d+)?)\s*)?("

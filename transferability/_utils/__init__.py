@@ -3,6 +3,7 @@
 from . import clock
 from .arrow_lists import any_holder_in, holders_column, python_lists
 from .cache import cache_dir, cached
+from .clock import DAYS_PER_MONTH
 from .collector import collector_paused
 from .frames import (
     CSV_FORMATS,
@@ -43,6 +44,7 @@ __all__ = [
     "cache_dir",
     "cached",
     "collector_paused",
+    "DAYS_PER_MONTH",
     "FORMULA_TRIGGERS",
     "alert_kind",
     "any_holder_in",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+DAYS_PER_MONTH = 30.4375  # a month in days on average: a year of 365.25 days over 12
+
 
 def today() -> dt.date:
     """The date the library takes for "today" when the caller gives none.
